@@ -1,0 +1,1 @@
+"""Local emulators of the HubSpot and Salesforce APIs, with a seeded world."""

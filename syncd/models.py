@@ -1,0 +1,106 @@
+"""Values that flow between the core and the connectors.
+
+Every type here is frozen, keyword-only, and refuses naive datetimes: the core never
+guesses a timezone. Connectors build these values from API payloads; the core only
+reads them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+__all__ = [
+    "CrmRecord",
+    "EngagementEvent",
+    "EngagementKind",
+    "HubSpotContact",
+    "WriteResult",
+    "require_aware",
+]
+
+
+def require_aware(name: str, value: datetime) -> None:
+    """Raise ``ValueError`` unless ``value`` carries a timezone."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{name} must be timezone-aware, got naive {value!r}")
+
+
+class EngagementKind(StrEnum):
+    """One kind of buying-behaviour signal, whatever HubSpot endpoint it came from."""
+
+    EMAIL_SENT = "email_sent"
+    EMAIL_DELIVERED = "email_delivered"
+    EMAIL_OPEN = "email_open"
+    EMAIL_CLICK = "email_click"
+    EMAIL_BOUNCE = "email_bounce"
+    EMAIL_UNSUBSCRIBE = "email_unsubscribe"
+    EMAIL_SPAM_REPORT = "email_spam_report"
+    EMAIL_REPLY = "email_reply"
+    FORM_SUBMISSION = "form_submission"
+    PAGE_VIEW = "page_view"
+    CUSTOM_EVENT = "custom_event"
+    MEETING = "meeting"
+    CALL = "call"
+    NOTE = "note"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EngagementEvent:
+    """One normalised engagement signal of one contact.
+
+    ``id`` is stable and unique across streams (``"<stream>:<native id>"``), so the same
+    event pulled twice deduplicates. ``attributes`` carries what scoring rules look at,
+    e.g. ``form_id``, ``url``, ``event_name``, ``campaign_id``, ``direction``.
+    """
+
+    id: str
+    contact_id: str
+    kind: EngagementKind
+    occurred_at: datetime
+    attributes: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        require_aware("occurred_at", self.occurred_at)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HubSpotContact:
+    """A HubSpot contact as pulled: its id, the requested properties and its change time."""
+
+    id: str
+    properties: Mapping[str, str | None]
+    updated_at: datetime
+    archived: bool = False
+    merged_ids: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        require_aware("updated_at", self.updated_at)
+
+    @property
+    def email(self) -> str | None:
+        return self.properties.get("email") or None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CrmRecord:
+    """A Salesforce Lead or Contact as read: object name, record id and the fields read."""
+
+    object: str
+    id: str
+    fields: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WriteResult:
+    """The outcome of one record of a batched write, in the order the records were sent."""
+
+    key: str
+    ok: bool
+    id: str | None = None
+    created: bool = False
+    error_code: str | None = None
+    message: str | None = None

@@ -1,0 +1,97 @@
+"""The small interfaces the pipeline talks to. Real adapters and fakes both implement them.
+
+The core never imports a connector; the composition root (``syncd.app``) picks the
+implementation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from syncd.models import CrmRecord, EngagementEvent, HubSpotContact, WriteResult
+
+__all__ = ["ApiUsage", "CrmGateway", "CursorStore", "FieldSchema", "HubSpotSource", "ObjectSchema", "PullBatch"]
+
+Cursors = Mapping[str, Mapping[str, Any]]
+"""Per-stream cursor values (JSON-able). A source reads them and returns new ones."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PullBatch:
+    """One checkpointable slice of a pull.
+
+    ``cursors`` are the stream cursors that become valid once everything in this batch
+    (and in the batches before it) has been processed durably.
+    """
+
+    contacts: Sequence[HubSpotContact] = ()
+    events: Sequence[EngagementEvent] = ()
+    merges: Sequence[tuple[str, str]] = ()  # (merged-away id, surviving id)
+    deleted: Sequence[str] = ()  # archived / GDPR-deleted contact ids
+    cursors: Cursors = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ApiUsage:
+    """Calls made by one adapter since it was built, by endpoint, and what budget is left."""
+
+    calls: Mapping[str, int]
+    remaining: int | None = None
+
+    @property
+    def total(self) -> int:
+        return sum(self.calls.values())
+
+
+class HubSpotSource(Protocol):
+    def pull(self, cursors: Cursors, *, properties: Sequence[str], now: datetime) -> Iterator[PullBatch]:
+        """Contacts changed and engagement that happened since ``cursors``, batch by batch."""
+        ...
+
+    def usage(self) -> ApiUsage: ...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FieldSchema:
+    name: str
+    type: str
+    length: int | None = None
+    picklist: tuple[str, ...] = ()
+    external_id: bool = False
+    updateable: bool = True
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ObjectSchema:
+    name: str
+    fields: Mapping[str, FieldSchema]
+
+
+class CrmGateway(Protocol):
+    def find_by_emails(self, emails: Collection[str]) -> list[CrmRecord]:
+        """Leads (not converted) and Contacts whose email matches, case-insensitively."""
+        ...
+
+    def upsert(self, object_name: str, external_id_field: str,
+               rows: Sequence[Mapping[str, Any]]) -> list[WriteResult]:
+        """Upsert rows keyed by ``external_id_field``; one result per row, in order."""
+        ...
+
+    def update(self, object_name: str, rows: Sequence[Mapping[str, Any]]) -> list[WriteResult]:
+        """Update rows that carry their record ``Id``; one result per row, in order."""
+        ...
+
+    def describe(self, object_name: str) -> ObjectSchema: ...
+
+    def usage(self) -> ApiUsage: ...
+
+
+class CursorStore(Protocol):
+    """Where stream cursors and backfill checkpoints live between runs (the state store)."""
+
+    def load_cursor(self, stream: str) -> Mapping[str, Any] | None: ...
+
+    def save_cursor(self, stream: str, value: Mapping[str, Any]) -> None: ...
