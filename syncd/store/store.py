@@ -1,0 +1,236 @@
+"""``StateStore``: everything syncd remembers between cycles, on SQLite or PostgreSQL.
+
+Each public method is one transaction. ``save_pull_batch`` stores contacts, events and the
+stream cursors together, so a crash never leaves a cursor ahead of the data it covers;
+contacts stay ``pending`` until their Salesforce write is settled (done, rejected or in
+review), which makes the pending set the durable queue between pull and write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.engine import Engine
+
+from syncd.models import EngagementEvent, EngagementKind, HubSpotContact
+from syncd.ports import PullBatch
+from syncd.store import tables as t
+from syncd.store.engine import create_engine, migrate
+from syncd.store.upsert import insert_ignore, upsert
+
+__all__ = ["StateStore", "open_store"]
+
+
+def open_store(url: str) -> StateStore:
+    """Open (and migrate) the store at ``url``: ``sqlite:///path`` or ``postgresql://...``."""
+    engine = create_engine(url)
+    migrate(engine)
+    return StateStore(engine)
+
+
+class StateStore:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- cursors ---------------------------------------------------------------------
+    def load_cursor(self, stream: str) -> dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            return conn.scalar(select(t.cursors.c.value).where(t.cursors.c.stream == stream))
+
+    def load_cursors(self, prefix: str = "") -> dict[str, dict[str, Any]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(t.cursors.c.stream, t.cursors.c.value)
+                                .where(t.cursors.c.stream.startswith(prefix)))
+            return {stream: value for stream, value in rows}
+
+    def save_cursor(self, stream: str, value: Mapping[str, Any], *, now: datetime | None = None) -> None:
+        with self.engine.begin() as conn:
+            self._save_cursors(conn, {stream: value}, now)
+
+    def _save_cursors(self, conn, cursors: Mapping[str, Mapping[str, Any]], now: datetime | None) -> None:
+        at = now or datetime.now(UTC)
+        upsert(conn, t.cursors, [{"stream": s, "value": dict(v), "updated_at": at}
+                                 for s, v in cursors.items()], ["stream"])
+
+    # -- pulled data -----------------------------------------------------------------
+    def save_pull_batch(self, batch: PullBatch, *, now: datetime) -> int:
+        """Store a pulled batch and its cursors atomically; return the number of new events."""
+        with self.engine.begin() as conn:
+            upsert(conn, t.contacts, [_contact_row(c, now) for c in batch.contacts], ["hubspot_id"])
+            new_events = insert_ignore(conn, t.engagement, [_event_row(e) for e in batch.events], "id")
+            touched = sorted({e.contact_id for e in batch.events})
+            if touched:
+                conn.execute(update(t.contacts).where(t.contacts.c.hubspot_id.in_(touched))
+                             .values(pending=True))
+            for old, new in batch.merges:
+                self._merge(conn, old, new, now)
+            for gone in batch.deleted:
+                self._forget(conn, gone, now)
+            self._save_cursors(conn, batch.cursors, now)
+        return new_events
+
+    def _merge(self, conn, old: str, new: str, now: datetime) -> None:
+        conn.execute(update(t.contacts).where(t.contacts.c.hubspot_id == old)
+                     .values(merged_into=new, pending=False))
+        conn.execute(update(t.engagement).where(t.engagement.c.contact_id == old)
+                     .values(contact_id=new))
+        mapped = conn.execute(select(t.id_map).where(t.id_map.c.hubspot_id == old)).mappings().first()
+        if mapped is not None:
+            conn.execute(delete(t.id_map).where(t.id_map.c.hubspot_id == old))
+            upsert(conn, t.id_map, [{**mapped, "hubspot_id": new, "updated_at": now}], ["hubspot_id"])
+        conn.execute(t.id_map_history.insert().values(
+            hubspot_id=old, event="merged", detail={"into": new}, at=now))
+        conn.execute(update(t.contacts).where(t.contacts.c.hubspot_id == new).values(pending=True))
+
+    def _forget(self, conn, hubspot_id: str, now: datetime) -> None:
+        """An archived or GDPR-deleted contact: stop syncing it and purge its personal data."""
+        conn.execute(update(t.contacts).where(t.contacts.c.hubspot_id == hubspot_id)
+                     .values(archived=True, pending=False, properties={}))
+        conn.execute(update(t.engagement).where(t.engagement.c.contact_id == hubspot_id)
+                     .values(attributes={}))
+        conn.execute(delete(t.review_queue).where(t.review_queue.c.hubspot_id == hubspot_id))
+        conn.execute(t.id_map_history.insert().values(
+            hubspot_id=hubspot_id, event="deleted", detail={}, at=now))
+
+    def pending_contacts(self, limit: int = 1000, *, after: str = "") -> list[HubSpotContact]:
+        """Contacts still to sync, in id order, ``limit`` at a time after id ``after``."""
+        c = t.contacts.c
+        query = (select(c.hubspot_id, c.properties, c.updated_at)
+                 .where(c.pending.is_(True), c.archived.is_(False), c.merged_into.is_(None),
+                        c.hubspot_id > after)
+                 .order_by(c.hubspot_id).limit(limit))
+        with self.engine.connect() as conn:
+            return [HubSpotContact(id=i, properties=p, updated_at=u)
+                    for i, p, u in conn.execute(query)]
+
+    def count_pending(self) -> int:
+        c = t.contacts.c
+        with self.engine.connect() as conn:
+            return conn.scalar(select(func.count()).where(
+                c.pending.is_(True), c.archived.is_(False), c.merged_into.is_(None))) or 0
+
+    def settle(self, hubspot_ids: Iterable[str]) -> None:
+        """The Salesforce side of these contacts is settled; they leave the pending set."""
+        ids = list(hubspot_ids)
+        with self.engine.begin() as conn:
+            for start in range(0, len(ids), 5000):
+                conn.execute(update(t.contacts).where(t.contacts.c.hubspot_id.in_(ids[start:start + 5000]))
+                             .values(pending=False))
+
+    def events_for(self, contact_ids: Sequence[str]) -> dict[str, list[EngagementEvent]]:
+        e = t.engagement.c
+        out: dict[str, list[EngagementEvent]] = {cid: [] for cid in contact_ids}
+        with self.engine.connect() as conn:
+            for start in range(0, len(contact_ids), 5000):
+                rows = conn.execute(select(e.id, e.contact_id, e.kind, e.occurred_at, e.attributes)
+                                    .where(e.contact_id.in_(contact_ids[start:start + 5000]))
+                                    .order_by(e.occurred_at, e.id))
+                for eid, cid, kind, at, attrs in rows:
+                    out[cid].append(EngagementEvent(id=eid, contact_id=cid, kind=EngagementKind(kind),
+                                                    occurred_at=at, attributes=attrs))
+        return out
+
+    def contact(self, hubspot_id: str) -> dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(t.contacts).where(t.contacts.c.hubspot_id == hubspot_id))
+            found = row.mappings().first()
+            return dict(found) if found else None
+
+    def find_contact_by_email(self, email: str) -> str | None:
+        """The HubSpot id of the live contact with this email (case-insensitive), if any."""
+        wanted = email.strip().lower()
+        c = t.contacts.c
+        with self.engine.connect() as conn:
+            for hid, props in conn.execute(select(c.hubspot_id, c.properties)
+                                           .where(c.archived.is_(False), c.merged_into.is_(None))):
+                if (props.get("email") or "").strip().lower() == wanted:
+                    return hid
+        return None
+
+    # -- Salesforce side -------------------------------------------------------------
+    def id_map(self, hubspot_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
+        """HubSpot id → (Salesforce object, record id) for the ids already linked."""
+        m = t.id_map.c
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(m.hubspot_id, m.sf_object, m.sf_id)
+                                .where(m.hubspot_id.in_(list(hubspot_ids))))
+            return {h: (o, i) for h, o, i in rows}
+
+    def record_states(self, hubspot_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        r = t.record_state.c
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(t.record_state).where(r.hubspot_id.in_(list(hubspot_ids))))
+            return {row["hubspot_id"]: dict(row) for row in rows.mappings()}
+
+    def lifecycle_states(self, hubspot_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        lc = t.lifecycle.c
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(lc.hubspot_id, lc.state).where(lc.hubspot_id.in_(list(hubspot_ids))))
+            return {h: s for h, s in rows}
+
+    def stage_history(self, hubspot_id: str) -> list[dict[str, Any]]:
+        sh = t.stage_history.c
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(t.stage_history).where(sh.hubspot_id == hubspot_id)
+                                .order_by(sh.seq))
+            return [dict(r) for r in rows.mappings()]
+
+    def record_outcome(self, outcome: Mapping[str, Sequence[dict[str, Any]]], *, now: datetime) -> None:
+        """Persist one write batch's results together: links, written state, stages, rejects."""
+        with self.engine.begin() as conn:
+            upsert(conn, t.id_map, [{**r, "updated_at": now} for r in outcome.get("links", ())],
+                   ["hubspot_id"])
+            upsert(conn, t.record_state, [{**r, "written_at": now} for r in outcome.get("written", ())],
+                   ["hubspot_id"])
+            upsert(conn, t.lifecycle, [{**r, "updated_at": now} for r in outcome.get("lifecycle", ())],
+                   ["hubspot_id"])
+            for table in ("stage_history", "rejects"):
+                rows = list(outcome.get(table, ()))
+                if rows:
+                    conn.execute(getattr(t, table).insert(), rows)
+            upsert(conn, t.review_queue, [{**r, "created_at": now} for r in outcome.get("review", ())],
+                   ["hubspot_id"])
+
+    def review_items(self) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(select(t.review_queue)).mappings()]
+
+    # -- runs ------------------------------------------------------------------------
+    def start_run(self, run_id: str, *, now: datetime) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(t.runs.insert().values(run_id=run_id, started_at=now, status="running",
+                                                summary={}))
+
+    def finish_run(self, run_id: str, *, now: datetime, status: str, summary: Mapping[str, Any],
+                   error: str | None = None) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(update(t.runs).where(t.runs.c.run_id == run_id).values(
+                finished_at=now, status=status, summary=dict(summary), error=error))
+
+    def last_runs(self, limit: int = 10) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(t.runs).order_by(t.runs.c.started_at.desc()).limit(limit))
+            return [dict(r) for r in rows.mappings()]
+
+    def counts(self) -> dict[str, int]:
+        """Row counts for ``syncd status``."""
+        with self.engine.connect() as conn:
+            return {name: conn.scalar(select(func.count()).select_from(getattr(t, name))) or 0
+                    for name in ("contacts", "engagement", "id_map", "review_queue", "rejects")}
+
+
+def _contact_row(contact: HubSpotContact, now: datetime) -> dict[str, Any]:
+    return {"hubspot_id": contact.id, "properties": dict(contact.properties),
+            "updated_at": contact.updated_at, "archived": contact.archived, "merged_into": None,
+            "pending": not contact.archived, "pulled_at": now}
+
+
+def _event_row(event: EngagementEvent) -> dict[str, Any]:
+    return {"id": event.id, "contact_id": event.contact_id, "kind": event.kind.value,
+            "occurred_at": event.occurred_at, "attributes": dict(event.attributes)}

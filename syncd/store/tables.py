@@ -1,0 +1,118 @@
+"""The state store's tables (SQLAlchemy Core). Migrations in ``migrations/`` create them."""
+
+from __future__ import annotations
+
+from sqlalchemy import JSON, Boolean, Column, Integer, MetaData, String, Table, Text
+
+from syncd.store.types import UtcDateTime
+
+__all__ = ["metadata"]
+
+metadata = MetaData()
+
+cursors = Table(
+    "cursors", metadata,
+    Column("stream", String(200), primary_key=True),
+    Column("value", JSON, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+# Local snapshot of each HubSpot contact as last pulled; ``pending`` = still to sync.
+contacts = Table(
+    "contacts", metadata,
+    Column("hubspot_id", String(40), primary_key=True),
+    Column("properties", JSON, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("archived", Boolean, nullable=False, default=False),
+    Column("merged_into", String(40)),
+    Column("pending", Boolean, nullable=False, default=True, index=True),
+    Column("pulled_at", UtcDateTime, nullable=False),
+)
+
+engagement = Table(
+    "engagement", metadata,
+    Column("id", String(200), primary_key=True),
+    Column("contact_id", String(40), nullable=False, index=True),
+    Column("kind", String(40), nullable=False),
+    Column("occurred_at", UtcDateTime, nullable=False),
+    Column("attributes", JSON, nullable=False),
+)
+
+id_map = Table(
+    "id_map", metadata,
+    Column("hubspot_id", String(40), primary_key=True),
+    Column("sf_object", String(40), nullable=False),
+    Column("sf_id", String(18), nullable=False, index=True),
+    Column("matched_by", String(40), nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+id_map_history = Table(
+    "id_map_history", metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("hubspot_id", String(40), nullable=False, index=True),
+    Column("event", String(40), nullable=False),
+    Column("detail", JSON, nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+)
+
+# What syncd last wrote per record: a hash of the desired fields and the values themselves.
+record_state = Table(
+    "record_state", metadata,
+    Column("hubspot_id", String(40), primary_key=True),
+    Column("sf_object", String(40), nullable=False),
+    Column("sf_id", String(18)),
+    Column("hash", String(64), nullable=False),
+    Column("fields", JSON, nullable=False),
+    Column("written_at", UtcDateTime, nullable=False),
+)
+
+lifecycle = Table(
+    "lifecycle", metadata,
+    Column("hubspot_id", String(40), primary_key=True),
+    Column("stage", String(60), nullable=False),
+    Column("state", JSON, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+stage_history = Table(
+    "stage_history", metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("hubspot_id", String(40), nullable=False, index=True),
+    Column("from_stage", String(60)),
+    Column("to_stage", String(60), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("rule", String(120), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("evidence", JSON, nullable=False),
+    Column("run_id", String(40)),
+)
+
+review_queue = Table(
+    "review_queue", metadata,
+    Column("hubspot_id", String(40), primary_key=True),
+    Column("reason", Text, nullable=False),
+    Column("candidates", JSON, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+rejects = Table(
+    "rejects", metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", String(40), nullable=False, index=True),
+    Column("hubspot_id", String(40)),
+    Column("sf_object", String(40)),
+    Column("code", String(80), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+)
+
+runs = Table(
+    "runs", metadata,
+    Column("run_id", String(40), primary_key=True),
+    Column("started_at", UtcDateTime, nullable=False),
+    Column("finished_at", UtcDateTime),
+    Column("status", String(20), nullable=False),
+    Column("summary", JSON, nullable=False),
+    Column("error", Text),
+)

@@ -1,0 +1,122 @@
+"""The state store contract, run on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from syncd.models import EngagementEvent, EngagementKind, HubSpotContact
+from syncd.ports import PullBatch
+from syncd.store import open_store
+
+NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+
+
+def contact(cid: str, email: str = "a@example.com", **props) -> HubSpotContact:
+    return HubSpotContact(id=cid, properties={"email": email, **props}, updated_at=NOW)
+
+
+def event(eid: str, cid: str, minutes: int = 0) -> EngagementEvent:
+    return EngagementEvent(id=eid, contact_id=cid, kind=EngagementKind.EMAIL_OPEN,
+                           occurred_at=NOW - timedelta(minutes=minutes), attributes={"campaign_id": 7})
+
+
+@pytest.fixture
+def store(store_url):
+    s = open_store(store_url)
+    yield s
+    s.close()
+
+
+def test_migrations_are_idempotent(store_url):
+    open_store(store_url).close()
+    s = open_store(store_url)
+    assert s.counts()["contacts"] == 0
+    s.close()
+
+
+def test_pull_batch_stores_contacts_events_and_cursors_together(store):
+    batch = PullBatch(contacts=[contact("1"), contact("2", "b@example.com")],
+                      events=[event("email:1", "1"), event("email:2", "1", 5)],
+                      cursors={"contacts": {"after": "2026-11-01T12:00:00Z"}})
+    assert store.save_pull_batch(batch, now=NOW) == 2
+    assert [c.id for c in store.pending_contacts()] == ["1", "2"]
+    assert store.load_cursor("contacts") == {"after": "2026-11-01T12:00:00Z"}
+    events = store.events_for(["1", "2"])
+    assert [e.id for e in events["1"]] == ["email:2", "email:1"]  # oldest first
+    assert events["1"][0].occurred_at.tzinfo is not None
+    assert events["2"] == []
+
+
+def test_same_event_twice_is_stored_once(store):
+    store.save_pull_batch(PullBatch(events=[event("e:1", "1")]), now=NOW)
+    assert store.save_pull_batch(PullBatch(events=[event("e:1", "1"), event("e:2", "1")]), now=NOW) == 1
+    assert store.counts()["engagement"] == 2
+
+
+def test_settled_contacts_leave_pending_until_they_change_again(store):
+    store.save_pull_batch(PullBatch(contacts=[contact("1"), contact("2")]), now=NOW)
+    store.settle(["1"])
+    assert [c.id for c in store.pending_contacts()] == ["2"]
+    store.save_pull_batch(PullBatch(events=[event("e:9", "1")]), now=NOW)
+    assert [c.id for c in store.pending_contacts()] == ["1", "2"]
+    assert store.count_pending() == 2
+
+
+def test_pending_contacts_pages_by_id(store):
+    store.save_pull_batch(PullBatch(contacts=[contact(str(i)) for i in range(10, 15)]), now=NOW)
+    first = store.pending_contacts(2)
+    rest = store.pending_contacts(10, after=first[-1].id)
+    assert [c.id for c in first + rest] == ["10", "11", "12", "13", "14"]
+
+
+def test_merge_moves_link_and_events_to_the_survivor(store):
+    store.save_pull_batch(PullBatch(contacts=[contact("1"), contact("2")], events=[event("e:1", "1")]),
+                          now=NOW)
+    store.record_outcome({"links": [{"hubspot_id": "1", "sf_object": "Lead", "sf_id": "00Q000000000001AAA",
+                                     "matched_by": "email"}]}, now=NOW)
+    store.settle(["1", "2"])
+    store.save_pull_batch(PullBatch(merges=[("1", "2")]), now=NOW)
+    assert store.id_map(["1", "2"]) == {"2": ("Lead", "00Q000000000001AAA")}
+    assert [e.id for e in store.events_for(["2"])["2"]] == ["e:1"]
+    assert [c.id for c in store.pending_contacts()] == ["2"]
+
+
+def test_deleted_contact_is_purged_and_no_longer_synced(store):
+    store.save_pull_batch(PullBatch(contacts=[contact("1", "gone@example.com", phone="+15550100")],
+                                    events=[event("e:1", "1")]), now=NOW)
+    store.save_pull_batch(PullBatch(deleted=["1"]), now=NOW)
+    assert store.pending_contacts() == []
+    row = store.contact("1")
+    assert row["properties"] == {} and row["archived"] is True
+    assert store.events_for(["1"])["1"][0].attributes == {}
+    assert store.find_contact_by_email("gone@example.com") is None
+
+
+def test_outcome_rows_and_runs_round_trip(store):
+    store.start_run("r1", now=NOW)
+    store.record_outcome({
+        "written": [{"hubspot_id": "1", "sf_object": "Lead", "sf_id": "00Q000000000001AAA",
+                     "hash": "h", "fields": {"Lead_Score__c": 40}}],
+        "lifecycle": [{"hubspot_id": "1", "stage": "lead", "state": {"stage": "lead"}}],
+        "stage_history": [{"hubspot_id": "1", "from_stage": None, "to_stage": "lead", "at": NOW,
+                           "rule": "new", "reason": "first seen", "evidence": {}, "run_id": "r1"}],
+        "rejects": [{"run_id": "r1", "hubspot_id": "2", "sf_object": "Lead", "code": "STRING_TOO_LONG",
+                     "message": "LastName too long", "at": NOW}],
+        "review": [{"hubspot_id": "3", "reason": "2 Leads share this email", "candidates": ["a", "b"]}],
+    }, now=NOW)
+    store.finish_run("r1", now=NOW + timedelta(seconds=3), status="ok", summary={"pulled": 1})
+    assert store.record_states(["1"])["1"]["fields"] == {"Lead_Score__c": 40}
+    assert store.lifecycle_states(["1"]) == {"1": {"stage": "lead"}}
+    assert store.stage_history("1")[0]["reason"] == "first seen"
+    assert store.review_items()[0]["candidates"] == ["a", "b"]
+    run = store.last_runs(1)[0]
+    assert run["status"] == "ok" and run["summary"] == {"pulled": 1}
+    assert run["finished_at"] - run["started_at"] == timedelta(seconds=3)
+    assert store.counts()["rejects"] == 1
+
+
+def test_naive_datetimes_are_refused(store):
+    with pytest.raises(Exception, match="naive"):
+        store.start_run("r2", now=datetime(2026, 1, 1))
