@@ -1,0 +1,95 @@
+"""The shape of ``config.toml``. Frozen, unknown keys refused, secrets only by reference.
+
+A secret is named by ``<name>_env`` (an environment variable) or ``<name>_file`` (a file
+such as a Docker secret), never written inline.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
+
+__all__ = ["Config", "HubSpotSection", "LoggingSection", "SalesforceSection", "ScheduleSection",
+           "Secrets", "StateSection"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class HubSpotSection(_Frozen):
+    base_url: HttpUrl = HttpUrl("https://api.hubapi.com")
+    token_env: str | None = "SYNCD_HUBSPOT_TOKEN"
+    token_file: Path | None = None
+    rate_limit_per_10s: int = Field(100, ge=1, le=1000)
+    daily_budget_share: float = Field(0.5, gt=0, le=1)
+    search_per_second: int = Field(4, ge=1, le=50)
+    timeout_seconds: float = Field(30, gt=0, le=600)
+
+
+class SalesforceSection(_Frozen):
+    login_url: HttpUrl = HttpUrl("https://login.salesforce.com")
+    instance_url: HttpUrl | None = None
+    auth: Literal["client_credentials", "jwt", "password"] = "client_credentials"
+    client_id_env: str | None = "SYNCD_SALESFORCE_CLIENT_ID"
+    client_id_file: Path | None = None
+    client_secret_env: str | None = "SYNCD_SALESFORCE_CLIENT_SECRET"
+    client_secret_file: Path | None = None
+    username: str | None = None
+    password_env: str | None = None
+    password_file: Path | None = None
+    private_key_file: Path | None = None
+    ca_bundle: Path | None = None
+    api_version: str = Field("59.0", pattern=r"^\d{2}\.0$")
+    timeout_seconds: float = Field(30, gt=0, le=600)
+    bulk_threshold: int = Field(2000, ge=200)
+
+    @model_validator(mode="after")
+    def _auth_needs(self) -> SalesforceSection:
+        if self.auth in ("jwt", "password") and not self.username:
+            raise ValueError(f"auth = '{self.auth}' needs 'username'")
+        if self.auth == "jwt" and not self.private_key_file:
+            raise ValueError("auth = 'jwt' needs 'private_key_file'")
+        return self
+
+
+class ScheduleSection(_Frozen):
+    interval_minutes: float = Field(15, gt=0, le=1440)
+    run_timeout_minutes: float = Field(30, gt=0, le=1440)
+
+
+class StateSection(_Frozen):
+    url: str = "sqlite:///var/syncd/state.db"
+
+
+class LoggingSection(_Frozen):
+    format: Literal["auto", "json", "console"] = "auto"
+    level: Literal["debug", "info", "warning", "error"] = "info"
+    heartbeat_file: Path = Path("var/syncd/heartbeat")
+    hmac_key_env: str | None = "SYNCD_LOG_HMAC_KEY"
+
+
+class MappingsSection(_Frozen):
+    dir: Path = Path("mappings")
+
+
+class Config(_Frozen):
+    """``config.toml`` as written, validated."""
+
+    hubspot: HubSpotSection = HubSpotSection()
+    salesforce: SalesforceSection = SalesforceSection()
+    schedule: ScheduleSection = ScheduleSection()
+    state: StateSection = StateSection()
+    logging: LoggingSection = LoggingSection()
+    mappings: MappingsSection = MappingsSection()
+
+
+class Secrets(_Frozen):
+    """Secret values resolved from the environment or files; never logged, never dumped."""
+
+    hubspot_token: str = Field(repr=False)
+    salesforce_client_id: str | None = Field(None, repr=False)
+    salesforce_client_secret: str | None = Field(None, repr=False)
+    salesforce_password: str | None = Field(None, repr=False)
