@@ -1,0 +1,156 @@
+"""Read endpoints of CRM objects: list, get, batch read and search."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .errors import ApiError, standard_error
+from .http import Ctx, json_response
+from .records import Record, render
+from .search import matching_ids, parse_query
+from .timeutil import iso
+
+__all__ = ["list_objects", "get_object", "batch_read", "search", "props_for", "batch_body"]
+
+DEFAULT_PROPS = {"contacts": ["createdate", "email", "firstname", "hs_object_id",
+                              "lastmodifieddate", "lastname"]}
+ALWAYS = {"contacts": ["createdate", "hs_object_id", "lastmodifieddate"]}
+ENGAGEMENT_DEFAULT = ["hs_createdate", "hs_lastmodifieddate", "hs_object_id"]
+ASSOC_TYPE = {"emails": "email", "calls": "call", "meetings": "meeting_event",
+              "notes": "note", "tasks": "task"}
+_CACHE_SIZE = 64
+
+
+def props_for(object_type: str, requested: list[str] | None) -> list[str]:
+    """Properties to render: the defaults, or those requested plus the always-present ones."""
+    if not requested:
+        return DEFAULT_PROPS.get(object_type, ENGAGEMENT_DEFAULT)
+    always = ALWAYS.get(object_type, ENGAGEMENT_DEFAULT)
+    return list(dict.fromkeys([*requested, *always]))
+
+
+def batch_body(results: list[dict], errors: list[dict], started: str, ok: int = 200) -> Any:
+    """A BatchResponse; status 207 with ``errors``/``numErrors`` when some inputs failed."""
+    body: dict[str, Any] = {"status": "COMPLETE", "results": results, "startedAt": started,
+                            "completedAt": started}
+    if errors:
+        body.update(errors=errors, numErrors=len(errors))
+        return json_response(body, 207)
+    return json_response(body, ok)
+
+
+def _associations(ctx: Ctx, object_type: str, record: Record, wanted: list[str] | None) -> dict:
+    out = {}
+    for to_type in wanted or []:
+        if object_type == "contacts" and to_type in ASSOC_TYPE:
+            ids = ctx.state.contact_assoc.get(record.id, {}).get(to_type, [])
+            label = f"contact_to_{ASSOC_TYPE[to_type]}"
+        elif to_type == "contacts" and object_type in ASSOC_TYPE:
+            ids = ctx.state.assoc[object_type].get(record.id, [])
+            label = f"{ASSOC_TYPE[object_type]}_to_contact"
+        else:
+            continue
+        if ids:
+            out[to_type] = {"results": [{"id": i, "type": label} for i in ids]}
+    return out
+
+
+def _render(ctx: Ctx, object_type: str, record: Record) -> dict:
+    out = render(record, props_for(object_type, ctx.list_param("properties")),
+                 ctx.list_param("propertiesWithHistory"))
+    assoc = _associations(ctx, object_type, record, ctx.list_param("associations"))
+    if assoc:
+        out["associations"] = assoc
+    return out
+
+
+def list_objects(ctx: Ctx, object_type: str) -> Any:
+    """GET /crm/v3/objects/{type}: id-ordered pages of at most 100."""
+    limit = ctx.int_param("limit", 10, low=1, high=100)
+    archived = ctx.bool_param("archived")
+    with ctx.state.lock:
+        page, nxt = ctx.state.stores[object_type].page(ctx.str_param("after"), limit, archived)
+        body: dict[str, Any] = {"results": [_render(ctx, object_type, r) for r in page]}
+    if nxt is not None:
+        body["paging"] = {"next": {"after": nxt, "link": f"?after={nxt}"}}
+    return json_response(body)
+
+
+def lookup(ctx: Ctx, object_type: str, key: str, id_property: str | None) -> Record | None:
+    """A record by id (following merges) or by a unique property (contacts: email)."""
+    state = ctx.state
+    if object_type == "contacts":
+        if id_property == "email":
+            key = state.rules.email_index.get(key.lower(), "")
+        elif id_property not in (None, "hs_object_id"):
+            raise ApiError.validation(f"idProperty: {id_property!r} is not a unique property; "
+                                      "use email or hs_object_id", field="idProperty")
+        return state.resolve(key)
+    return state.stores[object_type].records.get(key)
+
+
+def get_object(ctx: Ctx, object_type: str, object_id: str) -> Any:
+    """GET /crm/v3/objects/{type}/{id}."""
+    archived = ctx.bool_param("archived")
+    with ctx.state.lock:
+        record = lookup(ctx, object_type, object_id, ctx.str_param("idProperty"))
+        if record is None or record.archived != archived:
+            raise ApiError.not_found(f"Object {object_id} of type {object_type} was not found")
+        return json_response(_render(ctx, object_type, record))
+
+
+def batch_read(ctx: Ctx, object_type: str) -> Any:
+    """POST /crm/v3/objects/{type}/batch/read; unknown ids come back as a 207 error."""
+    body = ctx.body()
+    inputs = ctx.inputs(body)
+    props = props_for(object_type, body.get("properties"))
+    history = body.get("propertiesWithHistory") or None
+    started = iso(ctx.state.now())
+    results, missing = [], []
+    with ctx.state.lock:
+        for item in inputs:
+            record = lookup(ctx, object_type, str(item.get("id", "")), body.get("idProperty"))
+            if record is None or record.archived:
+                missing.append(str(item.get("id", "")))
+            else:
+                results.append(render(record, props, history))
+    errors = [standard_error("OBJECT_NOT_FOUND", f"Could not get some {object_type} objects, "
+                             "they may be deleted or not exist. Check that ids are valid.",
+                             missing)] if missing else []
+    return batch_body(results, errors, started)
+
+
+def search(ctx: Ctx, object_type: str) -> Any:
+    """POST /crm/v3/objects/{type}/search with HubSpot's total-results cap."""
+    q = parse_query(ctx.body())
+    cap = ctx.settings.search_total_cap
+    if q.offset >= cap:
+        raise ApiError.validation(f"after: paging past {cap} results is not allowed; narrow "
+                                  "the filters (e.g. a time window) instead", field="after")
+    state = ctx.state
+    with state.lock:
+        ids = _cached_ids(state, object_type, q)
+        store = state.stores[object_type]
+        props = props_for(object_type, q.properties)
+        results = [render(store.records[i], props)
+                   for i in ids[q.offset:min(q.offset + q.limit, cap)]]
+    body: dict[str, Any] = {"total": len(ids), "results": results}
+    if q.offset + q.limit < len(ids):
+        nxt = str(q.offset + q.limit)
+        body["paging"] = {"next": {"after": nxt, "link": f"?after={nxt}"}}
+    return json_response(body)
+
+
+def _cached_ids(state: Any, object_type: str, q: Any) -> list[str]:
+    """Matching ids, computed once per (query, state version) so later pages are slices."""
+    key = (object_type, q.key)
+    hit = state.search_cache.get(key)
+    if hit is not None and hit[0] == state.version:
+        return hit[1]
+    store = state.stores[object_type]
+    ids = matching_ids((store.records[i] for i in store.ids_in_order()), q,
+                       state.kind_of(object_type))
+    if len(state.search_cache) >= _CACHE_SIZE:
+        state.search_cache.clear()
+    state.search_cache[key] = (state.version, ids)
+    return ids

@@ -1,0 +1,190 @@
+"""The CRM search engine: filter groups, one sort, offset paging, cached per state version."""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from .errors import ApiError
+from .timeutil import parse_time, to_ms
+
+__all__ = ["SearchQuery", "parse_query", "matching_ids"]
+
+MAX_GROUPS = 6
+MAX_FILTERS = 18
+MAX_LIMIT = 200
+_VALUE_OPS = {"EQ", "NEQ", "LT", "LTE", "GT", "GTE", "CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN"}
+_ALL_OPS = _VALUE_OPS | {"BETWEEN", "IN", "NOT_IN", "HAS_PROPERTY", "NOT_HAS_PROPERTY"}
+_TOKEN_SPLIT = re.compile(r"[^\w*@.]+")
+DEFAULT_QUERY_PROPS = ("email", "firstname", "lastname", "phone", "company")
+
+
+class SearchQuery:
+    """A validated search request; ``key`` identifies its result set for caching."""
+
+    def __init__(self, groups: list[list[dict]], sort: tuple[str, bool] | None,
+                 query: str | None, limit: int, offset: int, properties: list[str] | None):
+        self.groups, self.sort, self.query = groups, sort, query
+        self.limit, self.offset, self.properties = limit, offset, properties
+        self.key = json.dumps([groups, sort, query], sort_keys=True)
+
+
+def _bad(message: str, field: str) -> ApiError:
+    return ApiError.validation(message, field=field)
+
+
+def parse_query(body: Any) -> SearchQuery:
+    """Validate a PublicObjectSearchRequest body, naming the field at fault."""
+    if not isinstance(body, dict):
+        raise _bad("The search request body must be a JSON object", "body")
+    groups = body.get("filterGroups") or []
+    if not isinstance(groups, list) or len(groups) > MAX_GROUPS:
+        raise _bad(f"filterGroups: at most {MAX_GROUPS} filter groups are allowed", "filterGroups")
+    parsed = [_parse_group(g, i) for i, g in enumerate(groups)]
+    if sum(len(g) for g in parsed) > MAX_FILTERS:
+        raise _bad(f"filterGroups: at most {MAX_FILTERS} filters in total are allowed",
+                   "filterGroups")
+    limit = body.get("limit", 10)
+    if not isinstance(limit, int) or isinstance(limit, bool) or not 0 < limit <= MAX_LIMIT:
+        raise _bad(f"limit: must be an integer from 1 to {MAX_LIMIT}, got {limit!r}", "limit")
+    after = body.get("after") or "0"
+    if not str(after).isdigit():
+        raise _bad(f"after: {after!r} is not a paging cursor returned by this search", "after")
+    props = body.get("properties") or None
+    if props is not None and not (isinstance(props, list) and all(isinstance(p, str) for p in props)):
+        raise _bad("properties: must be a list of property names", "properties")
+    query = body.get("query")
+    return SearchQuery(parsed, _parse_sorts(body.get("sorts") or []),
+                       query if isinstance(query, str) and query.strip() else None,
+                       limit, int(after), props)
+
+
+def _parse_group(group: Any, index: int) -> list[dict]:
+    filters = group.get("filters") if isinstance(group, dict) else None
+    if not isinstance(filters, list):
+        raise _bad(f"filterGroups[{index}].filters: must be a list of filters", "filterGroups")
+    for j, f in enumerate(filters):
+        where = f"filterGroups[{index}].filters[{j}]"
+        if not isinstance(f, dict) or not isinstance(f.get("propertyName"), str):
+            raise _bad(f"{where}.propertyName: is required", "filterGroups")
+        op = f.get("operator")
+        if op not in _ALL_OPS:
+            raise _bad(f"{where}.operator: {op!r} is not one of {', '.join(sorted(_ALL_OPS))}",
+                       "filterGroups")
+        if op in _VALUE_OPS and f.get("value") is None:
+            raise _bad(f"{where}.value: is required for operator {op}", "filterGroups")
+        if op == "BETWEEN" and (f.get("value") is None or f.get("highValue") is None):
+            raise _bad(f"{where}: BETWEEN needs value and highValue", "filterGroups")
+        if op in {"IN", "NOT_IN"} and not isinstance(f.get("values"), list):
+            raise _bad(f"{where}.values: a list is required for operator {op}", "filterGroups")
+    return [{k: f[k] for k in ("propertyName", "operator", "value", "highValue", "values") if k in f}
+            for f in filters]
+
+
+def _parse_sorts(sorts: Any) -> tuple[str, bool] | None:
+    if not isinstance(sorts, list) or len(sorts) > 1:
+        raise _bad("sorts: at most one sort is allowed", "sorts")
+    if not sorts:
+        return None
+    sort = sorts[0]
+    if isinstance(sort, str):  # the SDK types sorts as strings: "prop" or "-prop"
+        return (sort.lstrip("-"), sort.startswith("-"))
+    if isinstance(sort, dict) and isinstance(sort.get("propertyName"), str):
+        direction = sort.get("direction", "ASCENDING")
+        if direction not in {"ASCENDING", "DESCENDING"}:
+            raise _bad(f"sorts[0].direction: {direction!r} is not ASCENDING or DESCENDING", "sorts")
+        return (sort["propertyName"], direction == "DESCENDING")
+    raise _bad("sorts[0]: use {\"propertyName\": ..., \"direction\": \"ASCENDING\"}", "sorts")
+
+
+def _coerce(kind: str, raw: Any) -> Any:
+    """Comparable form of a value: ms for dates, float for numbers, lower-case text."""
+    if raw is None:
+        return None
+    try:
+        if kind in {"datetime", "date"}:
+            return to_ms(parse_time(raw))
+        if kind == "number":
+            return float(raw)
+    except ValueError:
+        return None
+    return str(raw).lower()
+
+
+def _tokens(value: str) -> list[str]:
+    return [t for t in _TOKEN_SPLIT.split(value) if t]
+
+
+def _contains_token(value: str, token: str) -> bool:
+    token = token.lower()
+    if "*" in token:
+        return fnmatch.fnmatchcase(value, token) or any(fnmatch.fnmatchcase(t, token)
+                                                         for t in _tokens(value))
+    return token == value or token in _tokens(value) or token in value.split("@")
+
+
+def _compile_filter(f: dict, kind_of: Callable[[str], str]) -> Callable[[dict], bool]:
+    name, op = f["propertyName"], f["operator"]
+    kind = kind_of(name)
+    if op == "HAS_PROPERTY":
+        return lambda p: p.get(name) not in (None, "")
+    if op == "NOT_HAS_PROPERTY":
+        return lambda p: p.get(name) in (None, "")
+    target = _coerce(kind, f.get("value"))
+    high = _coerce(kind, f.get("highValue"))
+    values = {_coerce(kind, v) for v in f.get("values") or []}
+
+    def test(p: dict) -> bool:
+        raw = p.get(name)
+        have = None if raw in (None, "") else _coerce(kind, raw)
+        if op in {"NEQ", "NOT_IN", "NOT_CONTAINS_TOKEN"}:
+            if have is None:
+                return True
+            if op == "NEQ":
+                return have != target
+            if op == "NOT_IN":
+                return have not in values
+            return not _contains_token(str(have), str(target))
+        if have is None:
+            return False
+        if op == "EQ":
+            return have == target
+        if op == "IN":
+            return have in values
+        if op == "CONTAINS_TOKEN":
+            return _contains_token(str(have), str(target))
+        if op == "BETWEEN":
+            return target is not None and high is not None and target <= have <= high
+        if target is None:
+            return False
+        return {"LT": have < target, "LTE": have <= target,
+                "GT": have > target, "GTE": have >= target}[op]
+    return test
+
+
+def matching_ids(records: Iterable[Any], q: SearchQuery, kind_of: Callable[[str], str]) -> list[str]:
+    """Ids of live records matching ``q``, sorted by its sort (ties and default: by id)."""
+    groups = [[_compile_filter(f, kind_of) for f in g] for g in q.groups]
+    query = q.query.lower() if q.query else None
+    hits = []
+    for r in records:
+        if r.archived:
+            continue
+        p = r.properties
+        if groups and not any(all(t(p) for t in g) for g in groups):
+            continue
+        if query and not any(query in str(p.get(n) or "").lower() for n in DEFAULT_QUERY_PROPS):
+            continue
+        hits.append(r)
+    if q.sort is None:
+        return [r.id for r in hits]  # records arrive in id order
+    name, descending = q.sort
+    kind = kind_of(name)
+    present = [(v, r.id) for r in hits if (v := _coerce(kind, r.properties.get(name) or None)) is not None]
+    present.sort(key=lambda pair: pair[0], reverse=descending)  # stable: ties stay in id order
+    absent = [r.id for r in hits if _coerce(kind, r.properties.get(name) or None) is None]
+    # Records without a value come last in either direction, as in HubSpot.
+    return [i for _, i in present] + absent
