@@ -1,7 +1,7 @@
 """Marketing-email campaigns and the SENT/DELIVERED/OPEN/CLICK/... events they produce.
 
 Each campaign goes to every contact with an email who existed and was still mailable at
-send time. Opens and clicks follow the persona and mostly fall inside the persona's active
+send time. Opens and clicks follow the persona and fall inside the persona's active
 window (a recycled lead stopped opening months ago); bounced contacts hard-bounce on their
 first send and are never mailed again; unsubscribed contacts open a few, then unsubscribe.
 """
@@ -74,7 +74,7 @@ def _mail_one(rec: Recorder, t: Target, campaigns: list[Campaign], now_ms: int) 
             return
         rec.email_event("DELIVERED", email, c.id, at + rng.randrange(2_000, 60_000))
         inside = window[0] <= c.sent_ms <= window[1]
-        opened = rng.random() < (p_open if inside else p_open * 0.05)
+        opened = inside and rng.random() < p_open
         seen = at + rng.randrange(10 * MINUTE_MS, 72 * HOUR_MS)
         if opened and seen < now_ms:
             rec.email_event("OPEN", email, c.id, seen, deviceType=rng.choice(("COMPUTER", "MOBILE")))

@@ -1,0 +1,73 @@
+"""Same inputs, same bytes; other inputs, other worlds."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+import pytest
+
+from connectors.sandbox.world import build_world
+from connectors.sandbox.world._ids import SalesforceIds, rng_uuid, sf_checksum
+
+from .conftest import NOW
+
+
+def _dump(world) -> bytes:
+    return json.dumps({"hubspot": world.hubspot, "salesforce": world.salesforce,
+                       "truth": world.truth}, sort_keys=True).encode()
+
+
+def test_same_inputs_give_identical_json_and_file_bytes(world):
+    again = build_world(0, 200, now=NOW)
+    assert _dump(again) == _dump(world)
+    assert again.offline_files == world.offline_files
+
+
+@pytest.mark.parametrize("kwargs", [{"seed": 1}, {"contacts": 201}, {"now": NOW + timedelta(days=1)}])
+def test_other_inputs_give_another_world(world, kwargs):
+    args = {"seed": 0, "contacts": 200, "now": NOW} | kwargs
+    other = build_world(args["seed"], args["contacts"], now=args["now"])
+    assert _dump(other) != _dump(world)
+    assert other.offline_files != world.offline_files
+
+
+def test_different_seed_changes_every_file(world):
+    other = build_world(1, 200, now=NOW)
+    for name, data in world.offline_files.items():
+        assert other.offline_files.get(name) != data, name
+
+
+def test_naive_now_is_refused():
+    with pytest.raises(ValueError, match="now must be timezone-aware"):
+        build_world(0, 10, now=datetime(2026, 11, 25))
+
+
+@pytest.mark.parametrize("contacts, activity", [(0, 1.0), (10, 0.0)])
+def test_nonsense_sizes_are_refused(contacts, activity):
+    with pytest.raises(ValueError, match="contacts must be"):
+        build_world(0, contacts, now=NOW, activity=activity)
+
+
+def test_uuids_are_reproducible_and_shaped_like_v4():
+    import random
+    import uuid
+
+    a, b = random.Random(5), random.Random(5)
+    first = rng_uuid(a)
+    assert first == rng_uuid(b)
+    assert uuid.UUID(first).version == 4
+
+
+@pytest.mark.parametrize("id15, suffix", [("001A0000006Vm9r", "IAC"), ("003000000000000", "AAA"),
+                                          ("00QABCDEABCDEAB", "255")])
+def test_salesforce_checksum_matches_the_documented_algorithm(id15, suffix):
+    assert sf_checksum(id15) == suffix
+
+
+def test_salesforce_ids_are_18_characters_with_prefix_and_unique():
+    ids = SalesforceIds()
+    made = [ids.new("00Q") for _ in range(500)] + [ids.new("003") for _ in range(5)]
+    assert len(set(made)) == len(made)
+    assert all(len(i) == 18 and i[15:] == sf_checksum(i[:15]) for i in made)
+    assert made[0].startswith("00Q") and made[-1].startswith("003")
