@@ -151,7 +151,10 @@ def list_jobs(ctx: Ctx, v: str) -> Response:
 def _results(kind: str):
     def handler(ctx: Ctx, v: str, job_id: str) -> Response:
         with ctx.state.lock:
-            text = results_csv(_job(ctx, job_id), kind)
+            job = _job(ctx, job_id)
+            if job.get("upload") and "rows" not in job:  # aborted before processing started
+                parse_upload(job, ctx.state.schemas)
+            text = results_csv(job, kind)
         return Response(text, status=200, content_type="text/csv")
     handler.__doc__ = f"``GET /services/data/{{v}}/jobs/ingest/{{id}}/{kind}``."
     return handler
