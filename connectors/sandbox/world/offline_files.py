@@ -34,7 +34,10 @@ _NOTES = ("", "", "Wants pricing for 50 seats", "Met at the booth – call back 
 
 
 def _full(v: dict) -> str:
-    return " ".join(x for x in (v.get("first", ""), v.get("last", "")) if x)
+    """First and last name in one cell; stray whitespace typed after either ends up trailing."""
+    parts = (v.get("first", ""), v.get("last", ""))
+    pad = next((p[len(p.rstrip()):] for p in parts if p != p.rstrip()), "")
+    return " ".join(p.strip() for p in parts if p.strip()) + pad
 
 
 def _csv(rows: list[list[str]], *, delimiter: str) -> str:

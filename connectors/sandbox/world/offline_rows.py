@@ -37,10 +37,13 @@ def typo(rng: random.Random, email: str) -> str:
     if host in ("gmail.com", "yahoo.com") and rng.random() < 0.5:
         return f"{local}@{'gmial.com' if host == 'gmail.com' else 'yaho.com'}"
     if len(local) > 3:
-        i = rng.randrange(len(local) - 1)
-        if rng.random() < 0.5:
+        # Swapping two equal letters would change nothing, so only unequal pairs qualify.
+        pairs = [i for i in range(len(local) - 1) if local[i] != local[i + 1]]
+        if pairs and rng.random() < 0.5:
+            i = rng.choice(pairs)
             local = local[:i] + local[i + 1] + local[i] + local[i + 2:]
         else:
+            i = rng.randrange(len(local))
             local = local[:i] + local[i + 1:]
         return f"{local}@{host}"
     return f"{local}@{host.replace('.', ',', 1)}"
