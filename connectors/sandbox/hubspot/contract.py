@@ -1,0 +1,157 @@
+"""Contract checking against HubSpot's published OpenAPI documents.
+
+``Recorder`` is a WSGI middleware that keeps every (request, response) pair it serves;
+``validate(recorder.exchanges, specs_dir)`` checks each pair whose path a spec covers and
+returns a list of problems (empty = conforming). Hosts are ignored: the specs name
+https://api.hubapi.com, the sandbox serves 127.0.0.1.
+
+One documented deviation is tolerated: HubSpot answers ``null`` for a requested property
+that has no value, while the published schemas type property values as plain strings.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import threading
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs
+
+__all__ = ["Exchange", "Recorder", "validate", "uncovered", "find_specs_dir"]
+
+# Specific documents first: contacts.json knows /crm/v3/objects/contacts better than objects.json.
+_ORDER = ["contacts", "emails", "calls", "meetings", "notes", "tasks", "associations",
+          "properties", "crmOwners", "events", "forms", "objects"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Exchange:
+    """One request and its response as seen on the wire."""
+
+    method: str
+    path: str
+    query: str
+    request_body: bytes
+    request_content_type: str | None
+    status: int
+    response_body: bytes
+    response_content_type: str | None
+
+
+class Recorder:
+    """WSGI middleware recording each exchange of the wrapped app (thread-safe)."""
+
+    def __init__(self, app: Any):
+        self.app, self.exchanges, self._lock = app, [], threading.Lock()
+
+    def __call__(self, environ: dict, start_response: Any) -> Any:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length else b""
+        environ["wsgi.input"] = io.BytesIO(body)
+        seen: dict[str, Any] = {}
+
+        def capture(status: str, headers: list, exc_info: Any = None) -> Any:
+            seen["status"], seen["headers"] = int(status.split()[0]), dict(headers)
+            return start_response(status, headers, exc_info)
+
+        chunks = list(self.app(environ, capture))
+        with self._lock:
+            self.exchanges.append(Exchange(
+                method=environ["REQUEST_METHOD"], path=environ.get("PATH_INFO", ""),
+                query=environ.get("QUERY_STRING", ""), request_body=body,
+                request_content_type=environ.get("CONTENT_TYPE"), status=seen["status"],
+                response_body=b"".join(chunks),
+                response_content_type=seen["headers"].get("Content-Type")))
+        return chunks
+
+
+def find_specs_dir(repo_root: Path) -> Path | None:
+    """``$SYNCD_HUBSPOT_SPECS`` if set, else ``<repo>/../shared/specs/hubspot``; None if absent."""
+    candidate = os.environ.get("SYNCD_HUBSPOT_SPECS")
+    path = Path(candidate) if candidate else repo_root.parent / "shared" / "specs" / "hubspot"
+    return path if path.is_dir() else None
+
+
+def _nullable_values(node: Any) -> None:
+    """Mark property-value maps nullable (see the module docstring)."""
+    if isinstance(node, dict):
+        props = node.get("properties")
+        if isinstance(props, dict):
+            value_map = props.get("properties")
+            if isinstance(value_map, dict) and isinstance(value_map.get("additionalProperties"), dict):
+                value_map["additionalProperties"] = dict(value_map["additionalProperties"], nullable=True)
+        for child in node.values():
+            _nullable_values(child)
+    elif isinstance(node, list):
+        for child in node:
+            _nullable_values(child)
+
+
+class _Specs:
+    def __init__(self, specs_dir: Path):
+        from openapi_core import OpenAPI
+        self.entries = []
+        for name in _ORDER:
+            path = specs_dir / f"{name}.json"
+            if not path.exists():
+                continue
+            doc = json.loads(path.read_text())
+            _nullable_values(doc.get("components", {}))
+            server = doc.get("servers", [{"url": "https://api.hubapi.com"}])[0]["url"]
+            templates = [(re.compile("^" + re.sub(r"\{[^}]+\}", "[^/]+", p) + "$"),
+                          {m.lower() for m in ops}) for p, ops in doc["paths"].items()]
+            self.entries.append((name, server, templates, OpenAPI.from_dict(doc)))
+
+    def find(self, method: str, path: str) -> tuple[str, str, Any] | None:
+        for name, server, templates, api in self.entries:
+            if any(rx.match(path) and method.lower() in methods for rx, methods in templates):
+                return name, server, api
+        return None
+
+
+def _describe(exc: Exception) -> str:
+    cause = exc.__cause__
+    details = getattr(cause, "schema_errors", None) or getattr(exc, "schema_errors", None)
+    if details:
+        return "; ".join(str(getattr(d, "message", d)) for d in details)
+    return f"{type(exc).__name__}: {exc}" + (f" ({cause})" if cause else "")
+
+
+def validate(recorded: list[Exchange], specs_dir: Path) -> list[str]:
+    """Problems of the recorded exchanges against the specs; exchanges no spec covers are
+    skipped (see ``uncovered``)."""
+    from openapi_core.testing import MockRequest, MockResponse
+    specs, problems = _Specs(specs_dir), []
+    for ex in recorded:
+        path = ex.path.rstrip("/") or "/"
+        hit = specs.find(ex.method, path)
+        if hit is None:
+            continue
+        name, server, api = hit
+        args = {k: v if len(v) > 1 else v[0] for k, v in parse_qs(ex.query).items()}
+        request = MockRequest(server, ex.method.lower(), path, args=args, data=ex.request_body or None,
+                              content_type=ex.request_content_type or "application/json")
+        response = MockResponse(ex.response_body, status_code=ex.status,
+                                content_type=ex.response_content_type or "application/json")
+        where = f"{ex.method} {ex.path}?{ex.query} -> {ex.status} ({name}.json)"
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the specs' oauth2 scheme is not checkable offline
+            for kind, check in (("request", lambda: api.validate_request(request)),
+                                ("response", lambda: api.validate_response(request, response))):
+                try:
+                    check()
+                except Exception as exc:  # openapi-core raises many types; each is a finding
+                    problems.append(f"{where}: {kind}: {_describe(exc)}")
+    return problems
+
+
+def uncovered(recorded: list[Exchange], specs_dir: Path) -> list[str]:
+    """"METHOD path" of exchanges no spec covers (e.g. email events v1, form submissions v1)."""
+    specs = _Specs(specs_dir)
+    return sorted({f"{e.method} {e.path}" for e in recorded
+                   if specs.find(e.method, e.path.rstrip("/") or "/") is None})
