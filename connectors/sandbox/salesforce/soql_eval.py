@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from .ids import normalize_id
 from .schema import FieldDef, ObjectSchema
 from .soql_lexer import query_error
-from .soql_parser import And, Compare, FieldRef, InList, Like, Literal, Not, Or, Query
+from .soql_ast import And, FieldRef, InList, Like, Literal, Not, Or, Query
 from .soql_values import format_datetime
 
 __all__ = ["CompiledQuery", "compile_query"]

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from .errors import RowError
 from .ids import KEY_PREFIXES, make_id, normalize_id
 from .schema import build_schema
-from .seed import SEED_TABLES, load_records
+from .seed import load_records
 from .soql_values import format_datetime
 from .store import Store
 from .writes import WriteContext, create, update

@@ -5,10 +5,10 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from .coerce import coerce_value
 from .errors import RowError
 from .ids import normalize_id
 from .store import Store, Undo
+from .validate import clean_fields, record_checks
 
 __all__ = ["WriteContext", "Outcome", "create", "update", "upsert", "delete"]
 
@@ -53,58 +53,6 @@ def _locked(ctx: WriteContext, ident: str | None) -> RowError | None:
                     f"this record or 1 records: {ident or 'record'}")
 
 
-def _clean(ctx: WriteContext, obj: str, payload: dict, creating: bool) -> tuple[dict, list]:
-    schema = ctx.store.schemas[obj]
-    clean, errors = {}, []
-    for key, value in payload.items():
-        if key == "attributes":
-            continue
-        fld = schema.field(key)
-        if fld is None:
-            errors.append(RowError(code="INVALID_FIELD", fields=(key,),
-                                   message=f"No such column '{key}' on sobject of type {obj}"))
-            continue
-        if not (fld.createable if creating else fld.updateable):
-            errors.append(RowError(
-                code="INVALID_FIELD_FOR_INSERT_UPDATE", fields=(fld.name,),
-                message=f"Unable to create/update fields: {fld.name}. Please check the "
-                        "security settings of this field and verify that it is read/write "
-                        "for your profile or permission set."))
-            continue
-        result = coerce_value(fld, value, ctx.store.live_kind)
-        if isinstance(result, RowError):
-            errors.append(result)
-        else:
-            clean[fld.name] = result
-    return clean, errors
-
-
-def _record_checks(ctx: WriteContext, obj: str, record: dict, creating: bool) -> list:
-    schema = ctx.store.schemas[obj]
-    missing = [f.name for f in schema.fields.values()
-               if (f.required or (not f.nillable and f.createable)) and record.get(f.name) is None]
-    if missing:
-        return [RowError(code="REQUIRED_FIELD_MISSING", fields=tuple(missing),
-                         message=f"Required fields are missing: [{', '.join(missing)}]")]
-    errors = []
-    for fname in ctx.store.ext_fields[obj]:
-        fld = schema.fields[fname]
-        if fld.unique and record.get(fname) is not None:
-            others = [i for i in ctx.store.by_external_id(obj, fname, record[fname])
-                      if i != record["Id"]]
-            if others:
-                errors.append(RowError(
-                    code="DUPLICATE_VALUE", fields=(fname,),
-                    message=f"duplicate value found: {fname} duplicates value on record "
-                            f"with id: {others[0]}"))
-    if obj == "Lead" and creating and not ctx.allow_save and record.get("Email"):
-        if any(not ctx.store.get("Lead", i)["IsConverted"]
-               for i in ctx.store.leads_with_email(record["Email"])):
-            errors.append(RowError(code="DUPLICATES_DETECTED",
-                                   message="Use one of these records?"))
-    return errors
-
-
 def _derive(obj: str, record: dict) -> None:
     if obj in ("Lead", "Contact", "User"):
         record["Name"] = " ".join(p for p in (record.get("FirstName"), record.get("LastName"))
@@ -117,7 +65,7 @@ def _derive(obj: str, record: dict) -> None:
 def create(ctx: WriteContext, obj: str, payload: dict) -> Outcome:
     """Insert one record; errors are returned, nothing is raised."""
     lock = _locked(ctx, None)
-    clean, errors = _clean(ctx, obj, payload, creating=True)
+    clean, errors = clean_fields(ctx, obj, payload, creating=True)
     if lock or errors:
         return _fail(*([lock] if lock else errors))
     schema = ctx.store.schemas[obj]
@@ -132,7 +80,7 @@ def create(ctx: WriteContext, obj: str, payload: dict) -> Outcome:
         record["OwnerId"] = ctx.default_owner
     record.update(clean)
     _derive(obj, record)
-    errors = _record_checks(ctx, obj, record, creating=True)
+    errors = record_checks(ctx, obj, record, creating=True)
     if errors:
         return _fail(*errors)
     ctx.undo.append(ctx.store.put(obj, record))
@@ -153,13 +101,13 @@ def update(ctx: WriteContext, obj: str, record_id: str, payload: dict) -> Outcom
     if current.get("IsConverted"):
         return _fail(RowError(code="CANNOT_UPDATE_CONVERTED_LEAD",
                               message="cannot reference converted lead"), ident=ident)
-    clean, errors = _clean(ctx, obj, {k: v for k, v in payload.items() if k != "Id"}, False)
+    clean, errors = clean_fields(ctx, obj, {k: v for k, v in payload.items() if k != "Id"}, False)
     if lock or errors:
         return _fail(*([lock] if lock else errors), ident=ident)
     record = {**current, **clean, "LastModifiedDate": ctx.now, "LastModifiedById": ctx.user_id,
               "SystemModstamp": ctx.now}
     _derive(obj, record)
-    errors = _record_checks(ctx, obj, record, creating=False)
+    errors = record_checks(ctx, obj, record, creating=False)
     if errors:
         return _fail(*errors, ident=ident)
     ctx.undo.append(ctx.store.put(obj, record))
