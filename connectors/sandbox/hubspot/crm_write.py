@@ -119,7 +119,10 @@ def batch_upsert(ctx: Ctx) -> Any:
         ref, id_property = str(item.get("id", "")), item.get("idProperty")
         record = lookup(ctx, "contacts", ref, id_property)
         if record is not None and not record.archived:
-            return dict(_update(ctx, record, item.get("properties"), at, before), new=False)
+            out = _update(ctx, record, item.get("properties"), at, before)
+            if id_property:  # the matched unique property is echoed back, as HubSpot does
+                out["properties"].setdefault(id_property, record.properties.get(id_property))
+            return dict(out, new=False)
         if id_property != "email":
             raise WriteError("OBJECT_NOT_FOUND", f"Object {ref} was not found; to create by "
                              "upsert, use idProperty=email", [ref], status=404)
