@@ -1,0 +1,135 @@
+"""``SalesforceGateway``: the ``CrmGateway`` syncd reads and writes Salesforce through.
+
+Reads are SOQL queries (``IN`` lists split to fit the URI limit); writes are sObject
+Collections (200 rows a call, ``allOrNone=false``) or, from ``bulk_threshold`` rows on,
+Bulk API 2.0. Every failure is classified once (``errors``); rows failing with a
+row-retriable code are sent again, alone, by the one retry layer (``retry``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from syncd.models import CrmRecord, WriteResult
+from syncd.ports import ApiUsage, ObjectSchema
+
+from .connection import Connection
+from .errors import Verdict, make_error
+from .http import CallMeter
+from .results import crm_record, object_schema
+from .retry import RetryPolicy
+from .settings import SalesforceClientSettings
+from .soql import datetime_literal, in_queries, select
+from .writes import write_rows
+
+__all__ = ["DEFAULT_FIELDS", "SalesforceGateway"]
+
+_MAPPED = ("HubSpot_Id__c", "Lifecycle_Stage__c", "Lead_Score__c", "Fit_Grade__c",
+           "Buying_Intent__c", "Last_Engagement_Date__c")
+DEFAULT_FIELDS: Mapping[str, tuple[str, ...]] = {
+    "Lead": ("Id", "Email", "FirstName", "LastName", "Phone", "Company", "OwnerId", "Status",
+             "IsConverted", "ConvertedContactId", "LastModifiedDate", *_MAPPED),
+    "Contact": ("Id", "Email", "FirstName", "LastName", "Phone", "AccountId", "OwnerId",
+                "LastModifiedDate", *_MAPPED),
+}
+"""What ``find_by_emails`` reads unless told otherwise, per object."""
+
+_USER_FIELDS = ("Id", "Username", "Email", "FirstName", "LastName", "Name", "IsActive")
+_STATUS_FIELDS = ("Id", "MasterLabel", "ApiName", "SortOrder", "IsDefault", "IsConverted")
+
+
+class SalesforceGateway:
+    """A ``syncd.ports.CrmGateway`` over simple-salesforce.
+
+    ``sleep`` replaces real waiting between retries (tests pass a recorder).
+    """
+
+    def __init__(self, settings: SalesforceClientSettings, *,
+                 fields: Mapping[str, Sequence[str]] | None = None,
+                 sleep: Callable[[float], None] | None = None) -> None:
+        policy = RetryPolicy(call_attempts=settings.call_retry_attempts,
+                             row_attempts=settings.row_retry_attempts,
+                             **({"sleep": sleep} if sleep else {}))
+        self.settings = settings
+        self.fields = {**DEFAULT_FIELDS, **(fields or {})}
+        self.meter = CallMeter()
+        self.connection = Connection(settings, policy=policy, meter=self.meter)
+        self._schemas: dict[str, ObjectSchema] = {}
+
+    # -- reads -------------------------------------------------------------------------
+
+    def _query(self, object_name: str, soql: str) -> list[CrmRecord]:
+        rows = self.connection.call("query", lambda sf: sf.query_all(soql)["records"])
+        try:
+            return [crm_record(object_name, row) for row in rows]
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise make_error(Verdict.FATAL, operation="query", message=str(exc)) from None
+
+    def find_by_emails(self, emails: Collection[str], *,
+                       fields: Mapping[str, Sequence[str]] | None = None) -> list[CrmRecord]:
+        """Unconverted Leads, then Contacts, whose Email matches one of ``emails``.
+
+        SOQL compares text case-insensitively; the list is lower-cased and deduplicated so
+        each address is sent once.
+        """
+        wanted = sorted({e.strip().lower() for e in emails if e and e.strip()})
+        chosen = {**self.fields, **(fields or {})}
+        found: list[CrmRecord] = []
+        for object_name, guard in (("Lead", "IsConverted = false AND "), ("Contact", "")):
+            columns = _with(chosen[object_name], "Id", "Email")
+            head = select(columns, object_name, f"{guard}Email IN (")
+            for soql in in_queries(head, wanted, max_chars=self.settings.max_query_chars):
+                found += self._query(object_name, soql)
+        return found
+
+    def query_changed(self, object_name: str, fields: Sequence[str],
+                      since: datetime) -> list[CrmRecord]:
+        """Records of ``object_name`` modified after ``since`` (oldest first)."""
+        columns = _with(fields, "Id", "LastModifiedDate")
+        soql = select(columns, object_name, f"LastModifiedDate > {datetime_literal(since)}",
+                      order_by="LastModifiedDate, Id")
+        return self._query(object_name, soql)
+
+    def lead_statuses(self) -> list[dict]:
+        """The org's Lead Status values in display order (``ApiName``, ``IsConverted``...)."""
+        soql = select(_STATUS_FIELDS, "LeadStatus", order_by="SortOrder")
+        return [dict(r.fields) for r in self._query("LeadStatus", soql)]
+
+    def users(self) -> list[dict]:
+        """Active users (possible record owners)."""
+        soql = select(_USER_FIELDS, "User", "IsActive = true", order_by="Username")
+        return [dict(r.fields) for r in self._query("User", soql)]
+
+    def describe(self, object_name: str) -> ObjectSchema:
+        """Fields of ``object_name``: type, length, picklist values (cached per object)."""
+        if object_name not in self._schemas:
+            payload = self.connection.call(
+                "describe", lambda sf: sf.restful(f"sobjects/{object_name}/describe"))
+            self._schemas[object_name] = object_schema(payload)
+        return self._schemas[object_name]
+
+    def usage(self) -> ApiUsage:
+        """HTTP calls made so far, by endpoint, and the org's remaining daily allocation."""
+        return ApiUsage(calls=dict(self.meter.calls), remaining=self.meter.remaining)
+
+    # -- writes ------------------------------------------------------------------------
+
+    def upsert(self, object_name: str, external_id_field: str,
+               rows: Sequence[Mapping[str, Any]]) -> list[WriteResult]:
+        """Upsert on ``external_id_field``; one result per row, in order (key: its value)."""
+        return write_rows(self.connection, object_name, "upsert", external_id_field, rows)
+
+    def update(self, object_name: str, rows: Sequence[Mapping[str, Any]]) -> list[WriteResult]:
+        """Update rows carrying ``Id``; one result per row, in order (key: the Id)."""
+        return write_rows(self.connection, object_name, "update", "Id", rows)
+
+    def upsert_tasks(self, rows: Sequence[Mapping[str, Any]]) -> list[WriteResult]:
+        """Upsert Tasks on ``Syncd_Key__c``, so a follow-up task is never created twice."""
+        return write_rows(self.connection, "Task", "upsert", "Syncd_Key__c", rows)
+
+
+def _with(fields: Sequence[str], *required: str) -> list[str]:
+    """``fields`` with ``required`` first, each once."""
+    return list(dict.fromkeys([*required, *fields]))
