@@ -51,13 +51,16 @@ KINDS = ("status", "latency", "timeout")
 _ACTIONS = {"status", "latency", "timeout"}
 _OPTIONS = {"rate", "times", "after"}
 
-#: Emulator settings a spec or the admin API may change: name -> (type, lowest, highest).
-KNOBS: dict[str, dict[str, tuple[type, float, float | None]]] = {
-    "hubspot": {"rate_limit_per_10s": (int, 1, None), "daily_limit": (int, 1, None),
-                "search_per_second": (float, 0.1, None), "search_total_cap": (int, 1, None)},
-    "salesforce": {"lock_error_rate": (float, 0.0, 1.0), "session_ttl_seconds": (float, 1, None),
-                   "daily_api_limit": (int, 1, None),
-                   "bulk_records_per_poll": (int, 1, None)},
+#: Emulator settings a spec or the admin API may change: name -> (type, lowest, highest,
+#: whether None / "none" means unlimited).
+KNOBS: dict[str, dict[str, tuple[type, float, float | None, bool]]] = {
+    "hubspot": {"rate_limit_per_10s": (int, 1, None, True), "daily_limit": (int, 1, None, True),
+                "search_per_second": (int, 1, None, True),
+                "search_total_cap": (int, 1, None, False)},
+    "salesforce": {"lock_error_rate": (float, 0.0, 1.0, False),
+                   "session_ttl_seconds": (float, 1, None, False),
+                   "daily_api_limit": (int, 1, None, False),
+                   "bulk_records_per_poll": (int, 1, None, True)},
 }
 
 
@@ -153,14 +156,16 @@ def _endpoint_matcher(endpoint: str, where: str) -> Callable[[str, str], bool]:
     return matcher
 
 
-def check_knob(system: str, name: str, value: object, where: str = "") -> int | float:
-    """Validate one emulator setting and return it with its proper type."""
+def check_knob(system: str, name: str, value: object, where: str = "") -> int | float | None:
+    """Validate one emulator setting and return it with its proper type (None: unlimited)."""
     if system not in KNOBS:
         raise _fail(where, f'settings system must be hubspot or salesforce, found "{system}"')
     if name not in KNOBS[system]:
         raise _fail(where, f'unknown {system} setting "{name}"; known: '
                            f'{", ".join(sorted(KNOBS[system]))}')
-    kind, low, high = KNOBS[system][name]
+    kind, low, high, nullable = KNOBS[system][name]
+    if nullable and (value is None or str(value).lower() in ("none", "unlimited")):
+        return None
     try:
         if isinstance(value, bool):
             raise ValueError
@@ -172,6 +177,7 @@ def check_knob(system: str, name: str, value: object, where: str = "") -> int | 
                            f", found {value!r}") from None
     if typed < low or (high is not None and typed > high):
         bound = f"from {low} to {high}" if high is not None else f">= {low}"
+        bound += ' (or "none" for unlimited)' if nullable else ""
         raise _fail(where, f"{system}.{name} must be {bound}, found {value!r}")
     return typed
 
@@ -182,10 +188,10 @@ class FaultPlan:
 
     rules: tuple[FaultRule, ...] = ()
     seed: int = 0
-    settings: tuple[tuple[str, str, int | float], ...] = ()
+    settings: tuple[tuple[str, str, int | float | None], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        settings: dict[str, dict[str, int | float]] = {}
+        settings: dict[str, dict[str, int | float | None]] = {}
         for system, name, value in self.settings:
             settings.setdefault(system, {})[name] = value
         return {"seed": self.seed, "rules": [r.to_dict() for r in self.rules],
@@ -233,7 +239,7 @@ def _rules_from_json(rules: Any) -> tuple[FaultRule, ...]:
     return tuple(out)
 
 
-def _settings_from_json(settings: Any) -> tuple[tuple[str, str, int | float], ...]:
+def _settings_from_json(settings: Any) -> tuple[tuple[str, str, int | float | None], ...]:
     if not isinstance(settings, dict):
         raise _fail("settings", 'must be an object like {"salesforce": {"lock_error_rate": 0.1}}')
     out = []
