@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from werkzeug.wrappers import Response
 
 from .errors import ApiError, RowError
@@ -42,7 +44,8 @@ def _type_of(ctx: Ctx, record: dict, expected: str | None) -> str | RowError:
     return kind
 
 
-def _results(outcomes: list[Outcome], all_or_none: bool, upserting: bool) -> list[dict]:
+def results(outcomes: list[Outcome], all_or_none: bool, upserting: bool) -> list[dict]:
+    """Per-record results in request order; with allOrNone one failure fails them all."""
     failed = any(not o.ok for o in outcomes)
     out = []
     for o in outcomes:
@@ -63,7 +66,7 @@ def _apply(ctx: Ctx, write, all_or_none: bool, upserting: bool = False) -> Respo
         outcomes = write(wctx)
         if all_or_none and any(not o.ok for o in outcomes):
             state.store.undo(wctx.undo)
-        return json_response(_results(outcomes, all_or_none, upserting))
+        return json_response(results(outcomes, all_or_none, upserting))
 
 
 def create_many(ctx: Ctx, v: str) -> Response:
@@ -111,6 +114,7 @@ def upsert_many(ctx: Ctx, v: str, object: str, field: str) -> Response:
                           f"External ID or indexed field for {object}")
     all_or_none, records = _request(ctx)
     values = [str(r.get(fld.name, "")).lower() for r in records]
+    counts = Counter(values)
 
     def write(wctx: WriteContext) -> list[Outcome]:
         out = []
@@ -118,7 +122,7 @@ def upsert_many(ctx: Ctx, v: str, object: str, field: str) -> Response:
             kind = _type_of(ctx, rec, schema.name)
             if isinstance(kind, RowError):
                 out.append(Outcome(errors=[kind]))
-            elif key and values.count(key) > 1:
+            elif key and counts[key] > 1:
                 out.append(Outcome(errors=[RowError(
                     code="DUPLICATE_EXTERNAL_ID", fields=(fld.name,),
                     message=f"Duplicate external id specified: {rec.get(fld.name)}")]))

@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from werkzeug.wrappers import Request, Response
 
 from .errors import ApiError
+from .schema import ObjectSchema
 from .settings import SalesforceSettings
 from .state import SalesforceState
 
-__all__ = ["Ctx", "json_response", "read_json"]
+__all__ = ["Ctx", "body_of", "json_response", "raise_errors", "read_json", "render",
+           "schema_of"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -51,3 +53,35 @@ def read_json(request: Request) -> object:
     except ValueError as exc:
         raise ApiError.of(400, "JSON_PARSER_ERROR",
                           f"Unexpected character in request body: {exc}") from None
+
+
+def schema_of(ctx: Ctx, name: str) -> ObjectSchema:
+    """The schema of the object named in the URL (case-insensitive), else 404."""
+    schema = ctx.state.schemas.get(name) or next(
+        (s for n, s in ctx.state.schemas.items() if n.lower() == name.lower()), None)
+    if schema is None:
+        raise ApiError.of(404, "NOT_FOUND", "The requested resource does not exist")
+    return schema
+
+
+def body_of(ctx: Ctx) -> dict:
+    """The JSON object body of a single-record write."""
+    body = read_json(ctx.request)
+    if not isinstance(body, dict):
+        raise ApiError.of(400, "JSON_PARSER_ERROR",
+                          "Cannot deserialize instance of sObject from the request body: "
+                          "expected a JSON object")
+    return body
+
+
+def raise_errors(outcome) -> None:
+    """A 400 carrying the outcome's errors, if it has any."""
+    if outcome.errors:
+        raise ApiError(status=400, errors=outcome.errors)
+
+
+def render(v: str, obj: str, record: dict, names: list[str]) -> dict:
+    """A record as the sObject resources return it: attributes first, then fields."""
+    out = {"attributes": {"type": obj, "url": f"/services/data/{v}/sobjects/{obj}/{record['Id']}"}}
+    out.update({n: record.get(n) for n in names})
+    return out

@@ -14,7 +14,13 @@ _KNOWN_KEYS = {"org_id", "lead_statuses", "schema_overrides", *SEED_TABLES}
 
 
 def _seed_value(where: str, kind: str, value: object) -> object:
-    if value is None or kind not in ("datetime", "date"):
+    if value is None:
+        return None
+    if kind in ("double", "currency", "int"):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError(f"{where}: {value!r} is not a number")
+        return int(value) if kind == "int" else float(value)  # the API returns 42.0
+    if kind not in ("datetime", "date"):
         return value
     parsed = parse_datetime(str(value)) if kind == "datetime" else None
     if kind == "datetime":
