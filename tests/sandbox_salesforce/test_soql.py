@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from connectors.sandbox.salesforce import SalesforceState
@@ -111,3 +113,25 @@ def test_invalid_field_message_matches_salesforce(state):
     with pytest.raises(ApiError) as caught:
         run(state, "SELECT Id, Fooo FROM Lead")
     assert "No such column 'Fooo' on entity 'Lead'." in caught.value.errors[0].message
+
+
+@pytest.mark.parametrize(("where", "expected"), [
+    ("CreatedDate = TODAY", ["Last2"]),
+    ("CreatedDate = LAST_N_DAYS:3", ["Last2"]),
+    ("CreatedDate < LAST_N_DAYS:3", ["Last1", "Last3", "Last4"]),
+    ("CreatedDate > YESTERDAY", ["Last2"]),
+    ("CreatedDate = N_DAYS_AGO:31", ["Last1", "Last3", "Last4"]),
+    ("CreatedDate >= NEXT_N_DAYS:2", []),
+])
+def test_relative_date_literals(state, where, expected):
+    soql = f"SELECT LastName FROM Lead WHERE {where}"
+    plan = compile_query(soql, parse(soql), state.schemas, state.store.lookup, "v59.0",
+                         date(2026, 2, 1))
+    rows = plan.run(state.store.tables["Lead"].values())
+    assert last_names(rows) == expected
+
+
+def test_relative_literal_on_a_text_field_is_refused(state):
+    with pytest.raises(ApiError) as caught:
+        run(state, "SELECT Id FROM Lead WHERE Email = TODAY")
+    assert caught.value.errors[0].code == "INVALID_QUERY_FILTER_OPERATOR"

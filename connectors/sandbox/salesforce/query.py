@@ -43,7 +43,8 @@ def _run(ctx: Ctx, v: str, endpoint: str, include_deleted: bool) -> Response:
         raise ApiError.of(400, "MALFORMED_QUERY", "A query string has to be specified")
     state = ctx.state
     with state.lock:
-        plan = compile_query(soql, parse(soql), state.schemas, state.store.lookup, v)
+        plan = compile_query(soql, parse(soql), state.schemas, state.store.lookup, v,
+                             state.clock().date())
         table = state.store.tables[plan.object_name].values()
         rows = plan.run(r for r in table if include_deleted or not r.get("IsDeleted"))
         if plan.count_only:

@@ -20,7 +20,7 @@ class FieldRef:
 
 @dataclass(frozen=True, kw_only=True)
 class Literal:
-    kind: str  # string, number, boolean, null, date, datetime
+    kind: str  # string, number, boolean, null, date, datetime, relative (TODAY, …)
     value: object
     col: int
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
 from .ids import normalize_id
 from .schema import FieldDef, ObjectSchema
+from .soql_dates import day_range, range_test
 from .soql_lexer import query_error
-from .soql_ast import And, FieldRef, InList, Like, Literal, Not, Or, Query
+from .soql_ast import And, Compare, FieldRef, InList, Like, Literal, Not, Or, Query
 from .soql_values import format_datetime
 
 __all__ = ["CompiledQuery", "compile_query"]
@@ -38,8 +40,9 @@ class _Column:
 
 class _Compiler:
     def __init__(self, soql: str, query: Query, schemas: dict[str, ObjectSchema],
-                 lookup: Lookup) -> None:
+                 lookup: Lookup, today: date) -> None:
         self.soql, self.query, self.schemas, self.lookup = soql, query, schemas, lookup
+        self.today = today
         schema = schemas.get(query.object_name) or next(
             (s for n, s in schemas.items() if n.lower() == query.object_name.lower()), None)
         if schema is None:
@@ -125,7 +128,22 @@ class _Compiler:
                                   f"invalid operator on {fld.type} field: LIKE")
             rx = _like_regex(node.pattern.value)
             return lambda rec: (v := get(rec)) is not None and rx.fullmatch(str(v)) is not None
+        if node.value.kind == "relative":
+            return self.relative(node, col, get)
         return _compare(node.op, get, fld, self.operand(col, node.value))
+
+    def relative(self, node: Compare, col: _Column, get) -> Callable[[dict], bool]:
+        if col.field.type not in ("date", "datetime"):
+            raise query_error(self.soql, node.value.col, "INVALID_QUERY_FILTER_OPERATOR",
+                              f"value of filter criterion for field '{col.field.name}' must "
+                              f"be of type {_EXPECTED.get(col.field.type, 'string')}")
+        lo, hi = day_range(node.value.value, self.today)
+        if col.field.type == "date":
+            test = range_test(node.op, lo.isoformat(), hi.isoformat())
+        else:
+            test = range_test(node.op, f"{lo.isoformat()}T00:00:00.000+0000",
+                              f"{hi.isoformat()}T23:59:59.999+0000")
+        return lambda rec: test(get(rec))
 
 
 def _fold(field: FieldDef, value: object) -> object:
@@ -170,10 +188,13 @@ class CompiledQuery:
 
 
 def compile_query(soql: str, query: Query, schemas: dict[str, ObjectSchema], lookup: Lookup,
-                  version: str) -> CompiledQuery:
-    """Resolve every field (INVALID_FIELD / INVALID_TYPE otherwise) and build the plan."""
+                  version: str, today: date | None = None) -> CompiledQuery:
+    """Resolve every field (INVALID_FIELD / INVALID_TYPE otherwise) and build the plan.
+
+    ``today`` (UTC) anchors relative date literals such as ``LAST_N_DAYS:7``.
+    """
     from .soql_project import build_plan
 
-    comp = _Compiler(soql, query, schemas, lookup)
+    comp = _Compiler(soql, query, schemas, lookup, today or datetime.now(UTC).date())
     where = comp.predicate(query.where) if query.where is not None else None
     return build_plan(comp, query, where, version)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from .soql_ast import (And, Compare, FieldRef, InList, Like, Literal, Not, Or, OrderItem,
                        Query)
+from .soql_dates import is_relative
 from .soql_lexer import Token, query_error, tokenize
 
 __all__ = ["And", "Compare", "FieldRef", "InList", "Like", "Literal", "Not", "Or",
@@ -134,6 +135,8 @@ class _Parser:
             return Literal(kind="boolean", value=token.value == "TRUE", col=token.col)
         if token.kind == "keyword" and token.value == "NULL":
             return Literal(kind="null", value=None, col=token.col)
+        if token.kind == "ident" and is_relative(token.text):
+            return Literal(kind="relative", value=token.text.upper(), col=token.col)
         raise self.fail(token)
 
     def order_by(self) -> tuple[OrderItem, ...]:
