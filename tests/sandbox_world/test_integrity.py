@@ -7,6 +7,8 @@ from collections import Counter
 from connectors.sandbox.world._ids import sf_checksum
 from connectors.sandbox.world.salesforce_seed import LEAD_STATUSES
 
+from .activity_index import activity_by_contact, ts
+
 PREFIX = {"users": "005", "accounts": "001", "leads": "00Q", "contacts": "003",
           "opportunities": "006"}
 
@@ -98,8 +100,9 @@ def test_salesforce_holds_imperfect_copies(world):
     people = world.truth["people"]
     records = [r for t in ("leads", "contacts") for r in world.salesforce[t]]
     other_case = [r for r in records if r["Email"] and r["Email"] != r["Email"].lower()]
-    assert other_case and all(
-        r["Email"].lower() == people[world.truth["salesforce_person"][r["Id"]]]["email"] for r in other_case)
+    assert other_case
+    for r in other_case:
+        assert r["Email"].lower() == people[world.truth["salesforce_person"][r["Id"]]]["email"]
     only_sf = [k for k, p in people.items() if p["persona"] == "salesforce_only" and p["salesforce_ids"]]
     assert only_sf and all(not people[k]["hubspot_ids"] for k in only_sf)
     every = {r["Id"] for r in records}
@@ -111,3 +114,12 @@ def test_contact_values_are_strings_or_null(world):
         assert all(v is None or isinstance(v, str) for v in c["properties"].values()), c["id"]
     missing = [c for c in world.hubspot["contacts"] if not c["properties"]["email"]]
     assert 0 < len(missing) < 20
+
+
+def test_activity_lies_between_a_contacts_creation_and_its_last_modification(world):
+    activity = activity_by_contact(world.hubspot)
+    for c in world.hubspot["contacts"]:
+        signals = [t for t, _ in activity.get(c["id"], [])]
+        if signals:
+            assert ts(c["createdAt"]) <= min(signals), c["id"]
+            assert max(signals) <= ts(c["updatedAt"]), c["id"]

@@ -89,8 +89,8 @@ def _act(rec: Recorder, t: Target, action: str, ms: int, forms: dict[str, str]) 
     elif kind == "form" and t.email:
         name = rng.choice(HAND_RAISE_FORMS) if arg == "hand-raise" else arg
         rec.form(t.hs_id, forms[name], ms, SITE + _FORM_PAGES[name], form_values(t, name))
-    else:
-        _sales(rec, t, kind, ms)
+    elif kind in _SALES:
+        _SALES[kind](rec, t, ms)
 
 
 def form_values(t: Target, form_name: str) -> list[dict[str, str]]:
@@ -101,32 +101,56 @@ def form_values(t: Target, form_name: str) -> list[dict[str, str]]:
     return [{"name": k, "value": v} for k, v in values.items()]
 
 
-def _sales(rec: Recorder, t: Target, kind: str, ms: int) -> None:
-    rng, who = rec.rng, f"{t.first} {t.last}"
-    if kind == "meeting":
-        booked_ahead = t.persona == "active_evaluator" and rng.random() < 0.5
-        start = ms + rng.randint(1, 7) * DAY_MS if booked_ahead else ms
-        rec.engagement("meetings", t.hs_id, start, {
-            "hs_meeting_title": f"Demo: {t.company}" if t.persona != "customer" else "Quarterly review",
-            "hs_meeting_start_time": start, "hs_meeting_end_time": start + 30 * MINUTE_MS,
-            "hs_meeting_outcome": "SCHEDULED" if booked_ahead else rng.choice(("COMPLETED", "COMPLETED", "NO_SHOW"))},
-            t.owner_id, created_ms=ms)
-    elif kind == "call":
-        answered = rng.random() < 0.6
-        rec.engagement("calls", t.hs_id, ms, {
-            "hs_call_title": f"Call with {who}", "hs_call_direction": rng.choice(("OUTBOUND", "OUTBOUND", "INBOUND")),
-            "hs_call_status": "COMPLETED", "hs_call_duration": str(rng.randint(60, 1800) * 1000 if answered else 0),
-            "hs_call_disposition": "f240bbac-87c9-4f6e-bf70-924b57d47db7" if answered
-            else "73a0d17f-1163-4015-bdd5-ec830791da20"}, t.owner_id)
-    elif kind in ("email_in", "email_out"):
-        incoming = kind == "email_in"
-        rec.engagement("emails", t.hs_id, ms, {
-            "hs_email_direction": "INCOMING_EMAIL" if incoming else "EMAIL", "hs_email_status": "SENT",
-            "hs_email_subject": "Re: Next steps" if incoming else f"Following up, {t.first}"}, t.owner_id)
-    elif kind == "note":
-        rec.engagement("notes", t.hs_id, ms, {"hs_note_body": _NOTES.get(t.persona, f"Spoke with {who}.")},
-                       t.owner_id)
-    elif kind == "task":
-        rec.engagement("tasks", t.hs_id, ms, {
-            "hs_task_subject": f"Follow up with {who}", "hs_task_status": rng.choice(("NOT_STARTED", "COMPLETED")),
-            "hs_task_type": rng.choice(("CALL", "EMAIL", "TODO")), "hs_task_priority": "HIGH"}, t.owner_id)
+def _meeting(rec: Recorder, t: Target, ms: int) -> None:
+    rng = rec.rng
+    # Half of the evaluators' meetings are booked ahead: created now, held in a few days.
+    ahead = t.persona == "active_evaluator" and rng.random() < 0.5
+    start = ms + rng.randint(1, 7) * DAY_MS if ahead else ms
+    outcome = "SCHEDULED" if ahead else rng.choice(("COMPLETED", "COMPLETED", "NO_SHOW"))
+    title = "Quarterly review" if t.persona == "customer" else f"Demo: {t.company}"
+    rec.engagement("meetings", t.hs_id, start, {
+        "hs_meeting_title": title, "hs_meeting_start_time": start,
+        "hs_meeting_end_time": start + 30 * MINUTE_MS, "hs_meeting_outcome": outcome},
+        t.owner_id, created_ms=ms)
+
+
+def _call(rec: Recorder, t: Target, ms: int) -> None:
+    rng = rec.rng
+    answered = rng.random() < 0.6
+    rec.engagement("calls", t.hs_id, ms, {
+        "hs_call_title": f"Call with {t.first} {t.last}",
+        "hs_call_direction": rng.choice(("OUTBOUND", "OUTBOUND", "INBOUND")),
+        "hs_call_status": "COMPLETED",
+        "hs_call_duration": str(rng.randint(60, 1800) * 1000 if answered else 0),
+        "hs_call_disposition": _CONNECTED if answered else _NO_ANSWER}, t.owner_id)
+
+
+def _sales_email(rec: Recorder, t: Target, ms: int, *, incoming: bool) -> None:
+    rec.engagement("emails", t.hs_id, ms, {
+        "hs_email_direction": "INCOMING_EMAIL" if incoming else "EMAIL", "hs_email_status": "SENT",
+        "hs_email_subject": "Re: Next steps" if incoming else f"Following up, {t.first}"},
+        t.owner_id)
+
+
+def _note(rec: Recorder, t: Target, ms: int) -> None:
+    body = _NOTES.get(t.persona, f"Spoke with {t.first} {t.last}.")
+    rec.engagement("notes", t.hs_id, ms, {"hs_note_body": body}, t.owner_id)
+
+
+def _task(rec: Recorder, t: Target, ms: int) -> None:
+    rng = rec.rng
+    rec.engagement("tasks", t.hs_id, ms, {
+        "hs_task_subject": f"Follow up with {t.first} {t.last}",
+        "hs_task_status": rng.choice(("NOT_STARTED", "COMPLETED")),
+        "hs_task_type": rng.choice(("CALL", "EMAIL", "TODO")), "hs_task_priority": "HIGH"},
+        t.owner_id)
+
+
+# HubSpot's default call dispositions.
+_CONNECTED = "f240bbac-87c9-4f6e-bf70-924b57d47db7"
+_NO_ANSWER = "73a0d17f-1163-4015-bdd5-ec830791da20"
+_SALES = {
+    "meeting": _meeting, "call": _call, "note": _note, "task": _task,
+    "email_in": lambda rec, t, ms: _sales_email(rec, t, ms, incoming=True),
+    "email_out": lambda rec, t, ms: _sales_email(rec, t, ms, incoming=False),
+}

@@ -23,6 +23,7 @@ from .hubspot_seed import form_ids
 __all__ = ["drift"]
 
 DRIFT_CAMPAIGN_BASE = 3_200_000
+_SALES_MOVES = (("Open - Not Contacted", "Working - Contacted"), ("Working - Contacted", "Nurture"))
 
 
 def drift(hubspot_state, salesforce_state, *, seed: int, step: int, now: datetime) -> dict:
@@ -42,8 +43,9 @@ def drift(hubspot_state, salesforce_state, *, seed: int, step: int, now: datetim
         summary["new_contacts"].append(_new_contact(hubspot_state, rng, step, n))
     if len(live) > 5:
         late = now - timedelta(hours=2) - timedelta(minutes=rng.randrange(24 * 60))
-        event_id = hubspot_state.record_event(live[5]["id"], "e_visited_page", occurred_at=late,
-                                              properties={"hs_url": f"{SITE}/pricing", "hs_title": "pricing"})
+        event_id = hubspot_state.record_event(
+            live[5]["id"], "e_visited_page", occurred_at=late,
+            properties={"hs_url": f"{SITE}/pricing", "hs_title": "pricing"})
         summary["late_event"] = {"contact_id": live[5]["id"], "event_id": event_id,
                                  "occurred_at": iso(to_ms(late))}
     summary["lead_status_changes"] = _sales_moves(salesforce_state, rng)
@@ -72,8 +74,9 @@ def _engage(state, rng: random.Random, contact: dict, step: int, now: datetime) 
     if kind == "email_open" and email:
         campaign = DRIFT_CAMPAIGN_BASE + step
         state.record_email_event(email, "OPEN", campaign_id=campaign, occurred_at=at, appId=113)
-        state.record_email_event(email, "CLICK", campaign_id=campaign, occurred_at=at + timedelta(seconds=30),
-                                 appId=113, url=f"{SITE}/pricing")
+        state.record_email_event(email, "CLICK", campaign_id=campaign,
+                                 occurred_at=at + timedelta(seconds=30), appId=113,
+                                 url=f"{SITE}/pricing")
     elif kind in ("call", "reply"):
         props = ({"hs_call_direction": "OUTBOUND", "hs_call_status": "COMPLETED",
                   "hs_call_title": "Follow-up call"} if kind == "call" else
@@ -81,8 +84,9 @@ def _engage(state, rng: random.Random, contact: dict, step: int, now: datetime) 
         state.record_engagement("calls" if kind == "call" else "emails", [cid], props, occurred_at=at)
     else:
         kind = "page_view"
+        page = rng.choice(("pricing", "blog/mql-vs-sql", "docs/salesforce-sync"))
         state.record_event(cid, "e_visited_page", occurred_at=at,
-                           properties={"hs_url": f"{SITE}/{rng.choice(('pricing', 'blog/mql-vs-sql', 'docs/salesforce-sync'))}"})
+                           properties={"hs_url": f"{SITE}/{page}"})
     return {"contact_id": cid, "kind": kind, "occurred_at": iso(to_ms(at))}
 
 
@@ -112,8 +116,9 @@ def _new_contact(state, rng: random.Random, step: int, n: int) -> str:
 def _sales_moves(state, rng: random.Random) -> list[dict]:
     leads = [r for r in state.records("Lead") if not r.get("IsConverted")]
     moves = []
-    for before, after in (("Open - Not Contacted", "Working - Contacted"), ("Working - Contacted", "Nurture")):
-        pool = [r for r in leads if r.get("Status") == before and r["Id"] not in {m["lead_id"] for m in moves}]
+    for before, after in _SALES_MOVES:
+        moved = {m["lead_id"] for m in moves}
+        pool = [r for r in leads if r.get("Status") == before and r["Id"] not in moved]
         if pool:
             lead = rng.choice(pool)
             state.update("Lead", lead["Id"], {"Status": after})

@@ -28,6 +28,7 @@ _RATES = {"passive_subscriber": (0.35, 0.08), "engaged_learner": (0.55, 0.25),
           "customer": (0.45, 0.1), "churned_customer": (0.2, 0.05), "recycled": (0.3, 0.05),
           "disqualified": (0.15, 0.02), "unsubscribed": (0.3, 0.05), "bounced": (0.0, 0.0)}
 _CUSTOMERS = ("customer", "churned_customer")
+_NO_SUCH_USER = "550 5.1.1 The email account that you tried to reach does not exist"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -69,7 +70,7 @@ def _mail_one(rec: Recorder, t: Target, campaigns: list[Campaign], now_ms: int) 
         rec.email_event("SENT", email, c.id, at)
         if t.persona == "bounced":
             rec.email_event("BOUNCE", email, c.id, at + 4_000, category="UNKNOWN_USER",
-                            response="550 5.1.1 The email account that you tried to reach does not exist")
+                            response=_NO_SUCH_USER)
             rec.touch(t.hs_id, at + 4_000)
             return
         rec.email_event("DELIVERED", email, c.id, at + rng.randrange(2_000, 60_000))

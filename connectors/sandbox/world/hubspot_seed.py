@@ -70,7 +70,7 @@ def contact_record(rng: random.Random, *, hs_id: str, person: Person, company: C
     country = pools.COUNTRIES[company.country][0]
     props = {
         "email": email, "firstname": first, "lastname": last,
-        "phone": pools.format_phone(person.phone, rng.randrange(pools.PHONE_STYLES)) if person.phone else None,
+        "phone": _phone(rng, person),
         "company": company.name, "jobtitle": person.title or None, "website": company.website,
         "country": country, "industry": pools.INDUSTRIES[company.industry][0],
         "numemployees": next((b for top, b in _BUCKETS if company.employees <= top), "1000+"),
@@ -83,6 +83,12 @@ def contact_record(rng: random.Random, *, hs_id: str, person: Person, company: C
     }
     return {"id": hs_id, "createdAt": props["createdate"], "updatedAt": props["lastmodifieddate"],
             "archived": False, "properties": props}
+
+
+def _phone(rng: random.Random, person: Person) -> str | None:
+    if person.phone is None:
+        return None
+    return pools.format_phone(person.phone, rng.randrange(pools.PHONE_STYLES))
 
 
 def _weighted(rng: random.Random, options):

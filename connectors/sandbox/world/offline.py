@@ -16,45 +16,40 @@ def build_offline(rng: random.Random, *, people: list[Person], companies: list[C
                   hs_ids: dict[str, str], sf_ids: dict[str, list[str]], taken: set[str],
                   now: datetime, owners: int) -> tuple[dict[str, bytes], dict, list[Person]]:
     """(files by name, truth by file name, the new people the files introduce)."""
-    now_ms = int(now.timestamp() * 1000)
     count = max(30, min(1500, len(people) // 5))
     known = [p for p in people if p.key in hs_ids or p.key in sf_ids]
-    accented = [p for p in known if not p.first.isascii() or not p.last.isascii()] or known
+    accented = [p for p in known if not (p.first + p.last).isascii()] or known
     new: list[Person] = []
 
-    def newcomer(share: float):
+    def newcomer(accent_share: float):
         def make() -> Person:
             p = make_person(rng, key=f"N{len(new) + 1:06d}", persona="offline_new",
-                            companies=companies, taken=taken, now_ms=now_ms, owners=owners,
-                            accented=share)
+                            companies=companies, taken=taken, now_ms=int(now.timestamp() * 1000),
+                            owners=owners, accented=accent_share)
             new.append(p)
             return p
         return make
 
     show = now - timedelta(days=60)
-    webinar = (now.replace(day=1) - timedelta(days=1)).replace(day=20, hour=16, minute=0, second=0,
-                                                               microsecond=0)
-    specs = {
-        f"tradeshow-saastr-{show.year}.csv": make_rows(rng, count=count, existing=known,
-                                                       new_person=newcomer(0.06), companies=companies),
-        f"webinar-{webinar:%Y-%m}.xlsx": make_rows(rng, count=count, existing=known,
-                                                   new_person=newcomer(0.06), companies=companies),
-        "business-cards-latin1.csv": make_rows(rng, count=max(20, count // 2),
-                                               existing=accented * 3 + known,
-                                               new_person=newcomer(0.6), companies=companies),
+    webinar = (now.replace(day=1) - timedelta(days=1)).replace(
+        day=20, hour=16, minute=0, second=0, microsecond=0)
+    tradeshow_rows = make_rows(rng, count=count, existing=known, new_person=newcomer(0.06),
+                               companies=companies)
+    webinar_rows = make_rows(rng, count=count, existing=known, new_person=newcomer(0.06),
+                             companies=companies)
+    # Business cards favour people with accented names: the point of that file's encoding.
+    card_rows = make_rows(rng, count=max(20, count // 2), existing=accented * 3 + known,
+                          new_person=newcomer(0.6), companies=companies)
+    scanned = [_scanned(show, rng.randrange(2), rng.randrange(600)) for _ in tradeshow_rows]
+    registered = [webinar - timedelta(minutes=rng.randrange(30 * 24 * 60)) for _ in webinar_rows]
+    files = {
+        f"tradeshow-saastr-{show.year}.csv": tradeshow_csv(tradeshow_rows, scanned),
+        f"webinar-{webinar:%Y-%m}.xlsx": webinar_xlsx(
+            webinar_rows, registered, [rng.random() < 0.45 for _ in webinar_rows], stamp=now),
+        "business-cards-latin1.csv": latin1_csv(card_rows, [rng.randrange(100) for _ in card_rows]),
     }
-    files: dict[str, bytes] = {}
-    for name, rows in specs.items():
-        if name.startswith("tradeshow"):
-            scanned = [_scanned(show, rng.randrange(2), rng.randrange(10 * 60)) for _ in rows]
-            files[name] = tradeshow_csv(rows, scanned)
-        elif name.endswith(".xlsx"):
-            registered = [webinar - timedelta(minutes=rng.randrange(30 * 24 * 60)) for _ in rows]
-            files[name] = webinar_xlsx(rows, registered, [rng.random() < 0.45 for _ in rows], stamp=now)
-        else:
-            files[name] = latin1_csv(rows, [rng.randrange(100) for _ in rows])
     truth = {name: [_row_truth(i + 1, r, hs_ids, sf_ids) for i, r in enumerate(rows)]
-             for name, rows in specs.items()}
+             for name, rows in zip(files, (tradeshow_rows, webinar_rows, card_rows))}
     return files, truth, new
 
 

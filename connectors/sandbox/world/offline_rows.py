@@ -71,9 +71,9 @@ def _row(rng, kind, rows, existing, new_person, companies) -> Row:
         return Row(kind="blank")
     if kind == "reject":
         company = companies[rng.randrange(len(companies))]
-        return Row(kind="reject", values={"company": company.name, "notes": "Stopped by the booth",
-                                          "phone": pools.format_phone(pools.phone_number(rng, company.country), 0)},
-                   mess=("no_name_no_email",))
+        phone = pools.format_phone(pools.phone_number(rng, company.country), 0)
+        return Row(kind="reject", mess=("no_name_no_email",),
+                   values={"company": company.name, "notes": "Stopped by the booth", "phone": phone})
     if kind == "duplicate":
         earlier = rng.choice([i for i, r in enumerate(rows) if r.person])
         person = rows[earlier].person
@@ -84,7 +84,8 @@ def _row(rng, kind, rows, existing, new_person, companies) -> Row:
     return Row(kind=kind, person=person, values=values, mess=mess)
 
 
-def _messy_values(rng: random.Random, p: Person, companies: list[Company]) -> tuple[dict, tuple[str, ...]]:
+def _messy_values(rng: random.Random, p: Person,
+                  companies: list[Company]) -> tuple[dict, tuple[str, ...]]:
     mess: list[str] = []
     first, last, email = p.first, p.last, p.email or ""
     nick = pools.NICKNAMES.get(first)
@@ -103,7 +104,9 @@ def _messy_values(rng: random.Random, p: Person, companies: list[Company]) -> tu
     elif rng.random() < 0.1:
         email = email.upper() if rng.random() < 0.3 else email.capitalize()
         mess.append("email_case")
-    phone = pools.format_phone(p.phone, rng.randrange(pools.PHONE_STYLES)) if p.phone and rng.random() < 0.7 else ""
+    phone = ""
+    if p.phone and rng.random() < 0.7:
+        phone = pools.format_phone(p.phone, rng.randrange(pools.PHONE_STYLES))
     values = {"first": first, "last": last, "email": email, "phone": phone,
               "company": companies[p.company].name, "title": p.title}
     if rng.random() < 0.15:

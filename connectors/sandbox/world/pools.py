@@ -75,7 +75,8 @@ ROLE_LOCALS = ("info", "sales", "contact", "hello", "marketing")
 
 # name, calling code, trunk prefix, area codes, subscriber length, TLD, legal suffixes
 COUNTRIES: tuple[tuple[str, str, str, tuple[str, ...], int, str, tuple[str, ...]], ...] = (
-    ("United States", "1", "", ("415", "212", "617", "312", "512", "206"), 7, "com", ("Inc.", "LLC", "Corp.")),
+    ("United States", "1", "", ("415", "212", "617", "312", "512", "206"), 7, "com",
+     ("Inc.", "LLC", "Corp.")),
     ("United States", "1", "", ("646", "303", "404", "858"), 7, "io", ("Inc.",)),
     ("Canada", "1", "", ("416", "604", "514"), 7, "ca", ("Inc.", "Ltd.")),
     ("United Kingdom", "44", "0", ("20", "161", "131"), 8, "co.uk", ("Ltd", "plc")),

@@ -85,8 +85,8 @@ def _customer(org: OrgBuilder, p: Person, linked: str | None, owner: str, won: s
         won.add(p.company)
         name = org.companies[p.company].name
         churned = p.persona == "churned_customer"
-        org.opportunity(acct, f"{name} - New Business", "Closed Won",
-                        now - rng.randint(400 if churned else 30, 700 if churned else 600) * DAY_MS, owner)
+        won_days = rng.randint(400, 700) if churned else rng.randint(30, 600)
+        org.opportunity(acct, f"{name} - New Business", "Closed Won", now - won_days * DAY_MS, owner)
         if churned:
             org.opportunity(acct, f"{name} - Renewal", "Closed Lost",
                             now - rng.randint(100, 250) * DAY_MS, owner)
