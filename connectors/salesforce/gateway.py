@@ -51,7 +51,7 @@ class SalesforceGateway:
                  sleep: Callable[[float], None] | None = None) -> None:
         policy = RetryPolicy(call_attempts=settings.call_retry_attempts,
                              row_attempts=settings.row_retry_attempts,
-                             **({"sleep": sleep} if sleep else {}))
+                             **({"sleep": sleep} if sleep is not None else {}))
         self.settings = settings
         self.fields = {**DEFAULT_FIELDS, **(fields or {})}
         self.meter = CallMeter()

@@ -31,7 +31,7 @@ class RetryPolicy:
                  sleep: Callable[[float], None] = tenacity.nap.sleep,
                  initial: float = 2.0, maximum: float = 32.0) -> None:
         self.call_attempts, self.row_attempts, self.sleep = call_attempts, row_attempts, sleep
-        self.wait = tenacity.wait_exponential_jitter(initial=initial, max=maximum,
+        self.wait = tenacity.wait_exponential_jitter(multiplier=initial, max=maximum,
                                                      jitter=initial)
 
 
