@@ -34,6 +34,23 @@ and Bulk call reaches the emulator. ``/services/data/vXX.X/`` is served for any 
 (simple-salesforce defaults to 59.0). Bulk 2.0 polling in simple-salesforce sleeps between
 polls (``wait=5`` s by default): pass ``wait=0`` or patch ``simple_salesforce.bulk2.sleep``.
 
+Served (``{v}`` is any ``vNN.N``): ``POST /services/oauth2/token`` (client_credentials,
+password, JWT bearer; the JWT signature is not checked), ``POST /services/Soap/u/{ver}``;
+under ``/services/data/{v}/``: ``limits``, ``sobjects``, ``sobjects/{Object}/describe``,
+``query`` / ``queryAll`` (+ ``/{locator}-{offset}`` pages; ``Sforce-Query-Options:
+batchSize=N``), ``sobjects/{Object}[/{Id}]``, ``sobjects/{Object}/{ExtField}/{value}``
+(GET / PATCH upsert / DELETE), ``composite/sobjects`` (POST, PATCH, DELETE ?ids=),
+``composite/sobjects/{Object}`` (GET ?ids=&fields=), ``composite/sobjects/{Object}/{ExtField}``
+(PATCH upsert), ``jobs/ingest`` Bulk 2.0 (create, list, PUT batches, PATCH state, GET, DELETE,
+``successfulResults``, ``failedResults``, ``unprocessedrecords``).
+
+Faithful details worth knowing: error bodies are JSON arrays; an upsert that updates answers
+200 with ``created: false`` from API 46.0 on (204 before); a 300 lists the matching record
+URLs; SOQL compares text case-insensitively and needs parentheses to mix AND and OR; an
+empty Bulk CSV cell leaves a field unchanged and ``#N/A`` clears it; deleted records stay
+visible to ``queryAll``. Writes through ``SalesforceState.insert/update`` are validated like
+the UI (no lock errors, the duplicate rule only warns there).
+
 Seed format: see ``SalesforceState.from_seed`` and ``schema_data`` (the default schema).
 Every request sets ``environ["sandbox.system"] = "salesforce"`` and
 ``environ["sandbox.endpoint"] = "<METHOD> <route template>"`` for call accounting.

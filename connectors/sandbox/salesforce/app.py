@@ -75,6 +75,9 @@ def create_app(state: SalesforceState, settings: SalesforceSettings):
             response = route.handler(ctx, **params)
         except ApiError as err:
             response = json_response(err.body(), err.status)
+        except Exception as exc:  # noqa: BLE001 - an emulator bug must still look like Salesforce
+            response = json_response([{"errorCode": "UNKNOWN_EXCEPTION",
+                                       "message": f"{type(exc).__name__}: {exc}"}], 500)
         if is_api:
             response.headers["Sforce-Limit-Info"] = (
                 f"api-usage={state.api_calls_today}/{settings.daily_api_limit}")
