@@ -6,15 +6,18 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 from hubspot import HubSpot
 
 from connectors.sandbox.hubspot import HubSpotSettings, HubSpotState, create_app
-from connectors.sandbox.hubspot.contract import Recorder
+from connectors.sandbox.hubspot.contract import Recorder, find_specs_dir, validate
 from connectors.sandbox.server import ServedApp, serve
 
+REPO = Path(__file__).resolve().parents[2]
+SPECS = find_specs_dir(REPO)
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 TOKEN = "sandbox-hubspot-token"
 FORM_ID = "5b1c2a9e-0000-4000-8000-000000000001"
@@ -95,8 +98,13 @@ def open_portal(data: dict, **settings: Any) -> Portal:
 
 
 def close(p: Portal) -> None:
-    """Stop a server without waiting out its half-second poll (keeps the suite fast)."""
+    """Stop a server without waiting out its half-second poll (keeps the suite fast), then
+    check all its traffic against HubSpot's specs (test_contract.py skips or fails when the
+    specs are missing; here they are simply not checked)."""
     threading.Thread(target=p.served.shutdown, daemon=True).start()
+    if SPECS is not None:
+        problems = validate(p.recorder.exchanges, SPECS, check_rejected_requests=False)
+        assert problems == [], "traffic breaks HubSpot's published contract:\n" + "\n".join(problems)
 
 
 @pytest.fixture
