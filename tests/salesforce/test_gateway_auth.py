@@ -6,6 +6,7 @@ import re
 
 import pytest
 import requests
+import responses
 from structlog.testing import capture_logs
 
 from connectors.salesforce import SalesforceGateway
@@ -52,7 +53,7 @@ def test_a_given_session_that_expires_cannot_be_renewed(mocked, sleeps):
 def test_a_refused_login_is_an_auth_error_naming_the_fix_without_the_secret(error, description,
                                                                               sleeps):
     gateway = SalesforceGateway(settings(), sleep=sleeps)
-    with __import__("responses").RequestsMock() as rsps:
+    with responses.RequestsMock() as rsps:
         rsps.post(TOKEN_URL, status=400, json={"error": error, "error_description": description})
         with pytest.raises(AuthError) as caught:
             gateway.users()
