@@ -82,3 +82,12 @@ def test_drift_refuses_a_naive_now(world):
     sf = SalesforceState.from_seed(world.salesforce, clock=lambda: NOW)
     with pytest.raises(ValueError, match="timezone-aware"):
         drift(hs, sf, seed=0, step=0, now=NOW.replace(tzinfo=None))
+
+
+def test_every_seeded_contact_value_fits_the_portals_property_definitions(world):
+    defs = HubSpotState.from_seed(world.hubspot, clock=lambda: NOW).contact_defs
+    for c in world.hubspot["contacts"]:
+        for name, value in c["properties"].items():
+            assert name in defs, name
+            if value is not None and defs[name]["type"] == "enumeration":
+                assert value in {o["value"] for o in defs[name]["options"]}, (c["id"], name, value)

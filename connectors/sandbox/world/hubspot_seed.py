@@ -14,7 +14,7 @@ from ._ids import HOUR_MS, iso, rng_uuid
 from .people import Company, Person
 from .personas import persona as persona_of
 
-__all__ = ["OWNERS", "PORTAL_ID", "contact_record", "form_ids", "make_forms", "make_owners",
+__all__ = ["CONTACT_PROPERTIES", "OWNERS", "PORTAL_ID", "contact_record", "form_ids", "make_forms", "make_owners",
            "owner_email", "owner_id"]
 
 PORTAL_ID = 4_000_123
@@ -25,6 +25,18 @@ _BUCKETS = ((5, "1-5"), (25, "5-25"), (50, "25-50"), (100, "50-100"), (500, "100
             (1000, "500-1000"))
 _SOURCES = ("ORGANIC_SEARCH", "PAID_SEARCH", "EMAIL_MARKETING", "SOCIAL_MEDIA", "REFERRALS",
             "DIRECT_TRAFFIC", "OFFLINE")
+# Standard HubSpot contact properties the seed uses with their real shape: "Original
+# Source" and "Number of Employees" are dropdowns in HubSpot, not free numbers.
+CONTACT_PROPERTIES = [
+    {"name": "hs_analytics_source", "label": "Original Source", "type": "enumeration",
+     "fieldType": "select", "groupName": "analyticsinformation", "hubspotDefined": True,
+     "options": [{"label": s.replace("_", " ").title(), "value": s, "displayOrder": i,
+                  "hidden": False} for i, s in enumerate(_SOURCES)]},
+    {"name": "numemployees", "label": "Number of Employees", "type": "enumeration",
+     "fieldType": "select", "groupName": "contactinformation", "hubspotDefined": True,
+     "options": [{"label": b, "value": b, "displayOrder": i, "hidden": False}
+                 for i, b in enumerate([b for _, b in _BUCKETS] + ["1000+"])]},
+]
 
 
 def owner_id(index: int) -> str:

@@ -16,7 +16,8 @@ from . import pools
 from ._ids import DAY_MS, HOUR_MS, iso, to_ms
 from .activity import HAND_RAISE_FORMS, record_activity
 from .email_events import Campaign, make_campaigns, mail_campaigns
-from .hubspot_seed import OWNERS, PORTAL_ID, contact_record, form_ids, make_forms, make_owners, owner_id
+from .hubspot_seed import (CONTACT_PROPERTIES, OWNERS, PORTAL_ID, contact_record, form_ids,
+                           make_forms, make_owners, owner_id)
 from .offline import build_offline
 from .people import Company, Person, ascii_fold, make_companies, make_person
 from .personas import assign_personas
@@ -158,6 +159,7 @@ def _hubspot(seed: int, cast: _Cast, rec: Recorder, now_ms: int) -> dict:
                for p in cast.people]
     records += [_duplicate_record(rng, d, cast.companies, rec, now_ms) for d in cast.duplicates]
     return {"portal_id": PORTAL_ID, "owners": make_owners(now_ms - 800 * DAY_MS),
+            "contact_properties": CONTACT_PROPERTIES,
             "contacts": records, "forms": make_forms(seed, now_ms - 700 * DAY_MS),
             "form_submissions": rec.form_submissions, "email_events": rec.email_events,
             "events": rec.events, "engagements": rec.engagements}
