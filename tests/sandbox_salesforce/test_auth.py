@@ -111,3 +111,13 @@ def test_daily_limit_header_and_request_limit_exceeded(sf, org):
     assert caught.value.content == [{"message": "TotalRequests Limit exceeded.",
                                      "errorCode": "REQUEST_LIMIT_EXCEEDED"}]
     assert state.api_calls_today == 3
+
+
+def test_usage_set_by_an_admin_counts_and_resets_on_the_next_day(sf, org, clock):
+    state, settings, _served = org
+    state.api_calls_today = settings.daily_api_limit
+    with pytest.raises(SalesforceRefusedRequest):
+        sf.query("SELECT COUNT() FROM Lead")
+    clock.advance(24 * 3600)  # the token expires too: the client logs in again by itself
+    sf.query("SELECT COUNT() FROM Lead")
+    assert sf.api_usage["api-usage"].used == 1

@@ -55,7 +55,7 @@ class SalesforceState:
         self.sessions: dict[str, datetime] = {}
         self.session_count = 0
         self.api_calls_today = 0
-        self.api_day: date | None = None
+        self.api_day: date = clock().date()  # the count restarts when the clock's day changes
         self.jobs: dict[str, dict] = {}
         self.cursors: dict[str, tuple[list[dict], int]] = {}
         self.cursor_count = 0
