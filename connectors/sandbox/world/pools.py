@@ -118,6 +118,6 @@ def format_phone(number: tuple[str, str, str, str], style: int) -> str:
         return f"({trunk}{area}) {grouped}" if cc == "1" or trunk else f"{area} {grouped}"
     if style == 3:
         return f"{trunk}{area}.{sub[:3]}.{sub[3:]}"
-    if style == 4:
-        return f"00{cc} {area} {sub}"
+    if style == 4:  # North Americans write a long-distance 1; Europeans the 00 exit code
+        return f"1-{area}-{sub[:3]}-{sub[3:]}" if cc == "1" else f"00{cc} {area} {sub}"
     return f"{trunk}{area}{sub}"
