@@ -45,12 +45,23 @@ class Endpoints:
 
 
 class RunningClock:
-    """Starts at ``start`` and runs forward with real time, so the world stays 'as of now'."""
+    """Stands still at ``start`` until ``run()``, then moves forward with real time.
+
+    Loading the seed happens before ``run()``, so every timestamp it stamps is ``start``
+    exactly and the same seed loads into byte-identical state.
+    """
 
     def __init__(self, start: datetime) -> None:
-        self._start, self._t0 = start, time.monotonic()
+        self._start = start
+        self._t0: float | None = None
+
+    def run(self) -> None:
+        if self._t0 is None:
+            self._t0 = time.monotonic()
 
     def now(self) -> datetime:
+        if self._t0 is None:
+            return self._start
         return self._start + timedelta(seconds=time.monotonic() - self._t0)
 
 
@@ -97,6 +108,8 @@ class Sandbox:
                       accounting=CallAccounting(clock=clock))
         sandbox.apply_plan(plan)
         sandbox._write_offline_files(Path(workdir))
+        if isinstance(clock, RunningClock):
+            clock.run()
         try:
             sandbox._serve(Path(workdir), hubspot_port, salesforce_port, admin_port)
         except BaseException:
