@@ -1,0 +1,193 @@
+"""``evaluate``: score, intent and stage of one contact at ``now``; ``needs_rescore``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import cached_property
+from typing import Any
+
+from syncd.lifecycle.compile import DAY
+from syncd.lifecycle.intent import IntentResult, classify_intent
+from syncd.lifecycle.scoring import engagement_totals, fit_totals
+from syncd.lifecycle.stages import StageContext, inactivity_deadline, run_stages
+from syncd.lifecycle.state import ContactFacts, LifecycleState, Transition
+from syncd.models import EngagementEvent, require_aware
+
+__all__ = ["Assessment", "evaluate", "needs_rescore"]
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class Assessment:
+    """The outcome of one evaluation. ``breakdown`` is built on first access (it re-runs
+    the scoring with detail on), so the sync pays for explanations only when it shows them."""
+
+    model: Any
+    facts: ContactFacts
+    events: Sequence[EngagementEvent]
+    now: datetime
+    fit_score: float
+    engagement_score: float
+    score: float
+    grade: str | None
+    intent: str
+    intent_reason: str
+    intent_detail: IntentResult
+    verdict: str | None
+    stage: str
+    transitions: tuple[Transition, ...]
+    state: LifecycleState
+    next_review_at: datetime
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def hubspot_stage(self) -> str:
+        """The portal's ``lifecyclestage`` value for the stage."""
+        return self.model.stage_defs[self.stage].hubspot
+
+    @property
+    def salesforce_stage(self) -> str:
+        """The Salesforce picklist value written for the stage."""
+        return self.model.stage_defs[self.stage].salesforce
+
+    @cached_property
+    def breakdown(self) -> dict[str, Any]:
+        """Every rule and event with points, decay and caps; intent; stage and transitions."""
+        from syncd.lifecycle.explain import build_breakdown
+
+        return build_breakdown(self)
+
+    def to_json(self) -> dict[str, Any]:
+        """The breakdown as a JSON-able dict."""
+        return self.breakdown
+
+
+def _grade(model, fit: float) -> str | None:
+    if not model.grades:
+        return None
+    for letter, threshold in model.grades:
+        if fit >= threshold:
+            return letter
+    return "D"
+
+
+def _dt(ts: float | None) -> datetime | None:
+    return None if ts is None else datetime.fromtimestamp(ts, UTC)
+
+
+def _kinds_seen(events: Sequence[EngagementEvent]) -> dict:
+    seen: dict = {}
+    for ev in events:
+        old = seen.get(ev.kind)
+        if old is None or (ev.occurred_at, ev.id) > old:
+            seen[ev.kind] = (ev.occurred_at, ev.id)
+    return {k: v[1] for k, v in seen.items()}
+
+
+def evaluate(model, *, facts: ContactFacts, events: Sequence[EngagementEvent],
+             previous: LifecycleState | None, now: datetime) -> Assessment:
+    """Score the contact, classify intent and move the stage by the declared rules."""
+    require_aware("now", now)
+    cfg = model.config
+    now_ts = now.timestamp()
+    fit, _ = fit_totals(model, facts.properties)
+    totals = engagement_totals(model, events, now_ts, cfg.intent.active_window_days * DAY)
+    score = fit + totals.score
+    grade = _grade(model, fit)
+    verdict = model.verdict_of(facts.lead_status)
+    warnings = () if verdict is not None or not facts.lead_status else (
+        f"Lead Status '{facts.lead_status}' is not mapped in [lead_status]; treated as no verdict",)
+    intent = classify_intent(model, facts=facts, verdict=verdict, events=events, totals=totals,
+                             previous=previous, now=now)
+    last_activity = _dt(totals.last_activity_ts)
+    if previous and previous.last_activity_at and (last_activity is None
+                                                   or previous.last_activity_at > last_activity):
+        last_activity = previous.last_activity_at
+    ctx = StageContext(score=score, fit_score=fit, engagement_score=totals.score, grade=grade,
+                       intent=intent.intent, intent_event=intent.event_id, verdict=verdict,
+                       facts=facts, kinds_seen=_kinds_seen(events), last_activity=last_activity,
+                       now=now)
+    evidence = _evidence(ctx, intent)
+    start, adopted = _starting_stage(model, facts, previous, now)
+    stage, since, moves = run_stages(model, ctx, start, previous.since if previous else None,
+                                     evidence)
+    moves = adopted + moves
+    since = since or now
+    review = _next_review(model, intent, totals, stage, since, last_activity, now)
+    state = _state(model, previous, stage=stage, since=since, intent=intent, fit=fit,
+                   eng=totals.score, score=score, grade=grade, now=now,
+                   last_event=_dt(totals.last_event_ts), last_activity=last_activity, review=review)
+    return Assessment(model=model, facts=facts, events=events, now=now, fit_score=round(fit, 1),
+                      engagement_score=round(totals.score, 1), score=round(score, 1), grade=grade,
+                      intent=intent.intent, intent_reason=intent.reason, intent_detail=intent,
+                      verdict=verdict, stage=stage, transitions=moves, state=state,
+                      next_review_at=review, warnings=warnings)
+
+
+def _starting_stage(model, facts: ContactFacts, previous: LifecycleState | None, now: datetime
+                    ) -> tuple[str, tuple[Transition, ...]]:
+    """The previous stage; on a first evaluation the configured initial stage, or the one
+    HubSpot's own stage property names (its high-water mark), recorded as a transition."""
+    if previous is not None:
+        if previous.stage not in model.stage_defs:
+            raise ValueError(f"lifecycle state of contact {facts.contact_id}: stage "
+                             f"{previous.stage!r} is not defined in {model.source} [stages.defs]")
+        return previous.stage, ()
+    stages = model.config.stages
+    prop = stages.initial_from_property
+    value = (facts.properties.get(prop) or "").strip() if prop else ""
+    matches = [n for n, d in model.stage_defs.items() if value and d.hubspot == value]
+    if not matches:
+        return stages.initial, ()
+    name = min(matches, key=lambda n: (n not in model.ladder, model.ranks[n]))
+    move = Transition(from_stage=None, to_stage=name, at=now, rule="initial_from_hubspot",
+                      reason=f"first evaluation: adopted HubSpot {prop} '{value}' as the "
+                             "starting stage", evidence={"properties": {prop: value}})
+    return name, (move,)
+
+
+def _evidence(ctx: StageContext, intent: IntentResult) -> dict[str, Any]:
+    ids = sorted({*intent.evidence.get("event_ids", ()), *ctx.kinds_seen.values()})
+    return {"score": round(ctx.score, 1), "fit_score": round(ctx.fit_score, 1),
+            "engagement_score": round(ctx.engagement_score, 1), "grade": ctx.grade,
+            "intent": ctx.intent, "lead_status": ctx.facts.lead_status, "verdict": ctx.verdict,
+            "event_ids": ids[:20]}
+
+
+def _next_review(model, intent: IntentResult, totals, stage: str, since: datetime,
+                 last_activity: datetime | None, now: datetime) -> datetime:
+    """When the result could change without new events: intent lapse, window expiry, an
+    inactivity rule coming due; never later than ``review_every_days``."""
+    times = [now + timedelta(days=model.config.model.review_every_days)]
+    for t in (intent.lapses_at, _dt(totals.next_expiry_ts),
+              inactivity_deadline(model, stage, since, last_activity)):
+        if t is not None and t > now:
+            times.append(t)
+    return min(times)
+
+
+def _state(model, previous, *, stage, since, intent, fit, eng, score, grade, now, last_event,
+           last_activity, review) -> LifecycleState:
+    unchanged = previous is not None and previous.intent == intent.intent
+    intent_since = previous.intent_since if unchanged and previous.intent_since else now
+    if previous and previous.last_event_at and (last_event is None
+                                                or previous.last_event_at > last_event):
+        last_event = previous.last_event_at
+    return LifecycleState(stage=stage, since=since, intent=intent.intent, intent_since=intent_since,
+                          intent_lapses_at=intent.lapses_at, fit_score=round(fit, 1),
+                          engagement_score=round(eng, 1), score=round(score, 1), grade=grade,
+                          scored_at=now, last_event_at=last_event, last_activity_at=last_activity,
+                          next_review_at=review, model_version=model.version)
+
+
+def needs_rescore(model, state: LifecycleState | None, *, latest_event_at: datetime | None,
+                  now: datetime) -> bool:
+    """True when the contact must be evaluated again now: never scored, scored by another
+    model, new events since it was scored, or its ``next_review_at`` has come."""
+    if state is None or state.model_version != model.version or state.scored_at is None:
+        return True
+    if latest_event_at is not None and (latest_event_at > state.scored_at or state.last_event_at
+                                        is None or latest_event_at > state.last_event_at):
+        return True
+    return state.next_review_at is not None and now >= state.next_review_at

@@ -1,0 +1,117 @@
+"""Why a contact has its score, intent and stage: a breakdown and its renderers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Group
+from rich.table import Table
+
+from syncd.lifecycle.compile import DAY
+from syncd.lifecycle.scoring import clamp, engagement_totals, fit_totals
+
+__all__ = ["build_breakdown", "lead_profile", "render_table"]
+
+
+def _groups(defs: tuple, raw: tuple | list, cap_at: int, floor_at: int) -> list[dict]:
+    out = []
+    for g, value in zip(defs, raw):
+        capped = clamp(value, g[floor_at], g[cap_at])
+        out.append({"group": g[0], "raw": round(value, 2), "points": round(capped, 2),
+                    "cap_applied": capped != value, "cap": g[cap_at], "floor": g[floor_at]})
+    return out
+
+
+def build_breakdown(a) -> dict[str, Any]:
+    """Re-run the scoring with detail on; return a JSON-able explanation of ``a``."""
+    model, fit_rows, eng_rows = a.model, [], []
+    _, fit_raw = fit_totals(model, a.facts.properties, fit_rows)
+    window = model.config.intent.active_window_days * DAY
+    totals = engagement_totals(model, a.events, a.now.timestamp(), window, eng_rows)
+    rules = model.config.engagement.rules
+    events = [{"event_id": ev.id, "kind": ev.kind.value, "at": ev.occurred_at.isoformat(),
+               "rule": rules[ri].name, "group": group, "points": points,
+               "decay_factor": round(factor, 4), "contribution": round(value, 2)}
+              for ev, ri, group, points, factor, value in eng_rows]
+    events.sort(key=lambda e: (-abs(e["contribution"]), e["at"], e["event_id"]))
+    return {
+        "contact_id": a.facts.contact_id, "at": a.now.isoformat(), "model_version": model.version,
+        "score": a.score, "fit_score": a.fit_score, "engagement_score": a.engagement_score,
+        "grade": a.grade,
+        "fit": {"rules": [{"rule": n, "group": g, "property": p, "value": v, "points": pts}
+                          for n, g, p, v, pts in fit_rows],
+                "groups": _groups(model.fit_groups, fit_raw, 1, 2)},
+        "engagement": {"events": events, "groups": _groups(model.eng_groups, totals.raw, 3, 4),
+                       "recent_score": round(totals.recent, 2)},
+        "intent": {"intent": a.intent, "reason": a.intent_reason,
+                   "signal": a.intent_detail.signal, "event_id": a.intent_detail.event_id,
+                   "lapses_at": _iso(a.intent_detail.lapses_at)},
+        "stage": {"stage": a.stage, "hubspot": a.hubspot_stage, "salesforce": a.salesforce_stage,
+                  "since": a.state.since.isoformat(), "lead_status": a.facts.lead_status,
+                  "verdict": a.verdict},
+        "transitions": [t.to_dict() for t in a.transitions],
+        "last_activity_at": _iso(a.state.last_activity_at),
+        "next_review_at": _iso(a.next_review_at), "warnings": list(a.warnings),
+    }
+
+
+def _iso(value) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def render_table(a) -> Group:
+    """A rich renderable for the terminal: ``Console().print(render_table(a))``."""
+    b = a.breakdown
+    head = Table(title=f"Contact {b['contact_id']}: score {b['score']:g} "
+                       f"(fit {b['fit_score']:g}, engagement {b['engagement_score']:g}), "
+                       f"grade {b['grade'] or '-'}", show_header=False)
+    head.add_row("Intent", f"{b['intent']['intent']}: {b['intent']['reason']}")
+    head.add_row("Stage", f"{b['stage']['stage']} (HubSpot {b['stage']['hubspot']}, "
+                          f"Salesforce {b['stage']['salesforce']}) since {b['stage']['since'][:10]}")
+    head.add_row("Next review", (b["next_review_at"] or "-")[:16])
+    for warning in b["warnings"]:
+        head.add_row("Warning", warning)
+    fit = Table("Fit rule", "Group", "Property", "Value", "Points", title="Fit")
+    for r in b["fit"]["rules"]:
+        fit.add_row(r["rule"], r["group"], r["property"], str(r["value"]), f"{r['points']:g}")
+    for g in b["fit"]["groups"]:
+        fit.add_row(f"= {g['group']}", "", "", "cap applied" if g["cap_applied"] else "",
+                    f"{g['points']:g}")
+    eng = Table("Event", "Kind", "Date", "Rule", "Points", "Decay", "Counts", title="Engagement")
+    for e in b["engagement"]["events"]:
+        eng.add_row(e["event_id"], e["kind"], e["at"][:10], e["rule"], f"{e['points']:g}",
+                    f"{e['decay_factor']:.2f}", f"{e['contribution']:.1f}")
+    for g in b["engagement"]["groups"]:
+        eng.add_row(f"= {g['group']}", "", "", "cap applied" if g["cap_applied"] else "",
+                    "", "", f"{g['points']:.1f}")
+    moves = Table("From", "To", "Rule", "Reason", title="Stage transitions")
+    for t in b["transitions"]:
+        moves.add_row(t["from_stage"] or "-", t["to_stage"], t["rule"], t["reason"])
+    return Group(head, fit, eng, moves)
+
+
+def lead_profile(a, max_chars: int | None = None) -> str:
+    """A plain-text profile for Salesforce ``Lead_Profile__c``, at most ``max_chars``
+    (default: ``model.profile_max_chars``): score, grade, intent and why, top signals,
+    last activity. Lines that do not fit are dropped whole, never cut mid-word."""
+    limit = max_chars or a.model.config.model.profile_max_chars
+    b = a.breakdown
+    lines = [f"Score {b['score']:g} (fit {b['fit_score']:g}, engagement "
+             f"{b['engagement_score']:g}), grade {b['grade'] or '-'}",
+             f"Intent: {b['intent']['intent']} - {b['intent']['reason']}",
+             f"Stage: {b['stage']['salesforce']}",
+             f"Last activity: {(b['last_activity_at'] or 'none')[:10]}"]
+    top = [e for e in b["engagement"]["events"] if e["contribution"] >= 0.5][:5]
+    if top:
+        lines.append("Top signals:")
+        lines += [f"- {e['at'][:10]} {e['rule']} (+{e['contribution']:.0f})" for e in top]
+    fits = sorted(b["fit"]["rules"], key=lambda r: -abs(r["points"]))[:3]
+    if fits:
+        lines.append("Fit: " + "; ".join(f"{r['rule']} ({r['points']:+g})" for r in fits))
+    out = ""
+    for line in lines:
+        candidate = f"{out}\n{line}" if out else line
+        if len(candidate) > limit:
+            break
+        out = candidate
+    return out or lines[0][: max(limit - 1, 0)] + "…"

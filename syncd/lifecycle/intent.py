@@ -1,0 +1,137 @@
+"""Buying intent: passive (gave details, no immediate need) or active (asked to evaluate).
+
+Active comes from an explicit hand-raise (a configured form, a meeting, a reply, a
+"contact me" consent), from sales working the lead, or from recent engagement above a
+threshold. It lapses to passive after a quiet period; the reason always says which
+signal, which event, and when it lapses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from math import log2
+
+from syncd.lifecycle.compile import DAY, is_hand_raise_form
+from syncd.lifecycle.scoring import EngagementTotals, shortest_half_life
+from syncd.models import EngagementEvent, EngagementKind
+
+__all__ = ["IntentResult", "classify_intent", "last_hand_raise"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IntentResult:
+    """The intent, why, the signal behind it and when it lapses without new activity."""
+
+    intent: str
+    reason: str
+    signal: str | None = None
+    event_id: str | None = None
+    signal_at: datetime | None = None
+    lapses_at: datetime | None = None
+    evidence: dict = field(default_factory=dict)
+
+
+def _describe(ev: EngagementEvent) -> str:
+    attrs = ev.attributes
+    if ev.kind is EngagementKind.FORM_SUBMISSION:
+        return f"form '{attrs.get('form_name') or attrs.get('form_id')}'"
+    if ev.kind is EngagementKind.MEETING:
+        return "meeting booked"
+    if ev.kind is EngagementKind.EMAIL_REPLY:
+        return "email reply"
+    return f"{ev.kind.value} ({', '.join(f'{k}={v}' for k, v in attrs.items())})"
+
+
+def is_hand_raise(model, ev: EngagementEvent) -> bool:
+    """True when the event is an explicit request to talk to sales."""
+    if ev.kind in model.hand_raise_kinds:
+        return True
+    if ev.kind is EngagementKind.FORM_SUBMISSION and is_hand_raise_form(ev.attributes,
+                                                                         model.hand_raise_forms):
+        return True
+    attrs = ev.attributes
+    return any(str(attrs.get(k, "")).casefold() in values for k, values in model.hand_raise_attrs)
+
+
+def last_hand_raise(model, events: Sequence[EngagementEvent]) -> EngagementEvent | None:
+    """The newest hand-raise event (ties broken by id, so the result is deterministic)."""
+    best = None
+    for ev in events:
+        if is_hand_raise(model, ev) and (best is None or (ev.occurred_at, ev.id)
+                                         > (best.occurred_at, best.id)):
+            best = ev
+    return best
+
+
+def _ts(value: float | None) -> datetime | None:
+    return None if value is None else datetime.fromtimestamp(value, UTC)
+
+
+def classify_intent(model, *, facts, verdict: str | None, events: Sequence[EngagementEvent],
+                    totals: EngagementTotals, previous, now: datetime) -> IntentResult:
+    """Decide intent from hand-raises, sales' verdict, consent and recent engagement."""
+    cfg = model.config.intent
+    quiet = timedelta(days=cfg.lapse_after_days)
+    if verdict is not None and verdict in cfg.keep_active_verdicts:
+        return IntentResult(intent="active", signal="sales_verdict",
+                            reason=f"sales is working the lead (Lead Status '{facts.lead_status}')",
+                            evidence={"lead_status": facts.lead_status})
+    last_act = _ts(totals.last_activity_ts)
+    hand = last_hand_raise(model, events)
+    if hand is not None:
+        start = min(hand.occurred_at, now)
+        lapse = max(start, last_act or start) + quiet
+        if now < lapse:
+            return IntentResult(intent="active", signal="hand_raise", event_id=hand.id,
+                                signal_at=hand.occurred_at, lapses_at=lapse,
+                                reason=f"hand-raise: {_describe(hand)} (event {hand.id}) on "
+                                       f"{hand.occurred_at:%Y-%m-%d}; lapses {lapse:%Y-%m-%d} "
+                                       "without new activity",
+                                evidence={"event_ids": [hand.id]})
+    consent = _consent(model, facts)
+    if consent is not None:
+        since = previous.intent_since if previous and previous.intent == "active" \
+            and previous.intent_since else now
+        lapse = max(since, last_act or since) + quiet
+        if now < lapse:
+            prop, value = consent
+            return IntentResult(intent="active", signal="consent", signal_at=since, lapses_at=lapse,
+                                reason=f"asked to be contacted ({prop} = '{value}'); lapses "
+                                       f"{lapse:%Y-%m-%d} without new activity",
+                                evidence={"properties": {prop: value}})
+    if cfg.active_score is not None and totals.recent >= cfg.active_score:
+        return _score_active(model, totals, now)
+    why = f"no hand-raise, consent or engagement ≥ {cfg.active_score} in the last " \
+          f"{cfg.active_window_days:g} days" if cfg.active_score is not None else \
+          "no hand-raise or consent"
+    if hand is not None:
+        why += f"; last hand-raise {hand.id} on {hand.occurred_at:%Y-%m-%d} lapsed"
+    return IntentResult(intent="passive", reason=why)
+
+
+def _consent(model, facts) -> tuple[str, str] | None:
+    for prop, accepted in model.consent:
+        value = facts.properties.get(prop)
+        if value is not None and str(value).strip().casefold() in accepted:
+            return prop, str(value)
+    return None
+
+
+def _score_active(model, totals: EngagementTotals, now: datetime) -> IntentResult:
+    """Active on engagement; it lapses when decay or the window drops it below the threshold
+    (estimated with the fastest half-life, so the estimate is never late)."""
+    cfg = model.config.intent
+    candidates = []
+    if totals.oldest_recent_ts is not None:
+        candidates.append(totals.oldest_recent_ts + cfg.active_window_days * DAY)
+    half = shortest_half_life(model)
+    if half != float("inf") and totals.recent > 0 and cfg.active_score > 0:
+        candidates.append(now.timestamp() + half * log2(totals.recent / cfg.active_score))
+    lapse = _ts(min(candidates)) if candidates else None
+    when = f"; re-checked by {lapse:%Y-%m-%d}" if lapse else ""
+    return IntentResult(intent="active", signal="engagement", lapses_at=lapse,
+                        reason=f"engagement {totals.recent:.0f} in the last "
+                               f"{cfg.active_window_days:g} days ≥ {cfg.active_score:g}{when}",
+                        evidence={"recent_engagement": round(totals.recent, 1)})

@@ -1,0 +1,111 @@
+"""Load ``scoring.toml`` into a ``ScoringModel``: validated, every issue at once, precompiled."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from syncd.errors import ConfigError, ConfigIssue
+from syncd.issues import issues_from_validation
+from syncd.lifecycle.compile import compile_engagement, compile_fit, fingerprint
+from syncd.lifecycle.schema import ScoringFile, StageDef
+from syncd.lifecycle.validate import cross_check
+from syncd.models import EngagementKind
+
+__all__ = ["DEFAULT_HUBSPOT_STAGES", "ScoringModel", "load_scoring", "parse_scoring",
+           "required_properties"]
+
+DEFAULT_HUBSPOT_STAGES = ("subscriber", "lead", "marketingqualifiedlead",
+                          "salesqualifiedlead", "opportunity", "customer", "evangelist", "other")
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class ScoringModel:
+    """A validated, precompiled scoring model. Build it with ``load_scoring``."""
+
+    config: ScoringFile
+    source: str
+    version: str
+    fit_groups: tuple
+    fit_rules: tuple
+    eng_groups: tuple
+    eng_by_kind: Mapping[EngagementKind, tuple]
+    hand_raise_forms: frozenset[str]
+    hand_raise_kinds: frozenset[EngagementKind]
+    hand_raise_attrs: tuple[tuple[str, frozenset[str]], ...]
+    consent: tuple[tuple[str, frozenset[str]], ...]
+    verdicts: Mapping[str, str]
+    stage_defs: Mapping[str, StageDef]
+    ranks: Mapping[str, int]
+    ladder: frozenset[str]
+    stage_rules: tuple
+    grades: tuple[tuple[str, float], ...]
+
+    def verdict_of(self, lead_status: str | None) -> str | None:
+        """The verdict a Salesforce Lead Status maps to (case-insensitive), or None."""
+        return None if lead_status is None else self.verdicts.get(lead_status.strip().casefold())
+
+
+def _build(config: ScoringFile, source: str) -> ScoringModel:
+    from syncd.lifecycle.stages import compile_stage_rules
+
+    fit_groups, fit_rules = compile_fit(config)
+    eng_groups, by_kind = compile_engagement(config)
+    intent, stages = config.intent, config.stages
+    fold = lambda values: frozenset(v.casefold() for v in values)  # noqa: E731
+    return ScoringModel(
+        config=config, source=source, version=fingerprint(config),
+        fit_groups=fit_groups, fit_rules=fit_rules, eng_groups=eng_groups, eng_by_kind=by_kind,
+        hand_raise_forms=fold(intent.hand_raise_forms),
+        hand_raise_kinds=frozenset(EngagementKind(k) for k in intent.hand_raise_kinds),
+        hand_raise_attrs=tuple((k, fold(v)) for k, v in intent.hand_raise_attributes.items()),
+        consent=tuple((k, fold(v)) for k, v in intent.consent_properties.items()),
+        verdicts={k.strip().casefold(): v for k, v in config.lead_status.items()},
+        stage_defs=dict(stages.defs), ranks={n: d.rank for n, d in stages.defs.items()},
+        ladder=frozenset(stages.ladder), stage_rules=compile_stage_rules(config),
+        grades=tuple(sorted(config.fit.grades.items(), key=lambda g: -g[1])))
+
+
+def parse_scoring(data: dict[str, Any], *, source: str = "scoring.toml",
+                  portal_stages: Sequence[str] | None = None) -> ScoringModel:
+    """Validate a parsed ``scoring.toml``; raise ``ConfigError`` listing every problem."""
+    issues = cross_check(data, file=source,
+                         portal_stages=None if portal_stages is None else list(portal_stages))
+    config = None
+    try:
+        config = ScoringFile.model_validate(data)
+    except ValidationError as exc:
+        issues = issues_from_validation(exc, file=source, model=ScoringFile) + issues
+    if issues or config is None:
+        raise ConfigError(issues)
+    return _build(config, source)
+
+
+def load_scoring(path: Path, *, portal_stages: Sequence[str] | None = None) -> ScoringModel:
+    """Read and validate ``scoring.toml``; ``portal_stages`` are the portal's lifecyclestage
+    options (checked when given). Raises ``ConfigError`` with every issue found."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError([ConfigIssue(file=str(path), path="", message="file not found",
+                                       hint="copy mappings/scoring.toml from the syncd "
+                                            "repository and edit it")]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError([ConfigIssue(file=str(path), path="", message=f"not valid TOML: {exc}",
+                                       hint="fix the syntax at the line and column given")]) from None
+    return parse_scoring(data, source=path.name, portal_stages=portal_stages)
+
+
+def required_properties(model: ScoringModel) -> frozenset[str]:
+    """The contact properties the rules read; the pull fetches only these (plus mapped ones)."""
+    props = {rule[1] for rule in model.fit_rules}
+    props.update(name for name, _ in model.consent)
+    if model.config.stages.initial_from_property:
+        props.add(model.config.stages.initial_from_property)
+    return frozenset(props)

@@ -1,0 +1,145 @@
+"""The stage machine: declared forward rules, declared backward rules, every move recorded.
+
+A forward rule fires only when its target ranks above the current stage; when it names
+no ``from`` stages it applies from any ladder stage (never from an off-ladder stage
+such as recycled or disqualified, which a rule must name to leave). A backward rule
+fires only from the stages it lists. Each rule fires at most once per evaluation and
+no stage is entered twice in one evaluation, so the machine always stops.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from syncd.lifecycle.compile import DAY
+from syncd.lifecycle.schema import ScoringFile, StageRule
+from syncd.lifecycle.state import Transition
+from syncd.models import EngagementKind
+
+__all__ = ["StageContext", "compile_stage_rules", "run_stages"]
+
+_GRADES = {"A": 4, "B": 3, "C": 2, "D": 1}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StageContext:
+    """Everything a stage condition may look at."""
+
+    score: float
+    fit_score: float
+    engagement_score: float
+    grade: str | None
+    intent: str
+    intent_event: str | None
+    verdict: str | None
+    facts: object
+    kinds_seen: dict
+    last_activity: datetime | None
+    now: datetime
+
+
+def _conditions(rule: StageRule) -> list:
+    """(test(ctx, since) -> bool, describe(ctx) -> str) for each condition set on the rule."""
+    out = []
+    if rule.min_score is not None:
+        out.append((lambda c, s, m=rule.min_score: c.score >= m,
+                    lambda c, m=rule.min_score: f"score {c.score:.1f} ≥ {m:g}"))
+    if rule.min_grade is not None:
+        out.append((lambda c, s, g=_GRADES[rule.min_grade]: _GRADES.get(c.grade or "D", 1) >= g,
+                    lambda c, g=rule.min_grade: f"fit grade {c.grade} ≥ {g}"))
+    if rule.intent is not None:
+        out.append((lambda c, s, i=rule.intent: c.intent == i,
+                    lambda c: f"intent {c.intent}"))
+    if rule.verdict is not None:
+        out.append((lambda c, s, v=frozenset(rule.verdict): c.verdict in v,
+                    lambda c: f"Lead Status '{c.facts.lead_status}' means {c.verdict}"))
+    if rule.not_verdict is not None:
+        out.append((lambda c, s, v=frozenset(rule.not_verdict): c.verdict not in v,
+                    lambda c: f"sales verdict is not {', '.join(rule.not_verdict)}"))
+    for flag, attr, text in (("converted", "is_converted", "lead converted"),
+                             ("open_opportunity", "has_open_opportunity", "open opportunity"),
+                             ("closed_won", "has_closed_won", "closed-won opportunity"),
+                             ("churned", "churned", "account churned")):
+        want = getattr(rule, flag)
+        if want is not None:
+            out.append((lambda c, s, a=attr, w=want: bool(getattr(c.facts, a)) is w,
+                        lambda c, t=text, w=want: t if w else f"no {t}"))
+    if rule.any_event is not None:
+        kinds = tuple(EngagementKind(k) for k in rule.any_event)
+        out.append((lambda c, s, k=kinds: any(x in c.kinds_seen for x in k),
+                    lambda c, k=kinds: "event " + ", ".join(
+                        f"{x.value} {c.kinds_seen[x]}" for x in k if x in c.kinds_seen)))
+    if rule.inactive_days is not None:
+        out.append((lambda c, s, d=rule.inactive_days: _quiet_for(c, s) >= timedelta(days=d),
+                    lambda c, d=rule.inactive_days: f"no activity for {d:g} days (last "
+                    f"{c.last_activity:%Y-%m-%d})" if c.last_activity else
+                    f"no activity for {d:g} days"))
+    if rule.new_activity is not None:
+        out.append((lambda c, s, w=rule.new_activity: (c.last_activity is not None
+                                                        and (s is None or c.last_activity > s)) is w,
+                    lambda c: f"new activity on {c.last_activity:%Y-%m-%d}"
+                    if c.last_activity else "no new activity"))
+    return out
+
+
+def _quiet_for(c: StageContext, since: datetime | None) -> timedelta:
+    """Time since the later of the last activity and entering the stage (None: never)."""
+    marks = [t for t in (c.last_activity, since) if t is not None]
+    return c.now - max(marks) if marks else timedelta(0)
+
+
+def compile_stage_rules(config: ScoringFile) -> tuple:
+    """``(name, to, backward, from_set|None, conditions, reason, inactive_days)`` per rule."""
+    return tuple((r.name, r.to, r.backward, None if r.from_ is None else frozenset(r.from_),
+                  tuple(_conditions(r)), r.reason, r.inactive_days)
+                 for r in config.stages.rules)
+
+
+def _may_fire(model, rule: tuple, stage: str, visited: set[str]) -> bool:
+    _, to, backward, sources, _, _, _ = rule
+    if to in visited:
+        return False
+    if backward:
+        return sources is not None and stage in sources
+    if sources is None and stage not in model.ladder:
+        return False
+    if sources is not None and stage not in sources:
+        return False
+    return model.ranks[to] > model.ranks[stage]
+
+
+def run_stages(model, ctx: StageContext, stage: str, since: datetime | None, evidence: dict
+               ) -> tuple[str, datetime | None, tuple[Transition, ...]]:
+    """Fire rules in declared order until none applies; return stage, since, transitions.
+    ``since`` None means the contact has no recorded entry into ``stage`` yet."""
+    moves: list[Transition] = []
+    visited, fired = {stage}, set()
+    progressed = True
+    while progressed:
+        progressed = False
+        for rule in model.stage_rules:
+            name, to, backward, _, conds, reason, _ = rule
+            if name in fired or not _may_fire(model, rule, stage, visited):
+                continue
+            if all(test(ctx, since) for test, _ in conds):
+                why = "; ".join(describe(ctx) for _, describe in conds) or "always"
+                text = f"{reason}: {why}" if reason else why
+                moves.append(Transition(from_stage=stage, to_stage=to, at=ctx.now, rule=name,
+                                        reason=text, evidence=evidence, backward=backward))
+                fired.add(name)
+                visited.add(to)
+                stage, since, progressed = to, ctx.now, True
+                break
+    return stage, since, tuple(moves)
+
+
+def inactivity_deadline(model, stage: str, since: datetime, last_activity: datetime | None
+                        ) -> datetime | None:
+    """The earliest time an inactivity rule could fire from ``stage`` with no new events."""
+    times = []
+    mark = max(last_activity, since) if last_activity else since
+    for _, _, _, sources, _, _, days in model.stage_rules:
+        if days is not None and (sources is None or stage in sources):
+            times.append(mark + timedelta(seconds=days * DAY))
+    return min(times) if times else None
