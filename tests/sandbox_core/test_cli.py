@@ -1,0 +1,68 @@
+"""``syncd sandbox`` as a user runs it: a process, a port file, both APIs, SIGTERM."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+from connectors.sandbox.runtime import Endpoints
+from syncd import cli
+
+from .clients import hubspot_client, salesforce_client
+
+# The sub-command through the real CLI once it is registered there, else through its
+# own register() with the same argument parsing.
+_HARNESS = ("import argparse, sys; from syncd.commands.sandbox import register; "
+            "p = argparse.ArgumentParser(prog='syncd'); register(p.add_subparsers()); "
+            "a = p.parse_args(sys.argv[1:]); sys.exit(a.func(a))")
+ENTRY = (["-m", "syncd.cli"] if "sandbox" in cli.COMMANDS else ["-c", _HARNESS])
+
+
+def _wait_for(path: Path, process: subprocess.Popen, seconds: float = 30) -> str:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if path.exists():
+            return path.read_text()
+        assert process.poll() is None, process.stderr.read()
+        time.sleep(0.05)  # polling a file another process writes; no clock to inject
+    raise AssertionError(f"{path} did not appear within {seconds} s")
+
+
+def test_serves_both_apis_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+    port_file = tmp_path / "run" / "endpoints.json"
+    process = subprocess.Popen(
+        [sys.executable, *ENTRY, "sandbox", "--seed", "5", "--contacts", "30",
+         "--now", "2026-11-02T09:30:00+00:00", "--workdir", str(tmp_path / "work"),
+         "--port-file", str(port_file), "--faults", "salesforce:*:latency=1"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = _wait_for(port_file, process)
+        endpoints = Endpoints(**json.loads(line))
+        assert process.stdout.readline() == line
+        page = hubspot_client(endpoints).crm.contacts.basic_api.get_page(limit=3)
+        assert len(page.results) == 3
+        assert salesforce_client(endpoints).query("SELECT Id FROM Contact LIMIT 2")["totalSize"] == 2
+        stats = requests.get(f"{endpoints.admin_url}/stats", timeout=5).json()
+        assert stats["systems"]["hubspot"]["calls"] == 1
+        assert (tmp_path / "work" / "offline").is_dir()
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=15) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def test_a_bad_fault_spec_exits_2_with_the_reason(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, *ENTRY, "sandbox", "--workdir", str(tmp_path), "--contacts", "5",
+         "--faults", "hubspot:*:status=404"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert 'faults item 1 "hubspot:*:status=404": status must be one of 429' in done.stderr
+    assert done.stdout == ""
