@@ -10,23 +10,28 @@ from simple_salesforce.exceptions import SalesforceResourceNotFound
 from connectors.sandbox.salesforce import create_app
 
 
-def test_every_request_is_tagged_for_call_accounting(sf, org, switch):
-    state, settings, _served = org
+def test_every_request_is_tagged_for_call_accounting(sf, org, switch, session):
+    state, settings, served = org
     seen = []
     inner = create_app(state, settings)
 
     def accounting(environ, start_response):
         response = inner(environ, start_response)
-        seen.append((environ["sandbox.system"], environ["sandbox.endpoint"]))
+        seen.append((environ["sandbox.system"], environ.get("sandbox.endpoint"),
+                     environ.get("sandbox.records")))
         return response
     switch[0].app = accounting
     sf.query("SELECT Id FROM Lead")
     sf.Lead.upsert("HubSpot_Id__c/1001", {"Title": "x"})
-    sf.restful("composite/sobjects/Lead/HubSpot_Id__c", method="PATCH", json={"records": []})
+    sf.restful("composite/sobjects/Lead/HubSpot_Id__c", method="PATCH", json={"records": [
+        {"attributes": {"type": "Lead"}, "HubSpot_Id__c": "1002", "Title": "y"}]})
+    session.get(f"{served.url}/services/data/v59.0/nowhere",
+                headers={"Authorization": f"Bearer {sf.session_id}"})
     assert seen == [
-        ("salesforce", "GET /services/data/{v}/query"),
-        ("salesforce", "PATCH /services/data/{v}/sobjects/{object}/{field}/{value}"),
-        ("salesforce", "PATCH /services/data/{v}/composite/sobjects/{object}/{field}"),
+        ("salesforce", "GET /services/data/{v}/query", 5),
+        ("salesforce", "PATCH /services/data/{v}/sobjects/{object}/{field}/{value}", 1),
+        ("salesforce", "PATCH /services/data/{v}/composite/sobjects/{object}/{field}", 1),
+        ("salesforce", None, None),  # unknown routes are left to the accounting's path rule
     ]
 
 

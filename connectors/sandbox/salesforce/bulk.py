@@ -84,6 +84,7 @@ def upload(ctx: Ctx, v: str, job_id: str) -> Response:
             raise ApiError.of(409, "INVALIDJOBSTATE", "Job state is not Open or data was "
                               "already uploaded; create a new job for more data")
         job["upload"] = data
+    ctx.served(max(0, sum(1 for line in data.splitlines() if line.strip()) - 1))
     return Response(status=201)
 
 
@@ -155,6 +156,7 @@ def _results(kind: str):
             if job.get("upload") and "rows" not in job:  # aborted before processing started
                 parse_upload(job, ctx.state.schemas)
             text = results_csv(job, kind)
+        ctx.served(max(0, text.count("\n") - 1))
         return Response(text, status=200, content_type="text/csv")
     handler.__doc__ = f"``GET /services/data/{{v}}/jobs/ingest/{{id}}/{kind}``."
     return handler

@@ -29,6 +29,7 @@ def _request(ctx: Ctx) -> tuple[bool, list]:
         raise ApiError.of(400, "EXCEEDED_ID_LIMIT",
                           "record limit reached. cannot submit more than 200 records into "
                           "this call")
+    ctx.served(len(records))
     return bool(body.get("allOrNone", False)), records
 
 

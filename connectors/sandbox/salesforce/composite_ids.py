@@ -19,6 +19,7 @@ def _ids(ctx: Ctx) -> list[str]:
     if len(ids) > 200:
         raise ApiError.of(400, "EXCEEDED_ID_LIMIT", "record limit reached. cannot submit more "
                           "than 200 records into this call")
+    ctx.served(len(ids))
     return ids
 
 

@@ -40,6 +40,7 @@ def upsert_record(ctx: Ctx, v: str, object: str, field: str, value: str) -> Resp
     """
     schema, body = schema_of(ctx, object), body_of(ctx)
     fld = _external_field(schema, field)
+    ctx.served(1)
     given = next((val for key, val in body.items() if key.lower() == fld.name.lower()), value)
     if str(given) != value:
         raise ApiError.of(400, "INVALID_FIELD", f"The value of {fld.name} in the request body "
@@ -61,6 +62,7 @@ def get_by_external_id(ctx: Ctx, v: str, object: str, field: str, value: str) ->
     """``GET /services/data/{v}/sobjects/{object}/{field}/{value}``."""
     schema = schema_of(ctx, object)
     fld = _external_field(schema, field)
+    ctx.served(1)
     with ctx.state.lock:
         ids = _matches(ctx, schema, fld, value)
         if len(ids) > 1:
@@ -75,6 +77,7 @@ def delete_by_external_id(ctx: Ctx, v: str, object: str, field: str, value: str)
     """``DELETE /services/data/{v}/sobjects/{object}/{field}/{value}``."""
     schema = schema_of(ctx, object)
     fld = _external_field(schema, field)
+    ctx.served(1)
     with ctx.state.lock:
         ids = _matches(ctx, schema, fld, value)
         if len(ids) > 1:

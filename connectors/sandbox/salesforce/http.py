@@ -34,6 +34,10 @@ class Ctx:
         header = self.request.headers.get("Sforce-Duplicate-Rule-Header", "")
         return "allowsave=true" in header.replace(" ", "").lower()
 
+    def served(self, records: int) -> None:
+        """Tell the sandbox's call accounting how many records this call carried."""
+        self.request.environ["sandbox.records"] = records
+
     def api_context(self):
         """A write context for this request (caller holds the state lock)."""
         return self.state.write_context(api=True, lock_rate=self.settings.lock_error_rate,

@@ -27,6 +27,7 @@ def _batch_size(ctx: Ctx) -> int:
 def _page(ctx: Ctx, v: str, endpoint: str, locator: str, rows: list[dict], offset: int,
           batch: int, total: int) -> Response:
     page = rows[offset:offset + batch]
+    ctx.served(len(page))
     done = offset + batch >= len(rows)
     body = {"totalSize": total, "done": done}
     if done:
@@ -48,6 +49,7 @@ def _run(ctx: Ctx, v: str, endpoint: str, include_deleted: bool) -> Response:
         table = state.store.tables[plan.object_name].values()
         rows = plan.run(r for r in table if include_deleted or not r.get("IsDeleted"))
         if plan.count_only:
+            ctx.served(0)
             return json_response({"totalSize": len(rows), "done": True, "records": []})
         # Snapshot the projected rows: later pages must not move when records change.
         projected = [plan.project(r) for r in rows]

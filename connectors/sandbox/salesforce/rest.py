@@ -46,6 +46,7 @@ def describe(ctx: Ctx, v: str, object: str) -> Response:
 def create_record(ctx: Ctx, v: str, object: str) -> Response:
     """``POST /services/data/{v}/sobjects/{object}``: 201 {id, success, errors}."""
     schema, body = schema_of(ctx, object), body_of(ctx)
+    ctx.served(1)
     with ctx.state.lock:
         outcome = create(ctx.api_context(), schema.name, body)
     raise_errors(outcome)
@@ -55,6 +56,7 @@ def create_record(ctx: Ctx, v: str, object: str) -> Response:
 def get_record(ctx: Ctx, v: str, object: str, id: str) -> Response:
     """``GET /services/data/{v}/sobjects/{object}/{id}[?fields=a,b]``."""
     schema = schema_of(ctx, object)
+    ctx.served(1)
     with ctx.state.lock:
         record = ctx.state.store.get(schema.name, id)
         record = dict(record) if record else None
@@ -76,6 +78,7 @@ def get_record(ctx: Ctx, v: str, object: str, id: str) -> Response:
 def update_record(ctx: Ctx, v: str, object: str, id: str) -> Response:
     """``PATCH /services/data/{v}/sobjects/{object}/{id}``: 204."""
     schema, body = schema_of(ctx, object), body_of(ctx)
+    ctx.served(1)
     with ctx.state.lock:
         outcome = _existing(ctx, schema, id) or update(ctx.api_context(), schema.name, id, body)
     raise_errors(outcome)
@@ -85,6 +88,7 @@ def update_record(ctx: Ctx, v: str, object: str, id: str) -> Response:
 def delete_record(ctx: Ctx, v: str, object: str, id: str) -> Response:
     """``DELETE /services/data/{v}/sobjects/{object}/{id}``: 204."""
     schema = schema_of(ctx, object)
+    ctx.served(1)
     with ctx.state.lock:
         outcome = _existing(ctx, schema, id) or delete(ctx.api_context(), schema.name, id)
     raise_errors(outcome)
