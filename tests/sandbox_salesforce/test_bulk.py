@@ -98,3 +98,17 @@ def test_invalid_job_requests(sf, org, session, body, message):
                         headers={"Authorization": f"Bearer {sf.session_id}"})
     assert resp.status_code == 400
     assert resp.json()[0]["errorCode"] == "INVALIDJOB" and message in resp.json()[0]["message"]
+
+
+def test_bulk_rows_meet_lock_errors_and_the_duplicate_rule(sf, org):
+    settings = org[1]
+    settings.lock_error_rate = 1.0
+    locked = sf.bulk2.Lead.update(records=[{"Id": r["Id"], "Title": "t"}
+                                           for r in org[0].records("Lead")[:3]])
+    errors = rows(sf.bulk2.Lead.get_failed_records(locked[0]["job_id"]))
+    assert [r["sf__Error"].split(":")[0] for r in errors] == ["UNABLE_TO_LOCK_ROW"] * 3
+    settings.lock_error_rate = 0.0
+    inserted = sf.bulk2.Lead.insert(records=[
+        {"LastName": "Twin", "Company": "C", "Email": "Person3@Example.com"}])
+    failed = rows(sf.bulk2.Lead.get_failed_records(inserted[0]["job_id"]))
+    assert failed[0]["sf__Error"].startswith("DUPLICATES_DETECTED:")
