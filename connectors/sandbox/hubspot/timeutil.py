@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import lru_cache
 
 __all__ = ["iso", "parse_time", "to_ms", "from_ms"]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
+@lru_cache(maxsize=1 << 16)  # rendering pages formats the same timestamps again and again
 def iso(at: datetime) -> str:
     """Format an aware datetime as ``YYYY-MM-DDTHH:MM:SS.mmmZ`` (HubSpot's v3 form)."""
     at = at.astimezone(UTC)
