@@ -15,7 +15,7 @@ from connectors.sandbox.world.pools import NICKNAMES
 from .conftest import NOW
 
 MESS = {"nickname", "typo_email", "missing_email", "email_case", "trailing_whitespace",
-        "no_name_no_email", "upper_case_name"}
+        "no_name_no_email", "upper_case_name", "typo_name"}
 KINDS = {"existing", "new", "duplicate", "reject", "blank"}
 
 
@@ -106,6 +106,12 @@ def _check_row(row, t, truth, people, hubspot_emails):
         assert email.lower() != person["email"], where
     else:
         assert email.lower() == person["email"], where
+    last = person["last"].upper() if "upper_case_name" in t["mess"] else person["last"]
+    if "typo_name" in t["mess"]:
+        typed = " ".join(row["name"].split()[1:])
+        assert typed != last and sorted(typed) == sorted(last), where
+    else:
+        assert row["name"].rstrip().endswith(last), where
     if "nickname" in t["mess"]:
         assert row["name"].split()[0] in NICKNAMES[person["first"]], where
     else:

@@ -20,13 +20,17 @@ HAND_RAISE_FORMS = ("Demo request", "Contact sales")
 _FORM_PAGES = {"Demo request": "/demo", "Contact sales": "/contact-sales",
                "Newsletter signup": "/blog", "Ebook download": "/ebooks/revops-playbook",
                "Webinar registration": "/webinars/pipeline-hygiene"}
-_PAGES = {
+_PATHS = {
     "pricing": ("/pricing", "/pricing/enterprise", "/pricing#compare"),
     "blog": ("/blog/lead-scoring-101", "/blog/mql-vs-sql", "/blog/crm-hygiene-checklist",
              "/blog/intent-data-explained"),
     "docs": ("/docs/getting-started", "/docs/salesforce-sync", "/docs/api/webhooks"),
     "careers": ("/careers", "/careers/account-executive-emea"),
 }
+# (url, title) strings built once and shared by every view of a page: a big world holds
+# hundreds of thousands of views.
+_PAGES = {section: tuple((SITE + path, path.rsplit("/", 1)[-1]) for path in paths)
+          for section, paths in _PATHS.items()}
 PLANS: dict[str, tuple[tuple[str, int, int], ...]] = {
     "passive_subscriber": (("view:blog", 0, 2),),
     "engaged_learner": (("view:blog", 2, 6), ("view:docs", 1, 4), ("form:Ebook download", 1, 2),
@@ -80,8 +84,8 @@ def _when(rec: Recorder, t: Target, now_ms: int) -> int:
 def _act(rec: Recorder, t: Target, action: str, ms: int, forms: dict[str, str]) -> None:
     rng, kind, _, arg = rec.rng, *action.partition(":")
     if kind == "view":
-        url = SITE + rng.choice(_PAGES[arg])
-        rec.event(t.hs_id, "e_visited_page", ms, {"hs_url": url, "hs_title": url.rsplit("/", 1)[-1]})
+        url, title = rng.choice(_PAGES[arg])
+        rec.event(t.hs_id, "e_visited_page", ms, {"hs_url": url, "hs_title": title})
     elif kind == "event":
         rec.event(t.hs_id, f"pe{rec.portal_id}_{arg}", ms,
                   {"plan": rng.choice(("starter", "pro"))} if arg.endswith("started")

@@ -49,6 +49,16 @@ def typo(rng: random.Random, email: str) -> str:
     return f"{local}@{host.replace('.', ',', 1)}"
 
 
+def _misspell(rng: random.Random, name: str) -> str | None:
+    """``name`` with two neighbouring letters swapped after the first (Jhonson → Johsnon)."""
+    pairs = [i for i in range(1, len(name) - 1)
+             if name[i] != name[i + 1] and name[i:i + 2].isalpha()]
+    if not pairs:
+        return None
+    i = rng.choice(pairs)
+    return name[:i] + name[i + 1] + name[i] + name[i + 2:]
+
+
 def make_rows(rng: random.Random, *, count: int, existing: list[Person], new_person,
               companies: list[Company]) -> list[Row]:
     """``count`` rows; ``new_person()`` makes (and registers) a person no CRM knows yet."""
@@ -95,6 +105,9 @@ def _messy_values(rng: random.Random, p: Person,
     if rng.random() < 0.05:
         last = last.upper()
         mess.append("upper_case_name")
+    elif rng.random() < 0.05 and (wrong := _misspell(rng, last)):
+        last = wrong
+        mess.append("typo_name")
     if not email or rng.random() < 0.08:
         email = ""
         mess.append("missing_email")
