@@ -1,0 +1,86 @@
+"""Client-side API budget: stay under the portal's 10-second window, the search limit per
+second and a share of the daily limit, on an injected monotonic clock and sleep."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Mapping
+
+from syncd.errors import RetriableError
+
+__all__ = ["ApiBudget"]
+
+
+class ApiBudget:
+    """Sliding-window limiter plus per-endpoint call accounting.
+
+    ``acquire`` blocks (through ``sleep``) until a call fits both windows; when the daily
+    budget is spent it raises ``RetriableError`` instead of waiting hours, so the cycle
+    stops cleanly and the scheduler tries again later.
+    """
+
+    def __init__(self, *, per_10s: int | None, search_per_second: int | None,
+                 daily_limit: int | None, share: float = 1.0, monotonic: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.per_10s, self.search_per_second = per_10s, search_per_second
+        self.daily_limit, self.share = daily_limit, share
+        self._portal_used: int | None = None  # portal-wide calls today, as HubSpot reports
+        self._monotonic, self._sleep = monotonic, sleep
+        self._window: deque[float] = deque()
+        self._search: deque[float] = deque()
+        self._lock = threading.Lock()
+        self.calls: Counter[str] = Counter()
+        self.daily_remaining: int | None = None  # as last reported by HubSpot
+
+    def acquire(self, endpoint: str, *, search: bool) -> None:
+        """Wait until one more call to ``endpoint`` is allowed, then count it."""
+        self._check_daily(endpoint)
+        while True:
+            with self._lock:
+                wait = self._wait_needed(search)
+                if wait <= 0:
+                    (self._search if search else self._window).append(self._monotonic())
+                    self.calls[endpoint] += 1
+                    if self._portal_used is not None:
+                        self._portal_used += 1
+                    return
+            self._sleep(wait)
+
+    def _wait_needed(self, search: bool) -> float:
+        now = self._monotonic()
+        times, limit, span = ((self._search, self.search_per_second, 1.0) if search
+                              else (self._window, self.per_10s, 10.0))
+        while times and times[0] <= now - span:
+            times.popleft()
+        if limit is None or len(times) < limit:
+            return 0.0
+        return times[0] + span - now + 0.001
+
+    def _check_daily(self, endpoint: str) -> None:
+        left = self.remaining()
+        if left is not None and left <= 0:
+            raise RetriableError("HubSpot daily API budget for syncd is spent; the next cycle "
+                                 "after midnight UTC continues", system="hubspot",
+                                 operation=endpoint, retry_after=3600.0)
+
+    def total(self) -> int:
+        """Calls counted so far."""
+        return sum(self.calls.values())
+
+    def observe(self, headers: Mapping[str, str] | None) -> None:
+        """Read ``X-HubSpot-RateLimit-*`` headers: the portal's own count wins over ours,
+        because other integrations spend the same daily limit."""
+        h = {k.lower(): v for k, v in (headers or {}).items()}
+        left, daily = h.get("x-hubspot-ratelimit-daily-remaining"), h.get("x-hubspot-ratelimit-daily")
+        if left is not None and daily is not None and str(left).isdigit() and str(daily).isdigit():
+            self.daily_limit = int(daily)
+            self._portal_used = int(daily) - int(left)
+
+    def remaining(self) -> int | None:
+        """Calls syncd may still make today: its share of the daily limit minus calls used."""
+        if self.daily_limit is None:
+            return None
+        used = self._portal_used if self._portal_used is not None else sum(self.calls.values())
+        return max(int(self.daily_limit * self.share) - used, 0)

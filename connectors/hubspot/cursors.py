@@ -1,0 +1,126 @@
+"""Stream cursors as values: read from the JSON a store keeps, advanced by pure functions.
+
+Two shapes:
+
+* ``KeysetCursor`` (contacts, engagement objects): the newest change time seen and the
+  (id → change time) pairs within the overlap window, so re-reading the overlap emits
+  nothing twice, however many records share one millisecond.
+* ``WindowCursor`` (email events, behavioural events, form submissions): the newest
+  occurrence time seen (high-water mark) and the ids that occurred within the late
+  window below it; each read re-reads that window, so late-arriving events are caught once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["KeysetCursor", "WindowCursor"]
+
+
+def _pairs(raw: Any, stream: str) -> dict[str, int]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping) or not all(isinstance(v, int) for v in raw.values()):
+        raise ValueError(f"cursor {stream!r}: 'seen'/'ids' must map ids to epoch ms; "
+                         "delete the cursor to re-read the stream")
+    return {str(k): int(v) for k, v in raw.items()}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class KeysetCursor:
+    """Newest change time ``ts`` (epoch ms), ``seen`` id → change time near it, and
+    ``read_at``: when the read that produced this cursor started (epoch ms)."""
+
+    ts: int = 0
+    seen: Mapping[str, int] = field(default_factory=dict)
+    read_at: int | None = None
+
+    @classmethod
+    def load(cls, raw: Mapping[str, Any] | None, stream: str) -> "KeysetCursor":
+        if not raw:
+            return cls()
+        if not isinstance(raw.get("ts"), int):
+            raise ValueError(f"cursor {stream!r}: 'ts' must be epoch milliseconds, got "
+                             f"{raw.get('ts')!r}; delete the cursor to re-read the stream")
+        read_at = raw.get("read_at")
+        return cls(ts=raw["ts"], seen=_pairs(raw.get("seen"), stream),
+                   read_at=read_at if isinstance(read_at, int) else None)
+
+    def dump(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"ts": self.ts, "seen": dict(self.seen)}
+        if self.read_at is not None:
+            out["read_at"] = self.read_at
+        return out
+
+    def since(self, overlap_ms: int) -> int:
+        """Start (epoch ms, inclusive) of the next read.
+
+        A change committed late still carries a time within ``overlap`` of when the last
+        read ran, so once that read is more than ``overlap`` past ``ts`` only newer
+        changes remain; otherwise the overlap below ``ts`` is re-read (and deduplicated).
+        """
+        if self.ts == 0 and not self.seen:
+            return 0
+        if self.read_at is not None and self.read_at - overlap_ms > self.ts:
+            return self.ts + 1
+        return max(self.ts - overlap_ms, 0)
+
+    def is_new(self, record_id: str, ms: int) -> bool:
+        """Whether this version of the record has not been emitted yet."""
+        return self.seen.get(record_id) != ms
+
+    def advance(self, emitted: Iterable[tuple[str, int]], overlap_ms: int, *,
+                read_at: int | None = None) -> "KeysetCursor":
+        """The cursor after emitting ``emitted`` (id, change ms) pairs in a read that
+        started at ``read_at``."""
+        seen = dict(self.seen)
+        for record_id, ms in emitted:
+            seen[record_id] = max(ms, seen.get(record_id, ms))
+        ts = max([self.ts, *seen.values()])
+        return KeysetCursor(ts=ts, seen={k: v for k, v in seen.items() if v >= ts - overlap_ms},
+                            read_at=self.read_at if read_at is None else read_at)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WindowCursor:
+    """High-water mark ``hwm`` (epoch ms of the newest occurrence) and ``ids`` near it.
+
+    ``window_calls`` is what the last full window read cost: the estimate that decides
+    between reading the window and asking per changed contact.
+    """
+
+    hwm: int = 0
+    ids: Mapping[str, int] = field(default_factory=dict)
+    window_calls: int | None = None
+
+    @classmethod
+    def load(cls, raw: Mapping[str, Any] | None, stream: str) -> "WindowCursor":
+        if not raw:
+            return cls()
+        if not isinstance(raw.get("hwm"), int):
+            raise ValueError(f"cursor {stream!r}: 'hwm' must be epoch milliseconds, got "
+                             f"{raw.get('hwm')!r}; delete the cursor to re-read the stream")
+        calls = raw.get("window_calls")
+        return cls(hwm=raw["hwm"], ids=_pairs(raw.get("ids"), stream),
+                   window_calls=calls if isinstance(calls, int) else None)
+
+    def dump(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"hwm": self.hwm, "ids": dict(self.ids)}
+        if self.window_calls is not None:
+            out["window_calls"] = self.window_calls
+        return out
+
+    def since(self, late_ms: int) -> int:
+        """Start (epoch ms, inclusive) of the window the next read covers."""
+        return max(self.hwm - late_ms, 0)
+
+    def advance(self, emitted: Iterable[tuple[str, int]], late_ms: int, *,
+                window_calls: int | None = None) -> "WindowCursor":
+        """The cursor after emitting ``emitted`` (id, occurred ms) pairs."""
+        ids = dict(self.ids)
+        ids.update(emitted)
+        hwm = max([self.hwm, *ids.values()])
+        return WindowCursor(hwm=hwm, ids={k: v for k, v in ids.items() if v >= hwm - late_ms},
+                            window_calls=self.window_calls if window_calls is None else window_calls)

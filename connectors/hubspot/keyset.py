@@ -1,0 +1,74 @@
+"""Read every record changed in a time range through CRM search, past the 10,000 cap.
+
+Each page is its own query starting at the last change time seen (keyset paging), so
+``after`` never grows, the total-results cap never applies, and records that change
+while we read move to the end instead of shifting pages. A full page within one
+millisecond is read by ``hs_object_id`` ranges of that millisecond.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any, Protocol
+
+from .timeutil import parse_ms
+
+__all__ = ["record_ms", "scan_changed"]
+
+
+class _Searcher(Protocol):
+    def search(self, object_type: str, body: dict) -> dict: ...
+
+
+def record_ms(record: dict, time_prop: str) -> int:
+    """The record's change time in epoch ms."""
+    return parse_ms(record["properties"].get(time_prop), field=f"{time_prop} of {record.get('id')}")
+
+
+def _query(time_filters: list[dict], sort: str, props: Sequence[str], limit: int) -> dict:
+    return {"filterGroups": [{"filters": time_filters}], "sorts": [sort],
+            "properties": list(props), "limit": limit}
+
+
+def scan_changed(api: _Searcher, object_type: str, *, time_prop: str, properties: Sequence[str],
+                 since_ms: int, until_ms: int | None, page_size: int) -> Iterator[list[dict]]:
+    """Pages of records with ``since_ms <= time_prop < until_ms``, oldest first, each once."""
+    props = list(dict.fromkeys([*properties, time_prop, "hs_object_id"]))
+    upper = [] if until_ms is None else [{"propertyName": time_prop, "operator": "LT",
+                                          "value": str(until_ms)}]
+    at, seen_at = since_ms, set()
+    while True:
+        lower = {"propertyName": time_prop, "operator": "GTE", "value": str(at)}
+        results = api.search(object_type, _query([lower, *upper], time_prop, props, page_size))["results"]
+        times = [record_ms(r, time_prop) for r in results]
+        fresh = [r for r, ms in zip(results, times) if not (ms == at and r["id"] in seen_at)]
+        if fresh:
+            yield fresh
+        if len(results) < page_size:
+            return
+        last = times[-1]
+        if times[0] == last:  # a full page inside one millisecond
+            yield from _scan_instant(api, object_type, time_prop, props, last, seen_at
+                                     if at == last else set(), page_size)
+            at, seen_at = last + 1, set()
+            continue
+        seen_at = ({r["id"] for r, ms in zip(results, times) if ms == last}
+                   | (seen_at if last == at else set()))
+        at = last
+
+
+def _scan_instant(api: _Searcher, object_type: str, time_prop: str, props: list[str],
+                  ms: int, skip: set[str], page_size: int) -> Iterator[list[dict]]:
+    """All records changed at exactly ``ms``, by ascending ``hs_object_id``."""
+    after_id: Any = None
+    while True:
+        filters = [{"propertyName": time_prop, "operator": "EQ", "value": str(ms)}]
+        if after_id is not None:
+            filters.append({"propertyName": "hs_object_id", "operator": "GT", "value": after_id})
+        results = api.search(object_type, _query(filters, "hs_object_id", props, page_size))["results"]
+        fresh = [r for r in results if r["id"] not in skip]
+        if fresh:
+            yield fresh
+        if len(results) < page_size:
+            return
+        after_id = results[-1]["id"]
