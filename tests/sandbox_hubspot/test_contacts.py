@@ -25,9 +25,12 @@ def stage(portal, cid):
 
 def test_list_pages_in_id_order_with_requested_properties(portal):
     api = portal.client().crm.contacts.basic_api
-    first = api.get_page(limit=15, properties=["company", "email"], archived=False)
+    first = api.get_page(limit=15, properties=["company", "email", "no_such_property", "phone"],
+                         archived=False)
     assert [r.id for r in first.results] == [str(1000 + i) for i in range(1, 16)]
-    assert first.results[0].properties["company"] == "Company 1"
+    props = first.results[0].properties
+    assert props["company"] == "Company 1" and props["phone"] is None  # defined, unset: null
+    assert "no_such_property" not in props  # unknown names are ignored, as HubSpot does
     rest = api.get_page(limit=15, after=first.paging.next.after)
     assert [r.id for r in rest.results] == [str(1000 + i) for i in range(16, 21)] and rest.paging is None
 

@@ -10,7 +10,8 @@ from .records import Record, render
 from .search import matching_ids, parse_query
 from .timeutil import iso
 
-__all__ = ["list_objects", "get_object", "batch_read", "search", "props_for", "batch_body"]
+__all__ = ["list_objects", "get_object", "batch_read", "search", "props_for", "batch_body",
+           "defined_props", "lookup"]
 
 DEFAULT_PROPS = {"contacts": ["createdate", "email", "firstname", "hs_object_id",
                               "lastmodifieddate", "lastname"]}
@@ -27,6 +28,11 @@ def props_for(object_type: str, requested: list[str] | None) -> list[str]:
         return DEFAULT_PROPS.get(object_type, ENGAGEMENT_DEFAULT)
     always = ALWAYS.get(object_type, ENGAGEMENT_DEFAULT)
     return list(dict.fromkeys([*requested, *always]))
+
+
+def defined_props(ctx: Ctx, object_type: str) -> dict | None:
+    """Property definitions of ``object_type`` (contacts only; others accept any name)."""
+    return ctx.state.contact_defs if object_type == "contacts" else None
 
 
 def batch_body(results: list[dict], errors: list[dict], started: str, ok: int = 200) -> Any:
@@ -57,7 +63,7 @@ def _associations(ctx: Ctx, object_type: str, record: Record, wanted: list[str] 
 
 def _render(ctx: Ctx, object_type: str, record: Record) -> dict:
     out = render(record, props_for(object_type, ctx.list_param("properties")),
-                 ctx.list_param("propertiesWithHistory"))
+                 ctx.list_param("propertiesWithHistory"), defined_props(ctx, object_type))
     assoc = _associations(ctx, object_type, record, ctx.list_param("associations"))
     if assoc:
         out["associations"] = assoc
@@ -113,7 +119,7 @@ def batch_read(ctx: Ctx, object_type: str) -> Any:
             if record is None or record.archived:
                 missing.append(str(item.get("id", "")))
             else:
-                results.append(render(record, props, history))
+                results.append(render(record, props, history, defined_props(ctx, object_type)))
     errors = [standard_error("OBJECT_NOT_FOUND", f"Could not get some {object_type} objects, "
                              "they may be deleted or not exist. Check that ids are valid.",
                              missing)] if missing else []
@@ -132,7 +138,8 @@ def search(ctx: Ctx, object_type: str) -> Any:
         ids = _cached_ids(state, object_type, q)
         store = state.stores[object_type]
         props = props_for(object_type, q.properties)
-        results = [render(store.records[i], props)
+        defined = defined_props(ctx, object_type)
+        results = [render(store.records[i], props, None, defined)
                    for i in ids[q.offset:min(q.offset + q.limit, cap)]]
     body: dict[str, Any] = {"total": len(ids), "results": results}
     if q.offset + q.limit < len(ids):

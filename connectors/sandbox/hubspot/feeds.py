@@ -7,6 +7,7 @@ from typing import Any
 from .errors import ApiError, standard_error
 from .http import Ctx, json_response
 from .timeutil import iso, parse_time, to_ms
+from .views import email_events_view, events_view
 
 __all__ = ["list_events", "email_events", "associations", "batch_associations"]
 
@@ -51,12 +52,13 @@ def list_events(ctx: Ctx) -> Any:
     if sort.lstrip("-") != "occurredAt":
         raise ApiError.validation(f"sort: {sort!r}; use occurredAt or -occurredAt", field="sort")
     with ctx.state.lock:
-        rows = [(to_ms(parse_time(e["occurredAt"])), e) for e in ctx.state.events
-                if _TYPES.get(e.get("objectType", "contact")) == object_type
-                and (object_id is None or str(e["objectId"]) == object_id)
-                and (event_type is None or e["eventType"] == event_type)]
-    rows = [(ms, e) for ms, e in rows if (since is None or ms > since) and (until is None or ms < until)]
-    rows.sort(key=lambda r: (r[0], r[1]["id"]), reverse=sort.startswith("-"))
+        index = events_view(ctx.state).get(object_id if object_id is not None else None)
+        rows = [] if index is None else index.window(since, until, inclusive=False)
+    rows = [(ms, e) for ms, e in rows
+            if _TYPES.get(e.get("objectType", "contact")) == object_type
+            and (event_type is None or e["eventType"] == event_type)]
+    if sort.startswith("-"):
+        rows = rows[::-1]
     page = [e for _, e in rows[after:after + limit]]
     body: dict[str, Any] = {"results": [{"id": e["id"], "eventType": e["eventType"],
                                          "objectType": "contact" if object_type == "contacts" else object_type,
@@ -77,12 +79,11 @@ def email_events(ctx: Ctx) -> Any:
     event_type, recipient = ctx.str_param("eventType"), ctx.str_param("recipient")
     campaign = ctx.int_param("campaignId", None)
     with ctx.state.lock:
-        rows = [e for e in ctx.state.email_events
-                if (start is None or e["created"] >= start) and (end is None or e["created"] <= end)
-                and (event_type is None or e["type"] == event_type)
-                and (recipient is None or e["recipient"].lower() == recipient.lower())
-                and (campaign is None or e.get("emailCampaignId") == campaign)]
-    rows.sort(key=lambda e: (-e["created"], e["id"]))
+        window = email_events_view(ctx.state).window(start, end, inclusive=True)
+    rows = [e for _, e in reversed(window)
+            if (event_type is None or e["type"] == event_type)
+            and (recipient is None or e["recipient"].lower() == recipient.lower())
+            and (campaign is None or e.get("emailCampaignId") == campaign)]
     page = rows[offset:offset + limit]
     more = offset + limit < len(rows)
     return json_response({"events": page, "hasMore": more,

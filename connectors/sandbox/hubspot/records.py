@@ -106,9 +106,17 @@ class ObjectStore:
         return [k[2] for k in self._keys]
 
 
-def render(record: Record, props: list[str], history: list[str] | None = None) -> dict:
-    """The v3 SimplePublicObject JSON of a record with the requested properties."""
-    out = {"id": record.id, "properties": {p: record.properties.get(p) for p in props},
+def render(record: Record, props: list[str], history: list[str] | None = None,
+           defined: dict | None = None) -> dict:
+    """The v3 SimplePublicObject JSON of a record with the requested properties.
+
+    With ``defined`` (the object type's property definitions), a requested name that is
+    neither defined nor present is left out, as HubSpot ignores unknown properties.
+    """
+    values = record.properties
+    if defined is not None:
+        props = [p for p in props if p in defined or p in values]
+    out = {"id": record.id, "properties": {p: values.get(p) for p in props},
            "createdAt": iso(record.created_at), "updatedAt": iso(record.updated_at),
            "archived": record.archived}
     if record.archived_at is not None:
