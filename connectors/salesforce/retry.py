@@ -72,7 +72,12 @@ def retry_rows(policy: RetryPolicy, operation: str, rows: Sequence[T],
 
     def attempt() -> list[int]:
         nonlocal pending
-        out = send([rows[i] for i in pending])
+        try:
+            out = send([rows[i] for i in pending])
+        except RetriableError:
+            if all(r is None for r in results):
+                raise
+            return []  # keep the earlier results: the failed rows still say why
         for i, result in zip(pending, out, strict=True):
             results[i] = result
         pending = [i for i, r in zip(pending, out) if not r.ok and r.error_code in ROW_RETRIABLE]

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
+from syncd.errors import RetriableError
 from syncd.models import WriteResult
 
 from .bulk import bulk_write
@@ -40,14 +41,29 @@ def _collections(conn: Connection, object_name: str, operation: str, key_field: 
         body = {"allOrNone": False, "records": [
             {"attributes": {"type": object_name}, **{k: _json_value(v) for k, v in r.items()}}
             for r in chunk]}
-        payload = conn.call(f"collections.{operation}",
-                            lambda sf, body=body: sf.restful(path, method="PATCH", json=body))
+        try:
+            payload = conn.call(f"collections.{operation}",
+                                lambda sf, body=body: sf.restful(path, method="PATCH", json=body))
+        except RetriableError as err:
+            if not out:
+                raise
+            # Earlier chunks were written: report them, and these rows as not sent yet.
+            out += _not_sent(rows[start:], key_field, err)
+            break
         try:
             out += collection_results([str(r[key_field]) for r in chunk], payload)
         except (ValueError, AttributeError) as exc:
             raise make_error(Verdict.FATAL, operation=f"collections.{operation}",
                              message=str(exc)) from None
     return out
+
+
+def _not_sent(rows: Sequence[Mapping[str, Any]], key_field: str,
+              err: RetriableError) -> list[WriteResult]:
+    # A retriable call code the writer knows (REQUEST_LIMIT_EXCEEDED) is kept as is.
+    code = err.code or "SERVER_UNAVAILABLE"
+    return [WriteResult(key=str(r[key_field]), ok=False, error_code=code,
+                        message=f"not sent: {err}") for r in rows]
 
 
 def _send(conn: Connection, object_name: str, operation: str, key_field: str,

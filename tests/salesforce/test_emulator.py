@@ -232,3 +232,42 @@ def test_tasks_are_upserted_once_per_syncd_key(gateway, org):
     second = gateway.upsert_tasks([task])
     assert first[0].created and not second[0].created and first[0].id == second[0].id
     assert len(state.records("Task")) == 1
+
+
+def _private_key_file(tmp_path) -> str:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    path = tmp_path / "connected-app.pem"
+    path.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                       serialization.PrivateFormat.PKCS8,
+                                       serialization.NoEncryption()))
+    return path
+
+
+@pytest.mark.parametrize("auth", ["jwt", "password"])
+def test_jwt_bearer_and_password_logins(org, ca, sleeps, tmp_path, auth):
+    knobs = org[1]
+    extra = (dict(private_key_file=_private_key_file(tmp_path), client_secret=None)
+             if auth == "jwt" else dict(password=knobs.password, security_token="TOKEN"))
+    gateway = SalesforceGateway(_settings(org, ca, auth=auth, username=knobs.username, **extra),
+                                sleep=sleeps.append)
+    assert gateway.find_by_emails(["bo@example.org"])[0].id == "00Q5e0000000002AAA"
+
+
+def test_a_jwt_for_another_user_is_refused(org, ca, sleeps, tmp_path):
+    gateway = SalesforceGateway(_settings(org, ca, auth="jwt", username="someone@else.example",
+                                          private_key_file=_private_key_file(tmp_path)),
+                                sleep=sleeps.append)
+    with pytest.raises(AuthError, match="invalid_grant"):
+        gateway.users()
+
+
+def test_an_unreadable_private_key_is_an_auth_error_naming_the_file(org, ca, sleeps, tmp_path):
+    bad = tmp_path / "not-a-key.pem"
+    bad.write_text("hello")
+    gateway = SalesforceGateway(_settings(org, ca, auth="jwt", username="u@x.example",
+                                          private_key_file=bad), sleep=sleeps.append)
+    with pytest.raises(AuthError, match="private_key_file.*not-a-key.pem"):
+        gateway.users()

@@ -10,7 +10,7 @@ import pytest
 from structlog.testing import capture_logs
 
 from connectors.salesforce import SalesforceGateway
-from syncd.errors import FatalApiError
+from syncd.errors import FatalApiError, RetriableError
 from syncd.models import WriteResult
 
 from .conftest import DATA, body_of, calls_to, settings, sf_error
@@ -150,3 +150,28 @@ def test_large_batches_go_through_bulk(monkeypatch, mocked, sleeps):
     assert len(gateway.upsert("Lead", "HubSpot_Id__c", _rows(3))) == 3
     assert seen == {"object": "Lead", "operation": "upsert", "key": "HubSpot_Id__c", "rows": 3}
     assert calls_to(mocked, "composite") == []
+
+
+def test_a_chunk_failing_after_others_were_written_reports_both(mocked, gateway, sleeps):
+    state = {"calls": 0}
+
+    def callback(request):
+        state["calls"] += 1
+        if state["calls"] == 1:
+            return 200, {}, json.dumps([_ok(r) for r in json.loads(request.body)["records"]])
+        return 503, {}, json.dumps([{"errorCode": "SERVER_UNAVAILABLE", "message": "down"}])
+
+    mocked.add_callback("PATCH", UPSERT_URL, callback=callback)
+    results = gateway.upsert("Lead", "HubSpot_Id__c", _rows(250))
+    assert [r.ok for r in results] == [True] * 200 + [False] * 50
+    assert {r.error_code for r in results[200:]} == {"SERVER_UNAVAILABLE"}
+    assert "not sent" in results[-1].message
+    # chunk 1, chunk 2 with its call retries, then the 50 rows once more with call retries
+    assert state["calls"] == 1 + 3 + 3
+
+
+def test_a_write_failing_from_the_first_call_raises(mocked, gateway, sleeps):
+    mocked.patch(UPSERT_URL, **sf_error("SERVER_UNAVAILABLE", "down", status=503))
+    with pytest.raises(RetriableError):
+        gateway.upsert("Lead", "HubSpot_Id__c", _rows(2))
+    assert len(calls_to(mocked, "composite/sobjects")) == 3
