@@ -24,9 +24,9 @@ def ids(page) -> list[str]:
 @pytest.fixture
 def varied(make_portal):
     rows = [contact_row(i) for i in range(1, 11)]
-    rows[0]["properties"].update(numemployees="50", jobtitle="VP Sales")
-    rows[1]["properties"].update(numemployees="500", jobtitle="Sales Engineer")
-    rows[2]["properties"].update(numemployees="5", lifecyclestage="customer")
+    rows[0]["properties"].update(hs_analytics_num_page_views="50", jobtitle="VP Sales")
+    rows[1]["properties"].update(hs_analytics_num_page_views="500", jobtitle="Sales Engineer")
+    rows[2]["properties"].update(hs_analytics_num_page_views="5", lifecyclestage="customer")
     return make_portal(seed(contacts=rows))
 
 
@@ -35,11 +35,11 @@ MS_T0_PLUS_5 = str(int((T0 + timedelta(minutes=5)).timestamp() * 1000))
 
 @pytest.mark.parametrize("flt, expected", [
     ({"propertyName": "email", "operator": "EQ", "value": "PERSON2@example2.com"}, ["1002"]),
-    ({"propertyName": "numemployees", "operator": "GT", "value": "10"}, ["1001", "1002"]),
-    ({"propertyName": "numemployees", "operator": "LTE", "value": "50"}, ["1001", "1003"]),
-    ({"propertyName": "numemployees", "operator": "BETWEEN", "value": "40", "highValue": "600"},
+    ({"propertyName": "hs_analytics_num_page_views", "operator": "GT", "value": "10"}, ["1001", "1002"]),
+    ({"propertyName": "hs_analytics_num_page_views", "operator": "LTE", "value": "50"}, ["1001", "1003"]),
+    ({"propertyName": "hs_analytics_num_page_views", "operator": "BETWEEN", "value": "40", "highValue": "600"},
      ["1001", "1002"]),
-    ({"propertyName": "numemployees", "operator": "HAS_PROPERTY"}, ["1001", "1002", "1003"]),
+    ({"propertyName": "hs_analytics_num_page_views", "operator": "HAS_PROPERTY"}, ["1001", "1002", "1003"]),
     ({"propertyName": "createdate", "operator": "LT", "value": MS_T0_PLUS_5},
      ["1001", "1002", "1003", "1004"]),
     ({"propertyName": "createdate", "operator": "GTE", "value": "2026-03-01T12:09:00Z"}, ["1009", "1010"]),
@@ -52,7 +52,7 @@ def test_operators_select_the_matching_contacts(varied, flt, expected):
 
 
 @pytest.mark.parametrize("flt, count", [
-    ({"propertyName": "numemployees", "operator": "NOT_HAS_PROPERTY"}, 7),
+    ({"propertyName": "hs_analytics_num_page_views", "operator": "NOT_HAS_PROPERTY"}, 7),
     ({"propertyName": "lifecyclestage", "operator": "NEQ", "value": "lead"}, 1),
     ({"propertyName": "lifecyclestage", "operator": "NOT_IN", "values": ["lead"]}, 1),
     ({"propertyName": "jobtitle", "operator": "NOT_CONTAINS_TOKEN", "value": "vp"}, 9),
@@ -62,16 +62,16 @@ def test_negative_operators(varied, flt, count):
 
 
 def test_filter_groups_are_ored_and_filters_anded(varied):
-    groups = [{"filters": [{"propertyName": "numemployees", "operator": "GT", "value": "100"}]},
+    groups = [{"filters": [{"propertyName": "hs_analytics_num_page_views", "operator": "GT", "value": "100"}]},
               {"filters": [{"propertyName": "lifecyclestage", "operator": "EQ", "value": "customer"},
-                           {"propertyName": "numemployees", "operator": "LT", "value": "10"}]}]
+                           {"propertyName": "hs_analytics_num_page_views", "operator": "LT", "value": "10"}]}]
     assert ids(search(varied.client(), groups=groups)) == ["1002", "1003"]
 
 
 def test_sort_descending_by_date_and_missing_values_last(varied):
     page = search(varied.client(), sorts=[{"propertyName": "createdate", "direction": "DESCENDING"}])
     assert ids(page)[:3] == ["1010", "1009", "1008"]
-    page = search(varied.client(), sorts=["-numemployees"])
+    page = search(varied.client(), sorts=["-hs_analytics_num_page_views"])
     assert ids(page)[:4] == ["1002", "1001", "1003", "1004"]
 
 

@@ -46,6 +46,10 @@ def test_dump_round_trips_through_from_seed():
     ({"contacts": [{"id": "1", "properties": {}}]}, "contacts[0]: missing field 'createdAt'"),
     ({"contacts": [{"id": "1", "createdAt": "yesterday"}]}, "contacts[0]"),
     ({"engagements": {"faxes": []}}, "unknown type 'faxes'"),
+    ({"email_events": [{"id": "x", "type": "OPEN", "recipient": "a@b.c"}]},
+     "email_events[0]: missing field 'created'"),
+    ({"events": [{"id": "x", "eventType": "e", "objectId": "1", "occurredAt": "soon"}]},
+     "events[0].occurredAt"),
 ])
 def test_bad_seed_names_the_entry(bad, message):
     with pytest.raises(ValueError, match=message.replace("[", r"\[").replace("]", r"\]")):

@@ -16,6 +16,9 @@ DEFAULT_STAGES = [
         ("salesqualifiedlead", "Sales Qualified Lead"), ("opportunity", "Opportunity"),
         ("customer", "Customer"), ("evangelist", "Evangelist"), ("other", "Other")])
 ]
+_EMPLOYEE_RANGES = ["1-5", "5-25", "25-50", "50-100", "100-500", "500-1000", "1000+"]
+_SOURCES = ["ORGANIC_SEARCH", "PAID_SEARCH", "EMAIL_MARKETING", "SOCIAL_MEDIA", "REFERRALS",
+            "OTHER_CAMPAIGNS", "DIRECT_TRAFFIC", "OFFLINE", "PAID_SOCIAL"]
 _LEAD_STATUSES = ["NEW", "OPEN", "IN_PROGRESS", "OPEN_DEAL", "UNQUALIFIED",
                   "ATTEMPTED_TO_CONTACT", "CONNECTED", "BAD_TIMING"]
 
@@ -32,7 +35,6 @@ _STANDARD = [
     ("state", "State/Region", "string", "text", "contactinformation"),
     ("country", "Country/Region", "string", "text", "contactinformation"),
     ("industry", "Industry", "string", "text", "contactinformation"),
-    ("numemployees", "Number of Employees", "number", "number", "contactinformation"),
     ("hs_additional_emails", "Additional email addresses", "string", "text", "contactinformation"),
     ("hs_email_optout", "Unsubscribed from all email", "bool", "booleancheckbox", "emailinformation"),
     ("hs_email_last_open_date", "Last marketing email open date", "datetime", "date", "emailinformation"),
@@ -86,6 +88,11 @@ def contact_property_defs(stages: list[dict], owners: list[dict],
                    "hidden": False} for s in stages]
     defs["lifecyclestage"] = _definition("lifecyclestage", "Lifecycle Stage", "enumeration",
                                          "radio", "contactinformation", stage_opts)
+    defs["numemployees"] = _definition("numemployees", "Number of Employees", "enumeration",
+                                       "select", "contactinformation", _options(_EMPLOYEE_RANGES))
+    defs["hs_analytics_source"] = _definition("hs_analytics_source", "Original Source",
+                                              "enumeration", "select", "analyticsinformation",
+                                              _options(_SOURCES))
     defs["hs_lead_status"] = _definition("hs_lead_status", "Lead Status", "enumeration",
                                          "radio", "sales_properties", _options(_LEAD_STATUSES))
     owner_opts = [{"label": f"{o.get('firstName', '')} {o.get('lastName', '')}".strip() or o["id"],

@@ -43,12 +43,28 @@ def load_seed(state: "HubSpotState", data: dict) -> None:
             record = _record(row, f"engagements.{kind}[{i}]")
             state.stores[kind].add(record)
             link(state, kind, record.id, [str(c) for c in row.get("contact_ids") or []])
-    state.forms = [dict(f) for f in data.get("forms") or []]
-    for sub in data.get("form_submissions") or []:
-        state.submissions.setdefault(sub["formGuid"], []).append(dict(sub))
-    state.email_events = [dict(e) for e in data.get("email_events") or []]
-    state.events = [dict(e) for e in data.get("events") or []]
+    state.forms = _rows(data, "forms", ("id", "name", "createdAt"))
+    for sub in _rows(data, "form_submissions", ("formGuid", "conversionId", "submittedAt", "values")):
+        state.submissions.setdefault(sub["formGuid"], []).append(sub)
+    state.email_events = _rows(data, "email_events", ("id", "created", "type", "recipient"))
+    state.events = _rows(data, "events", ("id", "eventType", "objectId", "occurredAt"))
+    for i, event in enumerate(state.events):
+        try:
+            parse_time(event["occurredAt"])
+        except ValueError as exc:
+            raise ValueError(f"seed events[{i}].occurredAt: {exc}") from None
     state.changed()
+
+
+def _rows(data: dict, key: str, required: tuple[str, ...]) -> list[dict]:
+    """Copies of ``data[key]``'s rows, each checked for its required fields."""
+    rows = [dict(r) for r in data.get(key) or []]
+    for i, row in enumerate(rows):
+        missing = [f for f in required if row.get(f) is None]
+        if missing:
+            raise ValueError(f"seed {key}[{i}]: missing field {missing[0]!r} "
+                             f"(required: {', '.join(required)})")
+    return rows
 
 
 def link(state: "HubSpotState", kind: str, engagement_id: str, contact_ids: list[str]) -> None:
