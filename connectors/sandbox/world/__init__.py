@@ -58,6 +58,16 @@ a webinar XLSX and business cards in cp1252 with accented names; existing and ne
 nicknames, typos, missing emails, odd case, trailing whitespace, in-file duplicates, blank
 rows and rows to reject (no name, no email). ``truth["offline"][file]`` describes each row.
 
+``truth`` keys: ``personas`` (HubSpot id → persona), ``hubspot_person`` (HubSpot id →
+person key), ``hubspot_duplicates`` ([first id, second id] per person who signed up twice),
+``people`` (person key → persona, canonical email, names, company, ``hubspot_ids``,
+``salesforce_ids``; persona ``salesforce_only`` or ``offline_new`` for people HubSpot does
+not know), ``salesforce_person`` (Lead/Contact id → person key), ``salesforce_duplicates``
+(groups of live records of one person), ``converted_leads`` (Lead id → Contact id),
+``offline`` (file → one entry per row: ``row``, ``kind`` existing/new/duplicate/reject/
+blank, ``person``, ``email``, ``hubspot_id``, ``salesforce_ids``, ``duplicate_of``,
+``mess``), ``forms`` (name → guid), ``hand_raise_forms`` and ``campaigns``.
+
 Volume: ``activity`` scales campaigns and page views; at 1.0 a contact averages ~15
 engagement records (50,000 contacts → ~780,000 records).
 """
