@@ -86,7 +86,5 @@ class Connection:
     def _guard(operation: str, make: Callable[[], Salesforce]) -> Salesforce:
         try:
             return make()
-        except AuthError:
-            raise
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - syncd errors pass through unchanged
             raise translate(exc, operation)[1] from None

@@ -18,6 +18,7 @@ __all__ = ["CallMeter", "SalesforceHttp", "endpoint_name"]
 
 _VERSION = re.compile(r"^v\d+\.\d+$")
 _RECORD_ID = re.compile(r"^(?=.*\d)[0-9A-Za-z]{15}(?:[0-9A-Za-z]{3})?$")
+_LOCATOR = re.compile(r"^[0-9A-Za-z]{15,18}-\d+$")  # query cursor: next page of a query
 
 
 def endpoint_name(method: str, url: str) -> str:
@@ -31,6 +32,8 @@ def endpoint_name(method: str, url: str) -> str:
             segment = "vXX.X"
         elif _RECORD_ID.match(segment):
             segment = "{id}"
+        elif _LOCATOR.match(segment):
+            segment = "{locator}"
         parts.append(segment)
     return f"{method.upper()} {'/'.join(parts) or '/'}"
 

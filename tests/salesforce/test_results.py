@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from connectors.salesforce.bulk import UNPROCESSED, bulk_results
+from connectors.salesforce.http import endpoint_name
 from connectors.salesforce.results import (collection_results, csv_rows, csv_value,
                                            object_schema, parse_bulk_error)
 from syncd.models import WriteResult
@@ -84,3 +85,19 @@ def test_object_schema_reads_types_lengths_active_picklist_values_and_external_i
     assert schema.fields["Buying_Intent__c"].picklist == ("passive", "active")
     assert schema.fields["IsConverted"].length is None
     assert not schema.fields["IsConverted"].updateable
+
+
+@pytest.mark.parametrize(("method", "url", "name"), [
+    ("get", "https://x.test/services/data/v59.0/query?q=SELECT+Id", "GET /services/data/vXX.X/query"),
+    ("GET", "https://x.test/services/data/v59.0/query/01gD0000002HU6KIAW-2000",
+     "GET /services/data/vXX.X/query/{locator}"),
+    ("PATCH", "https://x.test/services/data/v61.0/composite/sobjects/Lead/HubSpot_Id__c",
+     "PATCH /services/data/vXX.X/composite/sobjects/Lead/HubSpot_Id__c"),
+    ("GET", "https://x.test/services/data/v59.0/jobs/ingest/7505e000000AbCdAAK/failedResults/",
+     "GET /services/data/vXX.X/jobs/ingest/{id}/failedResults"),
+    ("GET", "https://x.test/services/data/v59.0/sobjects/Lead/00Q5e0000000001",
+     "GET /services/data/vXX.X/sobjects/Lead/{id}"),
+    ("POST", "https://login.test/services/oauth2/token", "POST /services/oauth2/token"),
+])
+def test_endpoint_names_group_calls_by_route(method, url, name):
+    assert endpoint_name(method, url) == name
