@@ -48,6 +48,8 @@ def translate(exc: BaseException, operation: str) -> tuple[Verdict, ConnectorErr
         status = exc.status
     elif isinstance(exc, requests.RequestException):
         (verdict, message), code, status = _transport(exc), None, None
+    elif isinstance(exc, OSError):  # e.g. requests cannot read the ca_bundle file
+        verdict, message, code, status = Verdict.UNREACHABLE, f"local I/O failed: {exc}", None, None
     elif isinstance(exc, SalesforceOperationError):
         verdict, message, code, status = Verdict.FATAL, str(exc), None, None
     elif isinstance(exc, ValueError):  # a body that is not JSON: a proxy page, not Salesforce

@@ -271,3 +271,10 @@ def test_an_unreadable_private_key_is_an_auth_error_naming_the_file(org, ca, sle
                                           private_key_file=bad), sleep=sleeps.append)
     with pytest.raises(AuthError, match="private_key_file.*not-a-key.pem"):
         gateway.users()
+
+
+def test_a_missing_ca_bundle_file_is_a_clear_error(org, ca, sleeps, tmp_path):
+    gateway = SalesforceGateway(_settings(org, ca, ca_bundle=tmp_path / "missing.pem"),
+                                sleep=sleeps.append)
+    with pytest.raises(UnreachableError, match="missing.pem.*salesforce.ca_bundle"):
+        gateway.users()
