@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
+
 from connectors.sandbox.world._ids import sf_checksum
 from connectors.sandbox.world.salesforce_seed import LEAD_STATUSES
 
@@ -116,7 +118,9 @@ def test_contact_values_are_strings_or_null(world):
     assert 0 < len(missing) < 20
 
 
-def test_activity_lies_between_a_contacts_creation_and_its_last_modification(world):
+@pytest.mark.parametrize("which", ["world", "big_world"])
+def test_activity_lies_between_a_contacts_creation_and_its_last_modification(request, which):
+    world = request.getfixturevalue(which)
     activity = activity_by_contact(world.hubspot)
     for c in world.hubspot["contacts"]:
         signals = [t for t, _ in activity.get(c["id"], [])]

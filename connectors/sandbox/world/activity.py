@@ -66,7 +66,10 @@ def record_activity(rec: Recorder, targets: list[Target], *, forms: dict[str, st
             if action.startswith("view:"):
                 count = round(count * views)
             for _ in range(count):
-                _act(rec, t, action, _when(rec, t, now_ms), forms)
+                ms = _when(rec, t, now_ms)
+                if action in _SALES:
+                    ms = _office_hours(rec, ms, t.created_ms, now_ms)
+                _act(rec, t, action, ms, forms)
 
 
 def _when(rec: Recorder, t: Target, now_ms: int) -> int:
@@ -79,6 +82,12 @@ def _when(rec: Recorder, t: Target, now_ms: int) -> int:
     if t.persona == "active_evaluator":
         u = u ** 0.5  # skew towards now: evaluators are active recently
     return lo + int((hi - lo) * u)
+
+
+def _office_hours(rec: Recorder, ms: int, created_ms: int, now_ms: int) -> int:
+    """Move ``ms`` to 08:00–18:00 UTC on its day: sales reps call and meet in office hours."""
+    moved = ms - ms % DAY_MS + 8 * HOUR_MS + rec.rng.randrange(10 * HOUR_MS)
+    return moved if created_ms < moved < now_ms - MINUTE_MS else ms
 
 
 def _act(rec: Recorder, t: Target, action: str, ms: int, forms: dict[str, str]) -> None:

@@ -67,22 +67,21 @@ def _mail_one(rec: Recorder, t: Target, campaigns: list[Campaign], now_ms: int) 
     unsub_at = _unsubscribe_index(rng, sends, window) if t.persona == "unsubscribed" else None
     for n, c in enumerate(sends):
         at = c.sent_ms + rng.randrange(20 * MINUTE_MS)
-        rec.email_event("SENT", email, c.id, at)
+        rec.email_event("SENT", t.hs_id, email, c.id, at)
         if t.persona == "bounced":
-            rec.email_event("BOUNCE", email, c.id, at + 4_000, category="UNKNOWN_USER",
+            rec.email_event("BOUNCE", t.hs_id, email, c.id, at + 4_000, category="UNKNOWN_USER",
                             response=_NO_SUCH_USER)
-            rec.touch(t.hs_id, at + 4_000)
             return
-        rec.email_event("DELIVERED", email, c.id, at + rng.randrange(2_000, 60_000))
+        rec.email_event("DELIVERED", t.hs_id, email, c.id, at + rng.randrange(2_000, 60_000))
         inside = window[0] <= c.sent_ms <= window[1]
         opened = inside and rng.random() < p_open
         seen = at + rng.randrange(10 * MINUTE_MS, 72 * HOUR_MS)
         if opened and seen < now_ms:
-            rec.email_event("OPEN", email, c.id, seen, deviceType=rng.choice(("COMPUTER", "MOBILE")))
-            rec.touch(t.hs_id, seen)
-            if rng.random() < p_click:
-                rec.email_event("CLICK", email, c.id, seen + rng.randrange(5_000, 300_000),
-                                url=SITE + rng.choice(_LINKS))
+            device = rng.choice(("COMPUTER", "MOBILE"))
+            rec.email_event("OPEN", t.hs_id, email, c.id, seen, deviceType=device)
+            clicked = seen + rng.randrange(5_000, 300_000)
+            if rng.random() < p_click and clicked < now_ms:
+                rec.email_event("CLICK", t.hs_id, email, c.id, clicked, url=SITE + rng.choice(_LINKS))
         if n == unsub_at:
             _unsubscribe(rec, t, c.id, min(seen + HOUR_MS, now_ms - MINUTE_MS))
             return
@@ -96,9 +95,8 @@ def _unsubscribe_index(rng, sends: list[Campaign], window: tuple[int, int]) -> i
 def _unsubscribe(rec: Recorder, t: Target, campaign: int, ms: int) -> None:
     spam = rec.rng.random() < 0.25
     if spam:
-        rec.email_event("SPAMREPORT", t.email, campaign, ms - 1_000)
-    rec.email_event("STATUSCHANGE", t.email, campaign, ms,
+        rec.email_event("SPAMREPORT", t.hs_id, t.email, campaign, ms - 1_000)
+    rec.email_event("STATUSCHANGE", t.hs_id, t.email, campaign, ms,
                     source="SOURCE_SPAM_REPORT" if spam else "SOURCE_UNSUBSCRIBE_LINK",
                     subscriptions=[{"id": 4_000_001, "status": "UNSUBSCRIBED"}],
                     portalSubscriptionStatus="UNSUBSCRIBED")
-    rec.touch(t.hs_id, ms)

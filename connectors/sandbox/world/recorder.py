@@ -16,6 +16,7 @@ __all__ = ["ENGAGEMENT_KINDS", "Recorder", "Target"]
 
 ENGAGEMENT_KINDS = ("emails", "calls", "meetings", "notes", "tasks")
 EMAIL_APP_ID = 113
+_NOT_ACTIVITY = ("SENT", "DELIVERED")  # the portal's doing, not the contact's
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -50,8 +51,11 @@ class Recorder:
         if ms > self.last_activity.get(hs_id, 0):
             self.last_activity[hs_id] = ms
 
-    def email_event(self, kind: str, recipient: str, campaign: int, ms: int, **extra) -> None:
+    def email_event(self, kind: str, hs_id: str, recipient: str, campaign: int, ms: int,
+                    **extra) -> None:
         """One marketing-email event (v1 shape); ``extra`` carries type-specific fields."""
+        if kind not in _NOT_ACTIVITY:
+            self.touch(hs_id, ms)
         self.email_events.append({"id": "", "created": ms, "type": kind, "recipient": recipient,
                                   "emailCampaignId": campaign, "appId": EMAIL_APP_ID, **extra})
 
