@@ -105,7 +105,7 @@ class HubSpotConnector:
         if stream.shape == "keyset":
             cursor = KeysetCursor.load(raw, stream.name)
             yield from self.read_range(stream.name, raw, cursor.since(_ms(self.settings.overlap)),
-                                       None, read_at=to_ms(now))
+                                       None, read_at=to_ms(now), reader=reader)
             return
         window = WindowCursor.load(raw, stream.name)
         mode, cost = self._plan(stream, window, contacts)
@@ -113,7 +113,8 @@ class HubSpotConnector:
                                        "window_calls_estimate": window.window_calls}
         log.info("hubspot.stream_plan", stream=stream.name, **self.last_plan[stream.name])
         if mode == "window":
-            yield from self.read_range(stream.name, raw, window.since(_ms(self.settings.late_window)), None)
+            yield from self.read_range(stream.name, raw, window.since(_ms(self.settings.late_window)),
+                                       None, reader=reader)
             return
         pages = stream.read_for(reader, contacts, window.since(_ms(self.settings.late_window)))
         yield from self._emit(stream.name, window, pages, count_calls=False)
@@ -130,15 +131,14 @@ class HubSpotConnector:
     # -- time ranges (incremental windows and backfill slices) ----------------------------
     def read_range(self, stream_name: str, raw_cursor: Mapping[str, Any] | None, since_ms: int,
                    until_ms: int | None, *, properties: Sequence[str] = (),
-                   read_at: int | None = None) -> Iterator[PullBatch]:
+                   read_at: int | None = None, reader: Reader | None = None) -> Iterator[PullBatch]:
         """Everything of one stream in ``[since_ms, until_ms)`` not emitted yet according to
         ``raw_cursor``; the last batch carries the stream's advanced cursor."""
         if stream_name == "contacts":
             yield from self._contact_range(raw_cursor, since_ms, until_ms, properties, read_at)
             return
         stream = STREAM_BY_NAME[stream_name]
-        reader = self._reader()
-        pages = stream.read(reader, since_ms, until_ms)
+        pages = stream.read(reader or self._reader(), since_ms, until_ms)
         cursor = (KeysetCursor if stream.shape == "keyset" else WindowCursor).load(raw_cursor, stream_name)
         yield from self._emit(stream_name, cursor, pages, count_calls=stream.shape == "window",
                               read_at=read_at)

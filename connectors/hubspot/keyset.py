@@ -48,8 +48,8 @@ def scan_changed(api: _Searcher, object_type: str, *, time_prop: str, properties
             return
         last = times[-1]
         if times[0] == last:  # a full page inside one millisecond
-            yield from _scan_instant(api, object_type, time_prop, props, last, seen_at
-                                     if at == last else set(), page_size)
+            skip = {r["id"] for r in results} | (seen_at if at == last else set())
+            yield from _scan_instant(api, object_type, time_prop, props, last, skip, page_size)
             at, seen_at = last + 1, set()
             continue
         seen_at = ({r["id"] for r, ms in zip(results, times) if ms == last}
