@@ -15,6 +15,7 @@ from simple_salesforce import Salesforce
 
 from syncd.models import WriteResult
 
+from .errors import Verdict, make_error
 from .results import csv_rows, csv_value, parse_bulk_error
 
 __all__ = ["UNPROCESSED", "bulk_results", "bulk_write"]
@@ -76,4 +77,8 @@ def bulk_write(sf: Salesforce, object_name: str, operation: str, key_field: str,
         found["successful"] += csv_rows(handler.get_successful_records(job["job_id"]))
         found["failed"] += csv_rows(handler.get_failed_records(job["job_id"]))
         found["unprocessed"] += csv_rows(handler.get_unprocessed_records(job["job_id"]))
-    return bulk_results(keys, key_field, **found)
+    try:
+        return bulk_results(keys, key_field, **found)
+    except ValueError as exc:  # answers that do not fit what was sent: not worth a retry
+        raise make_error(Verdict.FATAL, operation="bulk2." + operation,
+                         message=f"{object_name} job {jobs[0]['job_id']}: {exc}") from None

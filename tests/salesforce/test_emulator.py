@@ -278,3 +278,41 @@ def test_a_missing_ca_bundle_file_is_a_clear_error(org, ca, sleeps, tmp_path):
                                 sleep=sleeps.append)
     with pytest.raises(UnreachableError, match="missing.pem.*salesforce.ca_bundle"):
         gateway.users()
+
+
+def test_locked_rows_of_a_bulk_job_are_sent_again_alone(org, ca, sleeps, monkeypatch):
+    state, knobs, _served = org
+    knobs.lock_error_rate, knobs.seed = 0.5, 3
+    from connectors.salesforce import writes
+    sent = []
+    real_bulk, real_collections = writes.bulk_write, writes._collections
+    monkeypatch.setattr(writes, "bulk_write", lambda sf, o, op, k, rows, **kw: sent.append(
+        ("bulk", len(rows))) or real_bulk(sf, o, op, k, rows, **kw))
+    monkeypatch.setattr(writes, "_collections", lambda conn, o, op, k, rows: sent.append(
+        ("collections", len(rows))) or real_collections(conn, o, op, k, rows))
+    gateway = SalesforceGateway(_settings(org, ca, bulk_threshold=6, row_retry_attempts=10),
+                                sleep=sleeps.append)
+    rows = [{"HubSpot_Id__c": str(6000 + i), "LastName": f"B{i}", "Company": "Bulk Lock",
+             "Email": f"bl{i}@lock.example"} for i in range(10)]
+    results = gateway.upsert("Lead", "HubSpot_Id__c", rows)
+    assert all(r.ok for r in results)
+    assert sent[0] == ("bulk", 10) and len(sent) > 1
+    assert all(n < 10 for _kind, n in sent[1:])
+    assert len({r["HubSpot_Id__c"] for r in state.records("Lead")} & {r["HubSpot_Id__c"]
+                                                                      for r in rows}) == 10
+
+
+def test_query_answers_are_followed_across_pages(ca, clock, sleeps):
+    leads = [_lead(n, f"page{n}@example.com", Id=None, HubSpot_Id__c=str(7000 + n))
+             for n in range(2050)]
+    seed = {**SEED, "leads": [{k: v for k, v in lead.items() if v is not None} for lead in leads]}
+    state = SalesforceState.from_seed(seed, clock=clock)
+    knobs = SalesforceSettings()
+    served = serve(create_app(state, knobs), tls=ca)
+    try:
+        gateway = SalesforceGateway(_settings((state, knobs, served), ca), sleep=sleeps.append)
+        changed = gateway.query_changed("Lead", ["Email"], datetime(2025, 1, 1, tzinfo=UTC))
+    finally:
+        served.shutdown()
+    assert len(changed) == 2050 and len({r.id for r in changed}) == 2050
+    assert gateway.usage().calls["GET /services/data/vXX.X/query/{locator}"] == 1
