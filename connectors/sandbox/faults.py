@@ -14,6 +14,8 @@ A fault spec is a ``;``-separated list of items; whitespace around items is igno
     ACTION  := "status=" (429|500|502|503)       answer with the vendor's error body
              | "latency=" MS                     delay the call, then serve it
              | "timeout=" MS                     hold the call MS ms (<= 120000), then 504
+             | "expire_sessions"                 (salesforce only) invalidate every session,
+                                                 then serve the call: the client gets 401
     OPTION  := "rate=" FLOAT(0..1)  "times=" INT  "after=" INT
 
 Example: ``hubspot:POST /crm/v3/objects/*/search:status=429:rate=0.2;salesforce:*:latency=50;seed=7``.
@@ -21,8 +23,11 @@ Globs use ``fnmatch`` (``*`` also crosses ``/``). Regexes may contain ``:`` but 
 Knobs: see ``KNOBS``. Salesforce has no 429: a Salesforce "429" is answered as Salesforce
 does, with 403 ``REQUEST_LIMIT_EXCEEDED``.
 
-Rules are evaluated in order for each call: every firing latency rule adds its delay; the
-first firing status or timeout rule answers the call and ends evaluation. A rule skips its
+Example of a token expiry mid-run: ``salesforce:*:expire_sessions:after=40:times=1``.
+
+Rules are evaluated in order for each call: every firing latency rule adds its delay, every
+firing expire_sessions rule expires the sessions; the first firing status or timeout rule
+answers the call and ends evaluation. A rule skips its
 first ``after`` matching calls, then fires with probability ``rate`` (its own RNG, seeded
 from ``seed`` and its position) at most ``times`` times. Same seed and same call sequence
 give the same faults.
@@ -47,8 +52,8 @@ __all__ = ["KNOBS", "FaultInjector", "FaultPlan", "FaultRule", "FaultSpecError",
 SYSTEMS = ("hubspot", "salesforce")
 STATUSES = (429, 500, 502, 503)
 MAX_HOLD_MS = 120_000
-KINDS = ("status", "latency", "timeout")
-_ACTIONS = {"status", "latency", "timeout"}
+KINDS = ("status", "latency", "timeout", "expire_sessions")
+_ACTIONS = set(KINDS)
 _OPTIONS = {"rate", "times", "after"}
 
 #: Emulator settings a spec or the admin API may change: name -> (type, lowest, highest,
@@ -94,6 +99,9 @@ class FaultRule:
             raise _fail(where, f'system must be hubspot, salesforce or *, found "{self.system}"')
         if self.kind not in KINDS:
             raise _fail(where, f'kind must be one of {", ".join(KINDS)}, found "{self.kind}"')
+        if self.kind == "expire_sessions" and self.system != "salesforce":
+            raise _fail(where, "expire_sessions only applies to salesforce sessions; "
+                               f'write "salesforce:..." instead of "{self.system}:..."')
         if self.kind == "status" and self.status not in STATUSES:
             raise _fail(where, f"status must be one of {', '.join(map(str, STATUSES))}, "
                                f"found {self.status!r}")
@@ -273,20 +281,22 @@ def parse_faults(spec: str) -> FaultPlan:
 def _parse_rule(item: str, where: str) -> FaultRule:
     parts = item.split(":")
     fields: dict[str, Any] = {}
-    while len(parts) > 2 and re.fullmatch(r"\s*(status|latency|timeout|rate|times|after)=.*",
-                                          parts[-1]):
+    while len(parts) > 2 and re.fullmatch(
+            r"\s*((status|latency|timeout|rate|times|after)=.*|expire_sessions)\s*", parts[-1]):
         key, _, value = parts.pop().strip().partition("=")
         if key in fields:
             raise _fail(where, f'"{key}=" is given twice; give it once')
         if key in _ACTIONS and _ACTIONS & fields.keys():
             other = next(iter(_ACTIONS & fields.keys()))
             raise _fail(where, f'"{key}=" and "{other}=" are both actions; a rule has exactly '
-                               "one of status=, latency=, timeout= (write two rules instead)")
+                               "one of status=, latency=, timeout=, expire_sessions "
+                               "(write two rules instead)")
         fields[key] = value.strip()
     if len(parts) < 2 or not _ACTIONS & fields.keys():
         raise _fail(where, 'a rule is "SYSTEM:ENDPOINT:ACTION[:OPTION...]" with ACTION one of '
-                           "status=CODE, latency=MS, timeout=MS (options rate=, times=, after=)")
-    kind = next(k for k in ("status", "latency", "timeout") if k in fields)
+                           "status=CODE, latency=MS, timeout=MS, expire_sessions "
+                           "(options rate=, times=, after=)")
+    kind = next(k for k in KINDS if k in fields)
     system, endpoint = parts[0].strip(), ":".join(parts[1:]).strip()
     rule = dict(system=system, endpoint=endpoint, kind=kind,
                 rate=_number(fields.get("rate", "1"), float, where, "rate"),
@@ -294,7 +304,7 @@ def _parse_rule(item: str, where: str) -> FaultRule:
                 times=_number(fields["times"], int, where, "times") if "times" in fields else None)
     if kind == "status":
         rule["status"] = _number(fields["status"], int, where, "status")
-    else:
+    elif kind != "expire_sessions":
         rule["latency_ms"] = _number(fields[kind], int, where, kind)
     return _build_rule(rule, where)
 
@@ -339,6 +349,7 @@ class _RuleState:
 class _Decision:
     delay_ms: int = 0
     answer: FaultRule | None = None
+    expire_sessions: bool = False
 
 
 class FaultInjector:
@@ -350,11 +361,13 @@ class FaultInjector:
 
     def __init__(self, plan: FaultPlan | None = None, *,
                  wait: Callable[[float], object] | None = None,
-                 hubspot_limits: Callable[[], tuple[int, int]] = lambda: (100, 250_000)) -> None:
+                 hubspot_limits: Callable[[], tuple[int, int]] = lambda: (100, 250_000),
+                 expire_sessions: Callable[[], object] = lambda: None) -> None:
         self._lock = threading.Lock()
         self._closed = threading.Event()
         self.wait = wait or self._closed.wait
         self._hubspot_limits = hubspot_limits
+        self._expire_sessions = expire_sessions
         self.replace(plan or FaultPlan())
 
     @property
@@ -384,16 +397,18 @@ class FaultInjector:
 
     def decide(self, system: str, method: str, path: str) -> _Decision:
         """Which faults this call meets: total added delay and the rule that answers it."""
-        delay = 0
+        delay, expire = 0, False
         with self._lock:
             for state in self._states:
                 if not state.rule.matches(system, method, path) or not state.fires():
                     continue
                 if state.rule.kind == "latency":
                     delay += state.rule.latency_ms
+                elif state.rule.kind == "expire_sessions":
+                    expire = True
                 else:
-                    return _Decision(delay, state.rule)
-        return _Decision(delay)
+                    return _Decision(delay, state.rule, expire)
+        return _Decision(delay, None, expire)
 
     def correlation_id(self) -> str:
         with self._lock:
@@ -404,6 +419,8 @@ class FaultInjector:
         def middleware(environ: dict, start_response: Callable) -> Iterable[bytes]:
             environ.setdefault("sandbox.system", system)
             decision = self.decide(system, environ["REQUEST_METHOD"], environ.get("PATH_INFO", ""))
+            if decision.expire_sessions:
+                self._expire_sessions()
             if decision.delay_ms:
                 self.wait(decision.delay_ms / 1000)
             rule = decision.answer

@@ -98,13 +98,14 @@ class Sandbox:
         clock = clock or RunningClock(now)
         world = build_world(seed, contacts, now=now)
         hs = HubSpotSettings()
+        sf_state = SalesforceState.from_seed(world.salesforce, clock=clock.now)
+        faults_ = FaultInjector(
+            hubspot_limits=lambda: (hs.rate_limit_per_10s or 190, hs.daily_limit or 1_000_000),
+            expire_sessions=sf_state.expire_sessions)
         sandbox = cls(world=world, seed=seed, clock=clock,
                       hubspot_state=HubSpotState.from_seed(world.hubspot, clock=clock.now),
-                      salesforce_state=SalesforceState.from_seed(world.salesforce,
-                                                                 clock=clock.now),
-                      hubspot_settings=hs, salesforce_settings=SalesforceSettings(seed=seed),
-                      faults=FaultInjector(hubspot_limits=lambda: (hs.rate_limit_per_10s or 190,
-                                                                   hs.daily_limit or 1_000_000)),
+                      salesforce_state=sf_state, hubspot_settings=hs,
+                      salesforce_settings=SalesforceSettings(seed=seed), faults=faults_,
                       accounting=CallAccounting(clock=clock))
         sandbox.apply_plan(plan)
         sandbox._write_offline_files(Path(workdir))

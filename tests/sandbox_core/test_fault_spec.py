@@ -11,7 +11,7 @@ def test_a_full_spec_parses_into_rules_seed_and_settings() -> None:
     plan = parse_faults("hubspot:POST /crm/v3/objects/contacts/search:status=429:rate=0.2; "
                         "salesforce:*:latency=50 ;seed=7;salesforce.lock_error_rate=0.1;"
                         "*:re:^GET /services/data/v\\d+\\.0/query:timeout=300:times=2:after=1;"
-                        "hubspot.daily_limit=none;")
+                        "hubspot.daily_limit=none;salesforce:*:expire_sessions:after=40:times=1")
     assert plan.seed == 7
     assert plan.rules == (
         FaultRule(system="hubspot", endpoint="POST /crm/v3/objects/contacts/search",
@@ -19,6 +19,7 @@ def test_a_full_spec_parses_into_rules_seed_and_settings() -> None:
         FaultRule(system="salesforce", endpoint="*", kind="latency", latency_ms=50),
         FaultRule(system="*", endpoint="re:^GET /services/data/v\\d+\\.0/query", kind="timeout",
                   latency_ms=300, times=2, after=1),
+        FaultRule(system="salesforce", endpoint="*", kind="expire_sessions", after=40, times=1),
     )
     assert plan.settings == (("salesforce", "lock_error_rate", 0.1),
                              ("hubspot", "daily_limit", None))
@@ -41,6 +42,8 @@ def test_a_full_spec_parses_into_rules_seed_and_settings() -> None:
     ("hubspot:GET:status=500", 'endpoint "GET" must look like "POST /crm/v3/objects/*"'),
     ("hubspot:re:(:status=500", "endpoint regex '(' is invalid"),
     ("seed=x", 'seed must be a whole number, found "x"'),
+    ("hubspot:*:expire_sessions", "expire_sessions only applies to salesforce sessions"),
+    ("salesforce:*:expire_sessions:timeout=5", '"expire_sessions=" and "timeout=" are both'),
     ("salesforce.colour=1", 'unknown salesforce setting "colour"; known: bulk_records_per_poll'),
     ("zendesk.daily_limit=1", 'settings system must be hubspot or salesforce, found "zendesk"'),
     ("salesforce.lock_error_rate=3", "salesforce.lock_error_rate must be from 0.0 to 1.0"),

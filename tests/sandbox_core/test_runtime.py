@@ -65,6 +65,19 @@ def test_a_salesforce_fault_reaches_simple_salesforce(clean, status, error, code
     assert caught.value.content[0]["errorCode"] == code
 
 
+def test_an_expire_sessions_rule_logs_the_client_out_mid_run(clean) -> None:
+    sf = salesforce_client(clean.endpoints)
+    clean.apply_plan(parse_faults("salesforce:re:/query:expire_sessions:after=1:times=1"))
+    first = sf.session_id
+    for _ in range(3):
+        assert sf.query("SELECT Id FROM Lead LIMIT 1")["totalSize"] == 1
+    # simple-salesforce met the 401 INVALID_SESSION_ID once, logged in again and retried
+    endpoints = clean.stats()["systems"]["salesforce"]["endpoints"]
+    assert endpoints["GET /services/data/{v}/query"]["by_status"] == {"200": 3, "401": 1}
+    assert endpoints["POST /services/oauth2/token"]["calls"] == 2
+    assert sf.session_id != first
+
+
 def test_settings_in_the_start_spec_reach_the_emulators(tmp_path: Path) -> None:
     spec = "salesforce.lock_error_rate=0.2;hubspot.rate_limit_per_10s=100;seed=3"
     with Sandbox.start(seed=1, contacts=10, now=NOW, workdir=tmp_path, faults=spec) as sb:
