@@ -27,45 +27,45 @@ def fingerprint(config: ScoringFile) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()[:12]
 
 
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+FIT_MISSING, FIT_EQUALS, FIT_IN, FIT_REGEX, FIT_RANGE = range(5)
 
 
-def _number(value: Any) -> float | None:
-    try:
-        return float(str(value).replace(",", "").strip())
-    except ValueError:
-        return None
-
-
-def _fit_test(rule: FitRule) -> Callable[[Any], bool]:
-    if rule.type == "missing":
-        return _blank
+def _fit_arg(rule: FitRule) -> Any:
     if rule.type == "equals":
-        want = (rule.value or "").strip().casefold()
-        return lambda v: not _blank(v) and str(v).strip().casefold() == want
+        return (rule.value or "").strip().casefold()
     if rule.type == "in":
-        wanted = frozenset(x.strip().casefold() for x in rule.values or ())
-        return lambda v: not _blank(v) and str(v).strip().casefold() in wanted
+        return frozenset(x.strip().casefold() for x in rule.values or ())
     if rule.type == "regex":
-        search = re.compile(rule.pattern or "", re.IGNORECASE).search
-        return lambda v: not _blank(v) and search(str(v)) is not None
-    lo = -math.inf if rule.min is None else rule.min
-    hi = math.inf if rule.max is None else rule.max
+        return re.compile(rule.pattern or "", re.IGNORECASE).search
+    if rule.type == "range":
+        return (-math.inf if rule.min is None else rule.min,
+                math.inf if rule.max is None else rule.max)
+    return None
 
-    def in_range(v: Any) -> bool:
-        n = None if _blank(v) else _number(v)
-        return n is not None and lo <= n <= hi
-    return in_range
+
+_FIT_CODES = {"missing": FIT_MISSING, "equals": FIT_EQUALS, "in": FIT_IN, "regex": FIT_REGEX,
+              "range": FIT_RANGE}
 
 
 def compile_fit(config: ScoringFile) -> tuple[tuple, tuple]:
-    """(groups, rules): groups ``(name, cap, floor)``; rules ``(test, prop, points, gi, name)``."""
+    """(groups, by_property): groups ``(name, cap, floor)``; by_property
+    ``((property, ((code, arg, points, gi, rule_index), ...)), ...)`` so each property is
+    read and normalised once per contact."""
     names = list(config.fit.groups)
     groups = tuple((n, g.cap, g.floor) for n, g in config.fit.groups.items())
-    rules = tuple((_fit_test(r), r.property, r.points, names.index(r.group), r.name)
-                  for r in config.fit.rules)
-    return groups, rules
+    by_prop: dict[str, list] = {}
+    for i, r in enumerate(config.fit.rules):
+        by_prop.setdefault(r.property, []).append(
+            (_FIT_CODES[r.type], _fit_arg(r), r.points, names.index(r.group), i))
+    return groups, tuple((p, tuple(rules)) for p, rules in by_prop.items())
+
+
+def number(value: str) -> float | None:
+    """A property value as a number (``"1,200"`` reads 1200), or None."""
+    try:
+        return float(value.replace(",", ""))
+    except ValueError:
+        return None
 
 
 def _attr_test(rule: EngagementRule, hand_raise: frozenset[str]) -> Callable | None:
@@ -95,9 +95,13 @@ def is_hand_raise_form(attrs: Mapping[str, Any], forms: frozenset[str]) -> bool:
     return False
 
 
+HR_NEVER, HR_ALWAYS, HR_FORM = 0, 1, 2
+
+
 def compile_engagement(config: ScoringFile) -> tuple[tuple, dict]:
-    """(groups, by_kind): groups ``(name, mode, param, cap, floor, half_life_s)``;
-    by_kind maps an ``EngagementKind`` to ``((test, points, gi, rule_index), ...)``."""
+    """(groups, by_kind): groups ``(name, mode, param, cap, floor, half_life_s)``; by_kind
+    maps every ``EngagementKind`` to ``(hand_raise_mode, rules)``, each rule
+    ``(test, points, gi, rule_index, mode, param)`` with its group's decay inlined."""
     names = list(config.engagement.groups)
     groups = []
     for name, g in config.engagement.groups.items():
@@ -109,8 +113,15 @@ def compile_engagement(config: ScoringFile) -> tuple[tuple, dict]:
         else:
             groups.append((name, NO_DECAY, 0.0, g.cap, g.floor, None))
     forms = frozenset(f.casefold() for f in config.intent.hand_raise_forms)
-    by_kind: dict[EngagementKind, list] = {}
+    rules: dict[EngagementKind, list] = {k: [] for k in EngagementKind}
     for i, rule in enumerate(config.engagement.rules):
-        entry = (_attr_test(rule, forms), rule.points, names.index(rule.group), i)
-        by_kind.setdefault(EngagementKind(rule.kind), []).append(entry)
-    return tuple(groups), {k: tuple(v) for k, v in by_kind.items()}
+        gi = names.index(rule.group)
+        rules[EngagementKind(rule.kind)].append(
+            (_attr_test(rule, forms), rule.points, gi, i, groups[gi][1], groups[gi][2]))
+    always = {EngagementKind(k) for k in config.intent.hand_raise_kinds}
+    by_kind = {}
+    for kind, entries in rules.items():
+        mode = HR_ALWAYS if kind in always else (
+            HR_FORM if kind is EngagementKind.FORM_SUBMISSION and forms else HR_NEVER)
+        by_kind[kind] = (mode, tuple(entries))
+    return tuple(groups), by_kind

@@ -76,15 +76,6 @@ def _dt(ts: float | None) -> datetime | None:
     return None if ts is None else datetime.fromtimestamp(ts, UTC)
 
 
-def _kinds_seen(events: Sequence[EngagementEvent]) -> dict:
-    seen: dict = {}
-    for ev in events:
-        old = seen.get(ev.kind)
-        if old is None or (ev.occurred_at, ev.id) > old:
-            seen[ev.kind] = (ev.occurred_at, ev.id)
-    return {k: v[1] for k, v in seen.items()}
-
-
 def evaluate(model, *, facts: ContactFacts, events: Sequence[EngagementEvent],
              previous: LifecycleState | None, now: datetime) -> Assessment:
     """Score the contact, classify intent and move the stage by the declared rules."""
@@ -98,7 +89,7 @@ def evaluate(model, *, facts: ContactFacts, events: Sequence[EngagementEvent],
     verdict = model.verdict_of(facts.lead_status)
     warnings = () if verdict is not None or not facts.lead_status else (
         f"Lead Status '{facts.lead_status}' is not mapped in [lead_status]; treated as no verdict",)
-    intent = classify_intent(model, facts=facts, verdict=verdict, events=events, totals=totals,
+    intent = classify_intent(model, facts=facts, verdict=verdict, totals=totals,
                              previous=previous, now=now)
     last_activity = _dt(totals.last_activity_ts)
     if previous and previous.last_activity_at and (last_activity is None
@@ -106,20 +97,19 @@ def evaluate(model, *, facts: ContactFacts, events: Sequence[EngagementEvent],
         last_activity = previous.last_activity_at
     ctx = StageContext(score=score, fit_score=fit, engagement_score=totals.score, grade=grade,
                        intent=intent.intent, intent_event=intent.event_id, verdict=verdict,
-                       facts=facts, kinds_seen=_kinds_seen(events), last_activity=last_activity,
-                       now=now)
-    evidence = _evidence(ctx, intent)
+                       facts=facts, events=events, last_activity=last_activity, now=now)
     start, adopted = _starting_stage(model, facts, previous, now)
     stage, since, moves = run_stages(model, ctx, start, previous.since if previous else None,
-                                     evidence)
+                                     lambda: _evidence(ctx, intent))
     moves = adopted + moves
     since = since or now
     review = _next_review(model, intent, totals, stage, since, last_activity, now)
-    state = _state(model, previous, stage=stage, since=since, intent=intent, fit=fit,
-                   eng=totals.score, score=score, grade=grade, now=now,
-                   last_event=_dt(totals.last_event_ts), last_activity=last_activity, review=review)
-    return Assessment(model=model, facts=facts, events=events, now=now, fit_score=round(fit, 1),
-                      engagement_score=round(totals.score, 1), score=round(score, 1), grade=grade,
+    fit, eng, score = round(fit, 1), round(totals.score, 1), round(score, 1)
+    state = _state(model, previous, stage=stage, since=since, intent=intent, fit=fit, eng=eng,
+                   score=score, grade=grade, now=now, last_event=_dt(totals.last_event_ts),
+                   last_activity=last_activity, review=review)
+    return Assessment(model=model, facts=facts, events=events, now=now, fit_score=fit,
+                      engagement_score=eng, score=score, grade=grade,
                       intent=intent.intent, intent_reason=intent.reason, intent_detail=intent,
                       verdict=verdict, stage=stage, transitions=moves, state=state,
                       next_review_at=review, warnings=warnings)
@@ -137,10 +127,9 @@ def _starting_stage(model, facts: ContactFacts, previous: LifecycleState | None,
     stages = model.config.stages
     prop = stages.initial_from_property
     value = (facts.properties.get(prop) or "").strip() if prop else ""
-    matches = [n for n, d in model.stage_defs.items() if value and d.hubspot == value]
-    if not matches:
+    name = model.stage_of_hubspot.get(value) if value else None
+    if name is None:
         return stages.initial, ()
-    name = min(matches, key=lambda n: (n not in model.ladder, model.ranks[n]))
     move = Transition(from_stage=None, to_stage=name, at=now, rule="initial_from_hubspot",
                       reason=f"first evaluation: adopted HubSpot {prop} '{value}' as the "
                              "starting stage", evidence={"properties": {prop: value}})
@@ -148,11 +137,11 @@ def _starting_stage(model, facts: ContactFacts, previous: LifecycleState | None,
 
 
 def _evidence(ctx: StageContext, intent: IntentResult) -> dict[str, Any]:
-    ids = sorted({*intent.evidence.get("event_ids", ()), *ctx.kinds_seen.values()})
+    ids = list(intent.evidence.get("event_ids", ()))
     return {"score": round(ctx.score, 1), "fit_score": round(ctx.fit_score, 1),
             "engagement_score": round(ctx.engagement_score, 1), "grade": ctx.grade,
             "intent": ctx.intent, "lead_status": ctx.facts.lead_status, "verdict": ctx.verdict,
-            "event_ids": ids[:20]}
+            "event_ids": ids, "properties": dict(intent.evidence.get("properties", {}))}
 
 
 def _next_review(model, intent: IntentResult, totals, stage: str, since: datetime,
@@ -175,8 +164,8 @@ def _state(model, previous, *, stage, since, intent, fit, eng, score, grade, now
                                                 or previous.last_event_at > last_event):
         last_event = previous.last_event_at
     return LifecycleState(stage=stage, since=since, intent=intent.intent, intent_since=intent_since,
-                          intent_lapses_at=intent.lapses_at, fit_score=round(fit, 1),
-                          engagement_score=round(eng, 1), score=round(score, 1), grade=grade,
+                          intent_lapses_at=intent.lapses_at, fit_score=fit,
+                          engagement_score=eng, score=score, grade=grade,
                           scored_at=now, last_event_at=last_event, last_activity_at=last_activity,
                           next_review_at=review, model_version=model.version)
 

@@ -28,7 +28,7 @@ def build_breakdown(a) -> dict[str, Any]:
     _, fit_raw = fit_totals(model, a.facts.properties, fit_rows)
     window = model.config.intent.active_window_days * DAY
     totals = engagement_totals(model, a.events, a.now.timestamp(), window, eng_rows)
-    rules = model.config.engagement.rules
+    rules, fit_rules = model.config.engagement.rules, model.config.fit.rules
     events = [{"event_id": ev.id, "kind": ev.kind.value, "at": ev.occurred_at.isoformat(),
                "rule": rules[ri].name, "group": group, "points": points,
                "decay_factor": round(factor, 4), "contribution": round(value, 2)}
@@ -38,8 +38,9 @@ def build_breakdown(a) -> dict[str, Any]:
         "contact_id": a.facts.contact_id, "at": a.now.isoformat(), "model_version": model.version,
         "score": a.score, "fit_score": a.fit_score, "engagement_score": a.engagement_score,
         "grade": a.grade,
-        "fit": {"rules": [{"rule": n, "group": g, "property": p, "value": v, "points": pts}
-                          for n, g, p, v, pts in fit_rows],
+        "fit": {"rules": [{"rule": fit_rules[ri].name, "group": model.fit_groups[gi][0],
+                           "property": p, "value": v, "points": pts}
+                          for ri, gi, p, v, pts in fit_rows],
                 "groups": _groups(model.fit_groups, fit_raw, 1, 2)},
         "engagement": {"events": events, "groups": _groups(model.eng_groups, totals.raw, 3, 4),
                        "recent_score": round(totals.recent, 2)},

@@ -8,20 +8,21 @@ signal, which event, and when it lapses.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from math import log2
 
-from syncd.lifecycle.compile import DAY, is_hand_raise_form
+from types import MappingProxyType
+from typing import Any, NamedTuple
+
+from syncd.lifecycle.compile import DAY
 from syncd.lifecycle.scoring import EngagementTotals, shortest_half_life
 from syncd.models import EngagementEvent, EngagementKind
 
-__all__ = ["IntentResult", "classify_intent", "last_hand_raise"]
+__all__ = ["IntentResult", "classify_intent"]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class IntentResult:
+class IntentResult(NamedTuple):
     """The intent, why, the signal behind it and when it lapses without new activity."""
 
     intent: str
@@ -30,7 +31,7 @@ class IntentResult:
     event_id: str | None = None
     signal_at: datetime | None = None
     lapses_at: datetime | None = None
-    evidence: dict = field(default_factory=dict)
+    evidence: Mapping[str, Any] = MappingProxyType({})
 
 
 def _describe(ev: EngagementEvent) -> str:
@@ -44,32 +45,11 @@ def _describe(ev: EngagementEvent) -> str:
     return f"{ev.kind.value} ({', '.join(f'{k}={v}' for k, v in attrs.items())})"
 
 
-def is_hand_raise(model, ev: EngagementEvent) -> bool:
-    """True when the event is an explicit request to talk to sales."""
-    if ev.kind in model.hand_raise_kinds:
-        return True
-    if ev.kind is EngagementKind.FORM_SUBMISSION and is_hand_raise_form(ev.attributes,
-                                                                         model.hand_raise_forms):
-        return True
-    attrs = ev.attributes
-    return any(str(attrs.get(k, "")).casefold() in values for k, values in model.hand_raise_attrs)
-
-
-def last_hand_raise(model, events: Sequence[EngagementEvent]) -> EngagementEvent | None:
-    """The newest hand-raise event (ties broken by id, so the result is deterministic)."""
-    best = None
-    for ev in events:
-        if is_hand_raise(model, ev) and (best is None or (ev.occurred_at, ev.id)
-                                         > (best.occurred_at, best.id)):
-            best = ev
-    return best
-
-
 def _ts(value: float | None) -> datetime | None:
     return None if value is None else datetime.fromtimestamp(value, UTC)
 
 
-def classify_intent(model, *, facts, verdict: str | None, events: Sequence[EngagementEvent],
+def classify_intent(model, *, facts, verdict: str | None,
                     totals: EngagementTotals, previous, now: datetime) -> IntentResult:
     """Decide intent from hand-raises, sales' verdict, consent and recent engagement."""
     cfg = model.config.intent
@@ -79,7 +59,7 @@ def classify_intent(model, *, facts, verdict: str | None, events: Sequence[Engag
                             reason=f"sales is working the lead (Lead Status '{facts.lead_status}')",
                             evidence={"lead_status": facts.lead_status})
     last_act = _ts(totals.last_activity_ts)
-    hand = last_hand_raise(model, events)
+    hand = totals.hand_raise
     if hand is not None:
         start = min(hand.occurred_at, now)
         lapse = max(start, last_act or start) + quiet

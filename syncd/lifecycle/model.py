@@ -36,7 +36,6 @@ class ScoringModel:
     eng_groups: tuple
     eng_by_kind: Mapping[EngagementKind, tuple]
     hand_raise_forms: frozenset[str]
-    hand_raise_kinds: frozenset[EngagementKind]
     hand_raise_attrs: tuple[tuple[str, frozenset[str]], ...]
     consent: tuple[tuple[str, frozenset[str]], ...]
     verdicts: Mapping[str, str]
@@ -44,6 +43,8 @@ class ScoringModel:
     ranks: Mapping[str, int]
     ladder: frozenset[str]
     stage_rules: tuple
+    rules_from: Mapping[str, tuple]
+    stage_of_hubspot: Mapping[str, str]
     grades: tuple[tuple[str, float], ...]
 
     def verdict_of(self, lead_status: str | None) -> str | None:
@@ -52,23 +53,37 @@ class ScoringModel:
 
 
 def _build(config: ScoringFile, source: str) -> ScoringModel:
-    from syncd.lifecycle.stages import compile_stage_rules
+    from syncd.lifecycle.stages import compile_stage_rules, rules_by_stage
 
     fit_groups, fit_rules = compile_fit(config)
     eng_groups, by_kind = compile_engagement(config)
     intent, stages = config.intent, config.stages
+    ranks = {n: d.rank for n, d in stages.defs.items()}
+    stage_rules = compile_stage_rules(config)
     fold = lambda values: frozenset(v.casefold() for v in values)  # noqa: E731
     return ScoringModel(
         config=config, source=source, version=fingerprint(config),
         fit_groups=fit_groups, fit_rules=fit_rules, eng_groups=eng_groups, eng_by_kind=by_kind,
         hand_raise_forms=fold(intent.hand_raise_forms),
-        hand_raise_kinds=frozenset(EngagementKind(k) for k in intent.hand_raise_kinds),
         hand_raise_attrs=tuple((k, fold(v)) for k, v in intent.hand_raise_attributes.items()),
         consent=tuple((k, fold(v)) for k, v in intent.consent_properties.items()),
         verdicts={k.strip().casefold(): v for k, v in config.lead_status.items()},
-        stage_defs=dict(stages.defs), ranks={n: d.rank for n, d in stages.defs.items()},
-        ladder=frozenset(stages.ladder), stage_rules=compile_stage_rules(config),
+        stage_defs=dict(stages.defs), ranks=ranks, ladder=frozenset(stages.ladder),
+        stage_rules=stage_rules,
+        rules_from=rules_by_stage(stage_rules, ranks, frozenset(stages.ladder)),
+        stage_of_hubspot=_stage_of_hubspot(config),
         grades=tuple(sorted(config.fit.grades.items(), key=lambda g: -g[1])))
+
+
+def _stage_of_hubspot(config: ScoringFile) -> dict[str, str]:
+    """HubSpot value -> internal stage; where several share a value, the lowest ladder stage
+    wins (e.g. "lead" reads as lead, not recycled)."""
+    ladder = set(config.stages.ladder)
+    out: dict[str, str] = {}
+    for name, d in sorted(config.stages.defs.items(), key=lambda i: (i[0] not in ladder,
+                                                                     i[1].rank, i[0])):
+        out.setdefault(d.hubspot, name)
+    return out
 
 
 def parse_scoring(data: dict[str, Any], *, source: str = "scoring.toml",
@@ -104,7 +119,7 @@ def load_scoring(path: Path, *, portal_stages: Sequence[str] | None = None) -> S
 
 def required_properties(model: ScoringModel) -> frozenset[str]:
     """The contact properties the rules read; the pull fetches only these (plus mapped ones)."""
-    props = {rule[1] for rule in model.fit_rules}
+    props = {prop for prop, _ in model.fit_rules}
     props.update(name for name, _ in model.consent)
     if model.config.stages.initial_from_property:
         props.add(model.config.stages.initial_from_property)

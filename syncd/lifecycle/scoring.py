@@ -8,13 +8,15 @@ per-event detail the explanation shows; the sums are the same either way.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from math import exp, inf
 
-from syncd.lifecycle.compile import HALF_LIFE, WINDOW
+from typing import NamedTuple
+
+from syncd.lifecycle.compile import (FIT_EQUALS, FIT_IN, FIT_MISSING, FIT_REGEX, HALF_LIFE,
+                                     HR_ALWAYS, HR_FORM, WINDOW, is_hand_raise_form, number)
 from syncd.models import EngagementEvent
 
-__all__ = ["EngagementTotals", "clamp", "engagement_totals", "fit_totals"]
+__all__ = ["EngagementTotals", "clamp", "engagement_totals", "fit_totals", "shortest_half_life"]
 
 
 def clamp(value: float, floor: float | None, cap: float | None) -> float:
@@ -28,61 +30,89 @@ def clamp(value: float, floor: float | None, cap: float | None) -> float:
 
 def fit_totals(model, properties: Mapping[str, str | None], record: list | None = None
                ) -> tuple[float, list[float]]:
-    """(fit score, raw sum per group); each matching rule adds its points to its group."""
+    """(fit score, raw sum per group); each matching rule adds its points to its group.
+    Rules on a blank property never match, except ``missing`` rules."""
     sums = [0.0] * len(model.fit_groups)
     get = properties.get
-    for test, prop, points, gi, name in model.fit_rules:
-        value = get(prop)
-        if test(value):
+    for prop, rules in model.fit_rules:
+        raw = get(prop)
+        value = "" if raw is None else str(raw)
+        folded = value.strip().casefold()
+        for code, arg, points, gi, ri in rules:
+            if code == FIT_MISSING:
+                if folded:
+                    continue
+            elif not folded:
+                continue
+            elif code == FIT_IN:
+                if folded not in arg:
+                    continue
+            elif code == FIT_REGEX:
+                if arg(value) is None:
+                    continue
+            elif code == FIT_EQUALS:
+                if folded != arg:
+                    continue
+            else:
+                n = number(folded)
+                if n is None or not arg[0] <= n <= arg[1]:
+                    continue
             sums[gi] += points
             if record is not None:
-                record.append((name, model.fit_groups[gi][0], prop, value, points))
-    total = 0.0
-    for (_, cap, floor), raw in zip(model.fit_groups, sums):
-        total += clamp(raw, floor, cap)
-    return total, sums
+                record.append((ri, gi, prop, raw, points))
+    return _capped(model.fit_groups, sums, 1, 2), sums
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class EngagementTotals:
-    """Engagement sums at ``now``: overall and within the intent window, per group."""
+class EngagementTotals(NamedTuple):
+    """Engagement sums at ``now``: overall and within the intent window, per group, plus
+    the newest hand-raise event and the times the re-check schedule needs."""
 
     score: float
     recent: float
     raw: tuple[float, ...]
-    recent_raw: tuple[float, ...]
     last_activity_ts: float | None
     last_event_ts: float | None
     oldest_recent_ts: float | None
     next_expiry_ts: float | None
+    hand_raise: EngagementEvent | None
 
 
 def engagement_totals(model, events: Sequence[EngagementEvent], now_ts: float,
                       window_s: float, record: list | None = None) -> EngagementTotals:
     """Score ``events`` at ``now_ts``: first matching rule per event, decayed per group."""
-    groups, by_kind = model.eng_groups, model.eng_by_kind
+    groups, by_kind, forms, hr_attrs = (model.eng_groups, model.eng_by_kind,
+                                        model.hand_raise_forms, model.hand_raise_attrs)
     sums, recent = [0.0] * len(groups), [0.0] * len(groups)
-    last_act = last_ev = oldest = expiry = None
+    last_act = last_ev = -inf
+    oldest = expiry = inf
+    hand = hand_key = None
     for ev in events:
         ts = ev.occurred_at.timestamp()
-        if last_ev is None or ts > last_ev:
+        if ts > last_ev:
             last_ev = ts
-        rules = by_kind.get(ev.kind)
-        if rules is None:
-            continue
+        hr_mode, rules = by_kind[ev.kind]
         attrs = ev.attributes
-        for test, points, gi, ri in rules:
+        if hr_mode == HR_ALWAYS or (hr_mode == HR_FORM and is_hand_raise_form(attrs, forms)):
+            raised = True
+        else:
+            raised = False
+            for key, values in hr_attrs:
+                value = attrs.get(key) if attrs else None
+                if value is not None and str(value).casefold() in values:
+                    raised = True
+        if raised and (hand_key is None or (ts, ev.id) > hand_key):
+            hand, hand_key = ev, (ts, ev.id)
+        for test, points, gi, ri, mode, param in rules:
             if test is None or test(attrs):
                 break
         else:
             continue
         age = now_ts - ts if ts < now_ts else 0.0  # meetings booked ahead count as now
-        _, mode, param, _, _, _ = groups[gi]
         if mode == HALF_LIFE:
             factor = exp(-param * age)
         elif mode == WINDOW:
             factor = 1.0 if age <= param else 0.0
-            if factor and (expiry is None or ts + param < expiry):
+            if factor and ts + param < expiry:
                 expiry = ts + param
         else:
             factor = 1.0
@@ -90,21 +120,31 @@ def engagement_totals(model, events: Sequence[EngagementEvent], now_ts: float,
         sums[gi] += value
         if age <= window_s:
             recent[gi] += value
-            if points > 0 and (oldest is None or ts < oldest):
+            if points > 0 and ts < oldest:
                 oldest = ts
-        if points > 0 and (last_act is None or ts > last_act):
+        if points > 0 and ts > last_act:
             last_act = ts
         if record is not None:
             record.append((ev, ri, groups[gi][0], points, factor, value))
-    return EngagementTotals(score=_capped(groups, sums), recent=_capped(groups, recent),
-                            raw=tuple(sums), recent_raw=tuple(recent), last_activity_ts=last_act,
-                            last_event_ts=last_ev, oldest_recent_ts=oldest, next_expiry_ts=expiry)
+    return EngagementTotals(score=_capped(groups, sums, 3, 4), recent=_capped(groups, recent, 3, 4),
+                            raw=tuple(sums), last_activity_ts=_finite(last_act),
+                            last_event_ts=_finite(last_ev), oldest_recent_ts=_finite(oldest),
+                            next_expiry_ts=_finite(expiry), hand_raise=hand)
 
 
-def _capped(groups: tuple, sums: list[float]) -> float:
+def _finite(value: float) -> float | None:
+    return None if value in (inf, -inf) else value
+
+
+def _capped(groups: tuple, sums: list[float], cap_at: int, floor_at: int) -> float:
     total = 0.0
-    for (_, _, _, cap, floor, _), raw in zip(groups, sums):
-        total += clamp(raw, floor, cap)
+    for group, raw in zip(groups, sums):
+        cap, floor = group[cap_at], group[floor_at]
+        if cap is not None and raw > cap:
+            raw = cap
+        elif floor is not None and raw < floor:
+            raw = floor
+        total += raw
     return total
 
 

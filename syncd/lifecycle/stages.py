@@ -9,21 +9,22 @@ no stage is entered twice in one evaluation, so the machine always stops.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+from typing import NamedTuple
 
 from syncd.lifecycle.compile import DAY
 from syncd.lifecycle.schema import ScoringFile, StageRule
 from syncd.lifecycle.state import Transition
 from syncd.models import EngagementKind
 
-__all__ = ["StageContext", "compile_stage_rules", "run_stages"]
+__all__ = ["StageContext", "compile_stage_rules", "inactivity_deadline", "rules_by_stage",
+           "run_stages"]
 
 _GRADES = {"A": 4, "B": 3, "C": 2, "D": 1}
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class StageContext:
+class StageContext(NamedTuple):
     """Everything a stage condition may look at."""
 
     score: float
@@ -34,7 +35,7 @@ class StageContext:
     intent_event: str | None
     verdict: str | None
     facts: object
-    kinds_seen: dict
+    events: tuple
     last_activity: datetime | None
     now: datetime
 
@@ -67,9 +68,8 @@ def _conditions(rule: StageRule) -> list:
                         lambda c, t=text, w=want: t if w else f"no {t}"))
     if rule.any_event is not None:
         kinds = tuple(EngagementKind(k) for k in rule.any_event)
-        out.append((lambda c, s, k=kinds: any(x in c.kinds_seen for x in k),
-                    lambda c, k=kinds: "event " + ", ".join(
-                        f"{x.value} {c.kinds_seen[x]}" for x in k if x in c.kinds_seen)))
+        out.append((lambda c, s, k=frozenset(kinds): any(ev.kind in k for ev in c.events),
+                    lambda c, k=frozenset(kinds): _latest_of(c.events, k)))
     if rule.inactive_days is not None:
         out.append((lambda c, s, d=rule.inactive_days: _quiet_for(c, s) >= timedelta(days=d),
                     lambda c, d=rule.inactive_days: f"no activity for {d:g} days (last "
@@ -81,6 +81,11 @@ def _conditions(rule: StageRule) -> list:
                     lambda c: f"new activity on {c.last_activity:%Y-%m-%d}"
                     if c.last_activity else "no new activity"))
     return out
+
+
+def _latest_of(events, kinds: frozenset) -> str:
+    best = max((ev for ev in events if ev.kind in kinds), key=lambda e: (e.occurred_at, e.id))
+    return f"{best.kind.value} on {best.occurred_at:%Y-%m-%d} (event {best.id})"
 
 
 def _quiet_for(c: StageContext, since: datetime | None) -> timedelta:
@@ -96,38 +101,44 @@ def compile_stage_rules(config: ScoringFile) -> tuple:
                  for r in config.stages.rules)
 
 
-def _may_fire(model, rule: tuple, stage: str, visited: set[str]) -> bool:
+def _may_fire(rule: tuple, stage: str, ranks, ladder) -> bool:
     _, to, backward, sources, _, _, _ = rule
-    if to in visited:
-        return False
     if backward:
-        return sources is not None and stage in sources
-    if sources is None and stage not in model.ladder:
+        return sources is not None and stage in sources and to != stage
+    if sources is None and stage not in ladder:
         return False
     if sources is not None and stage not in sources:
         return False
-    return model.ranks[to] > model.ranks[stage]
+    return ranks[to] > ranks[stage]
 
 
-def run_stages(model, ctx: StageContext, stage: str, since: datetime | None, evidence: dict
+def rules_by_stage(rules: tuple, ranks, ladder) -> dict[str, tuple]:
+    """For each stage, the rules that may fire from it, in declared order (precomputed so
+    the machine only looks at the handful that matter)."""
+    return {stage: tuple(r for r in rules if _may_fire(r, stage, ranks, ladder)) for stage in ranks}
+
+
+def run_stages(model, ctx: StageContext, stage: str, since: datetime | None, evidence
                ) -> tuple[str, datetime | None, tuple[Transition, ...]]:
     """Fire rules in declared order until none applies; return stage, since, transitions.
-    ``since`` None means the contact has no recorded entry into ``stage`` yet."""
+    ``since`` None means the contact has no recorded entry into ``stage`` yet;
+    ``evidence()`` builds the evidence dict, only when a rule fires."""
     moves: list[Transition] = []
-    visited, fired = {stage}, set()
+    visited = {stage}
     progressed = True
     while progressed:
         progressed = False
-        for rule in model.stage_rules:
-            name, to, backward, _, conds, reason, _ = rule
-            if name in fired or not _may_fire(model, rule, stage, visited):
+        for name, to, backward, _, conds, reason, _ in model.rules_from[stage]:
+            if to in visited:
                 continue
-            if all(test(ctx, since) for test, _ in conds):
+            for test, _ in conds:
+                if not test(ctx, since):
+                    break
+            else:
                 why = "; ".join(describe(ctx) for _, describe in conds) or "always"
                 text = f"{reason}: {why}" if reason else why
                 moves.append(Transition(from_stage=stage, to_stage=to, at=ctx.now, rule=name,
-                                        reason=text, evidence=evidence, backward=backward))
-                fired.add(name)
+                                        reason=text, evidence=evidence(), backward=backward))
                 visited.add(to)
                 stage, since, progressed = to, ctx.now, True
                 break
@@ -137,9 +148,7 @@ def run_stages(model, ctx: StageContext, stage: str, since: datetime | None, evi
 def inactivity_deadline(model, stage: str, since: datetime, last_activity: datetime | None
                         ) -> datetime | None:
     """The earliest time an inactivity rule could fire from ``stage`` with no new events."""
-    times = []
     mark = max(last_activity, since) if last_activity else since
-    for _, _, _, sources, _, _, days in model.stage_rules:
-        if days is not None and (sources is None or stage in sources):
-            times.append(mark + timedelta(seconds=days * DAY))
+    times = [mark + timedelta(seconds=days * DAY)
+             for _, _, _, _, _, _, days in model.rules_from[stage] if days is not None]
     return min(times) if times else None

@@ -74,8 +74,8 @@ class LifecycleState:
     def __post_init__(self) -> None:
         for name in _TIMES:
             value = getattr(self, name)
-            if value is not None:
-                require_aware(name, value)
+            if value is not None and value.tzinfo is None:
+                require_aware(name, value)  # raises with the field's name
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able form (datetimes as ISO 8601 strings)."""
