@@ -71,3 +71,26 @@ def test_salesforce_ids_are_18_characters_with_prefix_and_unique():
     assert len(set(made)) == len(made)
     assert all(len(i) == 18 and i[15:] == sf_checksum(i[:15]) for i in made)
     assert made[0].startswith("00Q") and made[-1].startswith("003")
+
+
+_DIGEST = """
+import hashlib, json
+from datetime import UTC, datetime
+from connectors.sandbox.world import build_world
+w = build_world(4, 60, now=datetime(2026, 11, 25, 12, tzinfo=UTC))
+h = hashlib.sha256(json.dumps([w.hubspot, w.salesforce, w.truth], sort_keys=True).encode())
+for name in sorted(w.offline_files):
+    h.update(w.offline_files[name])
+print(h.hexdigest())
+"""
+
+
+def test_bytes_do_not_depend_on_the_interpreters_hash_seed():
+    import os
+    import subprocess
+    import sys
+
+    digests = {subprocess.run([sys.executable, "-c", _DIGEST], capture_output=True, text=True,
+                              check=True, env={**os.environ, "PYTHONHASHSEED": str(n)}).stdout
+               for n in (1, 2)}
+    assert len(digests) == 1 and len(digests.pop().strip()) == 64
