@@ -10,10 +10,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .gateway import SalesforceGateway
+from .gateway import DEFAULT_FIELDS, SalesforceGateway
 from .settings import SalesforceClientSettings
 
-__all__ = ["client_settings", "gateway_from_settings"]
+__all__ = ["client_settings", "gateway_from_settings", "read_fields"]
 
 
 def _path(base: Path, value: Path | None) -> Path | None:
@@ -38,6 +38,17 @@ def client_settings(section: Any, secrets: Any, *, base_dir: Path,
         external_id_field=external_id_field)
 
 
+def read_fields(mapping: Any) -> dict[str, tuple[str, ...]]:
+    """What to read per object: the defaults plus every field the mapping reads or writes.
+
+    The planner compares these values with what it would write, so a mapped field missing
+    here would be rewritten on every cycle.
+    """
+    return {name: tuple(dict.fromkeys([*DEFAULT_FIELDS[name],
+                                       *sorted(mapping.salesforce_fields(name))]))
+            for name in ("Lead", "Contact")}
+
+
 def gateway_from_settings(settings: Any, *,
                           sleep: Callable[[float], None] | None = None) -> SalesforceGateway:
     """The gateway for a loaded ``syncd.config.Settings`` (no network until first use)."""
@@ -45,4 +56,4 @@ def gateway_from_settings(settings: Any, *,
         client_settings(settings.config.salesforce, settings.secrets,
                         base_dir=Path(settings.config_path).parent,
                         external_id_field=settings.fields.salesforce.external_id_field),
-        sleep=sleep)
+        fields=read_fields(settings.fields), sleep=sleep)

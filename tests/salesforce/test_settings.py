@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from connectors.salesforce import SalesforceClientSettings
-from connectors.salesforce.wiring import client_settings
+from connectors.salesforce.wiring import client_settings, read_fields
+from syncd.mapping import FieldMapping, FieldRule
 from syncd.config.schema import SalesforceSection, Secrets
 
 
@@ -47,3 +48,15 @@ def test_settings_from_config_resolve_relative_paths_and_secrets(tmp_path):
     assert settings.ca_bundle == Path("/etc/ssl/proxy.pem")
     assert (settings.auth, settings.client_id, settings.bulk_threshold,
             settings.external_id_field) == ("jwt", "cid", 5000, "HS_Id__c")
+
+
+def test_the_gateway_reads_every_mapped_field_so_unchanged_values_are_not_rewritten():
+    mapping = FieldMapping(fields=(
+        FieldRule(hubspot="jobtitle", salesforce="Title"),
+        FieldRule(hubspot="company", lead="Company"),
+        FieldRule(hubspot="industry", salesforce="Industry__c", rule="dont_sync")))
+    fields = read_fields(mapping)
+    assert {"Title", "Company", "Lead_Profile__c", "HubSpot_Id__c"} <= set(fields["Lead"])
+    assert "Title" in fields["Contact"] and "Company" not in fields["Contact"]
+    assert "Industry__c" not in fields["Lead"]
+    assert fields["Lead"][:2] == ("Id", "Email") and len(set(fields["Lead"])) == len(fields["Lead"])
