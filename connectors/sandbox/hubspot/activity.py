@@ -13,28 +13,13 @@ from typing import Any
 from .contacts import WriteError
 from .records import Record
 from .seed import link
+from .summaries import increment, later, summarise_email_event, summarise_engagement
 from .timeutil import iso, parse_time, to_ms
 
 __all__ = ["ActivityMixin", "EMAIL_EVENT_TYPES"]
 
 EMAIL_EVENT_TYPES = ("SENT", "DELIVERED", "OPEN", "CLICK", "BOUNCE", "STATUSCHANGE", "SPAMREPORT",
                      "PROCESSED", "DROPPED", "DEFERRED", "FORWARD", "PRINT")
-_EMAIL_COUNTERS = {"DELIVERED": "hs_email_delivered", "OPEN": "hs_email_open",
-                   "CLICK": "hs_email_click", "BOUNCE": "hs_email_bounce"}
-_EMAIL_LATEST = {"SENT": "hs_email_last_send_date", "OPEN": "hs_email_last_open_date",
-                 "CLICK": "hs_email_last_click_date"}
-
-
-def _later(record: Record, name: str, occurred: datetime, at: datetime) -> bool:
-    """Move a date property forward to ``occurred``; late data never moves it back."""
-    current = record.properties.get(name)
-    if current and parse_time(current) >= occurred:
-        return False
-    return record.set(name, iso(occurred), at, "CALCULATED")
-
-
-def _inc(record: Record, name: str, at: datetime) -> None:
-    record.set(name, str(int(float(record.properties.get(name) or 0)) + 1), at, "CALCULATED")
 
 
 class ActivityMixin:
@@ -65,12 +50,7 @@ class ActivityMixin:
             self.email_events.append(event)
             record = self.contacts.records.get(self.rules.email_index.get(recipient.lower(), ""))
             if record is not None:
-                if type in _EMAIL_COUNTERS:
-                    _inc(record, _EMAIL_COUNTERS[type], at)
-                if type in _EMAIL_LATEST:
-                    _later(record, _EMAIL_LATEST[type], occurred, at)
-                if type == "SPAMREPORT" or _unsubscribed(extra):
-                    record.set("hs_email_optout", "true", at, "CALCULATED")
+                summarise_email_event(record, type, extra, occurred, at)
                 self._touch(record, at)
             self.changed()
             return event["id"]
@@ -105,8 +85,8 @@ class ActivityMixin:
             record = self.create_contact(clean, at)
         else:
             self.rules.apply(record, clean, at, stage_before=record.properties.get("lifecyclestage"))
-        _inc(record, "num_conversion_events", at)
-        if _later(record, "recent_conversion_date", occurred, at):
+        increment(record, "num_conversion_events", at)
+        if later(record, "recent_conversion_date", occurred, at):
             record.set("recent_conversion_event_name", form_name, at, "CALCULATED")
         first = record.properties.get("first_conversion_date")
         if not first or parse_time(first) > occurred:
@@ -126,8 +106,8 @@ class ActivityMixin:
                      "properties": {k: str(v) for k, v in (properties or {}).items()}}
             self.events.append(event)
             if event_type == "e_visited_page":
-                _inc(record, "hs_analytics_num_page_views", at)
-                _later(record, "hs_analytics_last_visit_timestamp", occurred, at)
+                increment(record, "hs_analytics_num_page_views", at)
+                later(record, "hs_analytics_last_visit_timestamp", occurred, at)
             self._touch(record, at)
             return event["id"]
 
@@ -148,32 +128,13 @@ class ActivityMixin:
             store.add(engagement)
             link(self, object_type, engagement.id, [r.id for r in records])
             for record in records:
-                self._summarise(record, object_type, props, occurred, at)
+                summarise_engagement(record, object_type, props, occurred, at)
+                self._touch(record, at)
             self.changed()
             return engagement.id
-
-    def _summarise(self, record: Record, kind: str, props: dict, occurred: datetime,
-                   at: datetime) -> None:
-        _later(record, "notes_last_updated", occurred, at)
-        if kind != "notes":
-            _later(record, "hs_last_sales_activity_timestamp", occurred, at)
-        incoming = props.get("hs_email_direction") == "INCOMING_EMAIL"
-        if kind == "emails" and incoming:
-            _later(record, "hs_sales_email_last_replied", occurred, at)
-        if kind in {"calls", "meetings"} or (kind == "emails" and not incoming):
-            _later(record, "notes_last_contacted", occurred, at)
-            _inc(record, "num_contacted_notes", at)
-        self._touch(record, at)
 
     def _live(self, contact_id: str) -> Record:
         record = self.resolve(str(contact_id))
         if record is None or record.archived:
             raise ValueError(f"contact_id: no live contact {contact_id!r}")
         return record
-
-
-def _unsubscribed(extra: dict) -> bool:
-    if extra.get("portalSubscriptionStatus") == "UNSUBSCRIBED":
-        return True
-    return any(isinstance(s, dict) and s.get("status") == "UNSUBSCRIBED"
-               for s in extra.get("subscriptions") or [])

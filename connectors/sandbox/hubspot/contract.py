@@ -3,35 +3,25 @@
 ``Recorder`` is a WSGI middleware that keeps every (request, response) pair it serves;
 ``validate(recorder.exchanges, specs_dir)`` checks each pair whose path a spec covers and
 returns a list of problems (empty = conforming). Hosts are ignored: the specs name
-https://api.hubapi.com, the sandbox serves 127.0.0.1.
-
-The documents are read with four adjustments, each matching what HubSpot actually does:
-property-value maps are nullable (HubSpot answers ``null`` for a requested property with no
-value; the schemas say string), error bodies declared as ``*/*`` are read as JSON (they are
-JSON), an empty ``content: {}`` means no body (openapi-core would demand one), and a search
-sort may be ``{"propertyName", "direction"}`` as HubSpot's search guide shows, besides the
-string the schema names.
+https://api.hubapi.com, the sandbox serves 127.0.0.1. The documents are read with the
+adjustments described in ``contract_specs``. openapi-core is a test dependency, so it is
+imported only when validating.
 """
 
 from __future__ import annotations
 
 import io
-import json
 import os
-import re
 import threading
 import warnings
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
-__all__ = ["Exchange", "Recorder", "validate", "uncovered", "find_specs_dir"]
+from .contract_specs import load_specs
 
-# Specific documents first: contacts.json knows /crm/v3/objects/contacts better than objects.json.
-_ORDER = ["contacts", "emails", "calls", "meetings", "notes", "tasks", "associations",
-          "properties", "crmOwners", "events", "forms", "objects"]
+__all__ = ["Exchange", "Recorder", "validate", "uncovered", "find_specs_dir"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -56,7 +46,12 @@ class Recorder:
 
     def __call__(self, environ: dict, start_response: Any) -> Any:
         length = int(environ.get("CONTENT_LENGTH") or 0)
-        body = environ["wsgi.input"].read(length) if length else b""
+        if length:
+            body = environ["wsgi.input"].read(length)
+        elif environ.get("wsgi.input_terminated"):  # chunked upload: the server ends the stream
+            body = environ["wsgi.input"].read()
+        else:
+            body = b""
         environ["wsgi.input"] = io.BytesIO(body)
         seen: dict[str, Any] = {}
 
@@ -82,72 +77,12 @@ def find_specs_dir(repo_root: Path) -> Path | None:
     return path if path.is_dir() else None
 
 
-def _adjust(node: Any) -> None:
-    """Apply the three adjustments of the module docstring, recursively."""
-    if isinstance(node, dict):
-        content = node.get("content")
-        if isinstance(content, dict) and "description" in node and "type" not in node:
-            if not content:
-                del node["content"]
-            elif "*/*" in content and "application/json" not in content:
-                content["application/json"] = content.pop("*/*")
-        props = node.get("properties")
-        if isinstance(props, dict):
-            value_map = props.get("properties")
-            if isinstance(value_map, dict) and isinstance(value_map.get("additionalProperties"), dict):
-                value_map["additionalProperties"] = dict(value_map["additionalProperties"], nullable=True)
-        for child in node.values():
-            _adjust(child)
-    elif isinstance(node, list):
-        for child in node:
-            _adjust(child)
-
-
-_SORT_OBJECT = {"type": "object", "required": ["propertyName"],
-                "properties": {"propertyName": {"type": "string"},
-                               "direction": {"type": "string", "enum": ["ASCENDING", "DESCENDING"]}}}
-
-
-def _allow_sort_objects(doc: dict) -> None:
-    search = doc.get("components", {}).get("schemas", {}).get("PublicObjectSearchRequest")
-    if search and "sorts" in search.get("properties", {}):
-        search["properties"]["sorts"]["items"] = {"oneOf": [{"type": "string"}, _SORT_OBJECT]}
-
-
-class _Specs:
-    def __init__(self, specs_dir: Path):
-        from openapi_core import OpenAPI
-        self.entries = []
-        for name in _ORDER:
-            path = specs_dir / f"{name}.json"
-            if not path.exists():
-                continue
-            doc = json.loads(path.read_text())
-            _adjust(doc)
-            _allow_sort_objects(doc)
-            server = doc.get("servers", [{"url": "https://api.hubapi.com"}])[0]["url"]
-            templates = [(re.compile("^" + re.sub(r"\{[^}]+\}", "[^/]+", p) + "$"),
-                          {m.lower() for m in ops}) for p, ops in doc["paths"].items()]
-            self.entries.append((name, server, templates, OpenAPI.from_dict(doc)))
-
-    def find(self, method: str, path: str) -> tuple[str, str, Any] | None:
-        for name, server, templates, api in self.entries:
-            if any(rx.match(path) and method.lower() in methods for rx, methods in templates):
-                return name, server, api
-        return None
-
-
 def _describe(exc: Exception) -> str:
     cause = exc.__cause__
     details = getattr(cause, "schema_errors", None) or getattr(exc, "schema_errors", None)
     if details:
         return "; ".join(str(getattr(d, "message", d)) for d in details)
     return f"{type(exc).__name__}: {exc}" + (f" ({cause})" if cause else "")
-
-
-@lru_cache(maxsize=4)
-def _load(specs_dir: str) -> _Specs:
-    return _Specs(Path(specs_dir))
 
 
 def validate(recorded: list[Exchange], specs_dir: Path, *,
@@ -157,7 +92,7 @@ def validate(recorded: list[Exchange], specs_dir: Path, *,
     server answered with 4xx/5xx are not checked (tests send bad requests on purpose);
     their responses still are."""
     from openapi_core.testing import MockRequest, MockResponse
-    specs, problems = _load(str(specs_dir)), []
+    specs, problems = load_specs(str(specs_dir)), []
     for ex in recorded:
         path = ex.path.rstrip("/") or "/"
         hit = specs.find(ex.method, path)
@@ -185,6 +120,6 @@ def validate(recorded: list[Exchange], specs_dir: Path, *,
 
 def uncovered(recorded: list[Exchange], specs_dir: Path) -> list[str]:
     """"METHOD path" of exchanges no spec covers (e.g. email events v1, form submissions v1)."""
-    specs = _load(str(specs_dir))
+    specs = load_specs(str(specs_dir))
     return sorted({f"{e.method} {e.path}" for e in recorded
                    if specs.find(e.method, e.path.rstrip("/") or "/") is None})

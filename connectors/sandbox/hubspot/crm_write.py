@@ -1,4 +1,4 @@
-"""Write endpoints of contacts: create, update, upsert, archive, merge and GDPR delete."""
+"""Write endpoints of contacts: create, update and upsert, singly and in batches."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ from .http import Ctx, json_response
 from .records import Record, render
 from .timeutil import iso
 
-__all__ = ["create", "update", "archive", "batch_create", "batch_update", "batch_upsert",
-           "batch_archive", "merge", "gdpr_delete"]
+__all__ = ["create", "update", "batch_create", "batch_update", "batch_upsert"]
 
 
 def _as_api_error(exc: WriteError) -> ApiError:
@@ -69,15 +68,6 @@ def update(ctx: Ctx, contact_id: str) -> Any:
         return json_response(out)
 
 
-def archive(ctx: Ctx, contact_id: str) -> Any:
-    """DELETE /crm/v3/objects/contacts/{contactId} (archives; 204 even when already gone)."""
-    with ctx.state.lock:
-        record = ctx.state.resolve(contact_id)
-        if record is not None and not record.archived:
-            ctx.state.archive_contact(record.id)
-    return json_response(None, 204)
-
-
 def _batch(ctx: Ctx, apply_one, ok: int = 200) -> Any:
     body = ctx.body()
     inputs = ctx.inputs(body)
@@ -130,42 +120,3 @@ def batch_upsert(ctx: Ctx) -> Any:
         record = _create(ctx, props, at, ref)
         return dict(render(record, props_for("contacts", list(props))), new=True)
     return _batch(ctx, one)
-
-
-def batch_archive(ctx: Ctx) -> Any:
-    """POST /crm/v3/objects/contacts/batch/archive (204; unknown ids are ignored, as HubSpot)."""
-    inputs = ctx.inputs(ctx.body())
-    with ctx.state.lock:
-        for item in inputs:
-            record = ctx.state.resolve(str(item.get("id", "")))
-            if record is not None and not record.archived:
-                ctx.state.archive_contact(record.id)
-    return json_response(None, 204)
-
-
-def merge(ctx: Ctx) -> Any:
-    """POST /crm/v3/objects/contacts/merge."""
-    body = ctx.body()
-    if not isinstance(body, dict) or not body.get("primaryObjectId") or not body.get("objectIdToMerge"):
-        raise ApiError.validation("primaryObjectId and objectIdToMerge are required",
-                                  field="primaryObjectId")
-    with ctx.state.lock:
-        try:
-            survivor = ctx.state.merge_contacts(str(body["primaryObjectId"]),
-                                                str(body["objectIdToMerge"]))
-        except ValueError as exc:
-            raise ApiError.validation(str(exc), field="objectIdToMerge") from None
-        return json_response(render(ctx.state.contacts.records[survivor], props_for("contacts", None)))
-
-
-def gdpr_delete(ctx: Ctx) -> Any:
-    """POST /crm/v3/objects/contacts/gdpr-delete (204)."""
-    body = ctx.body()
-    if not isinstance(body, dict) or not body.get("objectId"):
-        raise ApiError.validation("objectId: is required", field="objectId")
-    with ctx.state.lock:
-        record = lookup(ctx, "contacts", str(body["objectId"]), body.get("idProperty"))
-        if record is None:
-            raise ApiError.not_found(f"Object {body['objectId']} was not found")
-        ctx.state.gdpr_delete(record.id)
-    return json_response(None, 204)

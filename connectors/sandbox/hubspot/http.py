@@ -52,6 +52,14 @@ class Ctx:
             raise ApiError.validation(f"{name}: must be {bound}, got {value}", field=name)
         return value
 
+    def cursor(self, name: str) -> int:
+        """An offset cursor (``after``/``offset``) this emulator handed out, or 400."""
+        raw = self.request.args.get(name) or "0"
+        if not raw.isdigit():
+            raise ApiError.validation(f"{name}: {raw!r} is not a cursor returned by this API",
+                                      field=name)
+        return int(raw)
+
     def bool_param(self, name: str, default: bool = False) -> bool:
         """A boolean query parameter; the SDK sends ``True``/``False``."""
         raw = self.request.args.get(name)

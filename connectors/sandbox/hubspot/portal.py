@@ -44,11 +44,7 @@ def _owner(row: dict) -> dict:
 
 
 def _offset_page(ctx: Ctx, rows: list[dict], limit: int) -> tuple[list[dict], dict | None]:
-    after = ctx.str_param("after") or "0"
-    if not after.isdigit():
-        raise ApiError.validation(f"after: {after!r} is not a cursor returned by this API",
-                                  field="after")
-    start = int(after)
+    start = ctx.cursor("after")
     page = rows[start:start + limit]
     nxt = start + limit
     return page, ({"next": {"after": str(nxt), "link": f"?after={nxt}"}} if nxt < len(rows) else None)

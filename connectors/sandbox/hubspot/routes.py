@@ -8,7 +8,7 @@ from typing import Any
 
 from werkzeug.routing import Map, Rule
 
-from . import crm_read, crm_write, feeds, portal
+from . import associations, crm_read, crm_remove, crm_search, crm_write, feeds, portal
 from .state import ENGAGEMENT_TYPES
 
 __all__ = ["build_routes", "SEARCH_LABELS"]
@@ -25,19 +25,19 @@ def _crm(object_type: str) -> list[tuple[str, str, Callable[..., Any]]]:
         ("GET", base, lambda c: crm_read.list_objects(c, ot)),
         ("GET", one, lambda c, object_id: crm_read.get_object(c, ot, object_id)),
         ("POST", f"{base}/batch/read", lambda c: crm_read.batch_read(c, ot)),
-        ("POST", f"{base}/search", lambda c: crm_read.search(c, ot)),
+        ("POST", f"{base}/search", lambda c: crm_search.search(c, ot)),
     ]
     if object_type == "contacts":
         routes += [
             ("POST", base, crm_write.create),
             ("PATCH", one, lambda c, object_id: crm_write.update(c, object_id)),
-            ("DELETE", one, lambda c, object_id: crm_write.archive(c, object_id)),
+            ("DELETE", one, lambda c, object_id: crm_remove.archive(c, object_id)),
             ("POST", f"{base}/batch/create", crm_write.batch_create),
             ("POST", f"{base}/batch/update", crm_write.batch_update),
             ("POST", f"{base}/batch/upsert", crm_write.batch_upsert),
-            ("POST", f"{base}/batch/archive", crm_write.batch_archive),
-            ("POST", f"{base}/merge", crm_write.merge),
-            ("POST", f"{base}/gdpr-delete", crm_write.gdpr_delete),
+            ("POST", f"{base}/batch/archive", crm_remove.batch_archive),
+            ("POST", f"{base}/merge", crm_remove.merge),
+            ("POST", f"{base}/gdpr-delete", crm_remove.gdpr_delete),
         ]
     return routes
 
@@ -50,9 +50,9 @@ def _other() -> list[tuple[str, str, Callable[..., Any]]]:
         ("GET", "/crm/v3/owners", portal.list_owners),
         ("GET", "/crm/v3/owners/{ownerId}", lambda c, ownerId: portal.get_owner(c, ownerId)),
         ("GET", "/crm/v4/objects/{objectType}/{objectId}/associations/{toObjectType}",
-         lambda c, objectType, objectId, toObjectType: feeds.associations(c, objectType, objectId, toObjectType)),
+         lambda c, objectType, objectId, toObjectType: associations.associations(c, objectType, objectId, toObjectType)),
         ("POST", "/crm/v4/associations/{fromObjectType}/{toObjectType}/batch/read",
-         lambda c, fromObjectType, toObjectType: feeds.batch_associations(c, fromObjectType, toObjectType)),
+         lambda c, fromObjectType, toObjectType: associations.batch_associations(c, fromObjectType, toObjectType)),
         ("GET", "/events/v3/events", feeds.list_events),
         ("GET", "/email/public/v1/events", feeds.email_events),
         ("GET", "/marketing/v3/forms", portal.list_forms),
