@@ -66,7 +66,8 @@ class HubSpotConnector:
             yield self._contact_batch(page, changed)
         since = contacts_cursor.since(_ms(self.settings.overlap))
         for page in changed_contacts(self.api, contacts_cursor, properties=props, since_ms=since,
-                                     until_ms=None, page_size=self.settings.search_page_size):
+                                     until_ms=None, page_size=self.settings.search_page_size,
+                                     emitted=changed):
             yield self._contact_batch(page, changed)
         yield from self._deletions(cursors.get("deletions"), now)
         contacts = list(changed.values())
