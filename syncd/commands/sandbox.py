@@ -31,7 +31,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help='fault spec, e.g. "hubspot:*:status=429:rate=0.1;seed=7" '
                              "(grammar: connectors/sandbox/faults.py)")
     parser.add_argument("--workdir", type=Path, default=None,
-                        help="where the CA bundle and offline files go (default: a temp dir)")
+                        help="where the CA bundle and offline files go "
+                             "(default: a temporary directory, removed on exit)")
     parser.add_argument("--port-file", type=Path, default=None,
                         help="write the endpoints JSON here once serving")
     for system in ("hubspot", "salesforce", "admin"):
@@ -76,13 +77,19 @@ def write_atomically(path: Path, text: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from connectors.sandbox.faults import FaultSpecError
-    from connectors.sandbox.runtime import Sandbox
-
-    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="syncd-sandbox-"))
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
+    if args.workdir is not None:
+        return _serve(args, args.workdir, stop)
+    with tempfile.TemporaryDirectory(prefix="syncd-sandbox-") as workdir:
+        return _serve(args, Path(workdir), stop)
+
+
+def _serve(args: argparse.Namespace, workdir: Path, stop: threading.Event) -> int:
+    from connectors.sandbox.faults import FaultSpecError
+    from connectors.sandbox.runtime import Sandbox
+
     try:
         sandbox = Sandbox.start(seed=args.seed, contacts=args.contacts, faults=args.faults,
                                 workdir=workdir, now=args.now, hubspot_port=args.hubspot_port,
@@ -98,6 +105,6 @@ def run(args: argparse.Namespace) -> int:
         print(line, flush=True)
         if args.port_file:
             write_atomically(args.port_file, line + "\n")
-        while not stop.wait(0.5):
+        while not stop.wait(0.5):  # short waits keep the main thread responsive to signals
             pass
     return 0

@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 import requests
 
 from connectors.sandbox.runtime import Endpoints
@@ -34,7 +35,8 @@ def _wait_for(path: Path, process: subprocess.Popen, seconds: float = 30) -> str
     raise AssertionError(f"{path} did not appear within {seconds} s")
 
 
-def test_serves_both_apis_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_serves_both_apis_and_stops_cleanly_on_a_signal(tmp_path: Path, signum) -> None:
     port_file = tmp_path / "run" / "endpoints.json"
     process = subprocess.Popen(
         [sys.executable, *ENTRY, "sandbox", "--seed", "5", "--contacts", "30",
@@ -51,8 +53,25 @@ def test_serves_both_apis_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
         stats = requests.get(f"{endpoints.admin_url}/stats", timeout=5).json()
         assert stats["systems"]["hubspot"]["calls"] == 1
         assert (tmp_path / "work" / "offline").is_dir()
+        process.send_signal(signum)
+        assert process.wait(timeout=15) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def test_without_workdir_the_temporary_directory_is_removed_on_exit(tmp_path: Path) -> None:
+    port_file = tmp_path / "endpoints.json"
+    process = subprocess.Popen([sys.executable, *ENTRY, "sandbox", "--contacts", "5",
+                                "--port-file", str(port_file)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        ca_bundle = Path(json.loads(_wait_for(port_file, process))["ca_bundle"])
+        assert ca_bundle.is_file() and (ca_bundle.parent / "offline").is_dir()
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=15) == 0
+        assert not ca_bundle.parent.exists()
     finally:
         if process.poll() is None:
             process.kill()
@@ -66,3 +85,22 @@ def test_a_bad_fault_spec_exits_2_with_the_reason(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert 'faults item 1 "hubspot:*:status=404": status must be one of 429' in done.stderr
     assert done.stdout == ""
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["--now", "2026-11-02T09:30:00"], "needs a UTC offset, e.g. 2026-11-02T09:30:00+00:00"),
+    (["--now", "yesterday"], "not an ISO 8601 time: 'yesterday'"),
+    (["--contacts", "0"], "must be at least 1, found 0"),
+    (["--admin-port", "70000"], "must be a port from 0 to 65535, found 70000"),
+])
+def test_bad_arguments_are_refused_with_the_reason(argv, message, capsys) -> None:
+    import argparse
+
+    from syncd.commands.sandbox import register
+
+    parser = argparse.ArgumentParser(prog="syncd")
+    register(parser.add_subparsers())
+    with pytest.raises(SystemExit) as exited:
+        parser.parse_args(["sandbox", *argv])
+    assert exited.value.code == 2
+    assert message in capsys.readouterr().err
