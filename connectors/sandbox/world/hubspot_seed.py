@@ -11,6 +11,7 @@ import random
 
 from . import pools
 from ._ids import HOUR_MS, iso, rng_uuid
+from .activity import FORMS
 from .people import Company, Person
 from .personas import persona as persona_of
 
@@ -60,8 +61,6 @@ def make_owners(created_ms: int) -> list[dict]:
 
 def form_ids(seed: int) -> dict[str, str]:
     """Form name → form guid; a pure function of the seed so later changes can find them."""
-    from .activity import FORMS
-
     rng = random.Random(f"forms:{seed}")
     return {name: rng_uuid(rng) for name in FORMS}
 
