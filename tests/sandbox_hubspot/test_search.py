@@ -140,6 +140,13 @@ def test_invalid_search_requests_get_400_naming_the_field(portal, body, field):
     assert payload["errors"][0]["in"] == field
 
 
+def test_free_text_query_matches_default_searchable_properties(portal):
+    body = {"query": "last17", "filterGroups": [], "limit": 10, "after": "0", "sorts": [],
+            "properties": ["email"]}
+    page = portal.client().crm.contacts.search_api.do_search(public_object_search_request=body)
+    assert ids(page) == ["1017"]
+
+
 def test_search_sees_changes_made_between_pages(portal):
     client = portal.client()
     flt = [{"propertyName": "lifecyclestage", "operator": "EQ", "value": "customer"}]

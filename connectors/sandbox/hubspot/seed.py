@@ -1,4 +1,8 @@
-"""Load a portal seed into a state and dump a state back to sorted, JSON-able data."""
+"""Load a portal seed into a state and dump a state back to sorted, JSON-able data.
+
+A dump is a seed too: besides the seed fields it carries property history, archive times,
+merges, GDPR deletions and the id counter, so ``from_seed(dump())`` restores the portal.
+"""
 
 from __future__ import annotations
 
@@ -15,10 +19,13 @@ __all__ = ["load_seed", "dump_state"]
 
 def _record(row: dict, where: str) -> Record:
     try:
+        archived_at = row.get("archivedAt")
         return Record(id=str(row["id"]), properties=dict(row.get("properties") or {}),
                       created_at=parse_time(row["createdAt"]),
                       updated_at=parse_time(row.get("updatedAt") or row["createdAt"]),
-                      archived=bool(row.get("archived", False)))
+                      archived=bool(row.get("archived", False)),
+                      archived_at=parse_time(archived_at) if archived_at else None,
+                      history={k: [tuple(e) for e in v] for k, v in (row.get("history") or {}).items()})
     except KeyError as exc:
         raise ValueError(f"seed {where}: missing field {exc.args[0]!r}") from None
     except ValueError as exc:
@@ -43,6 +50,12 @@ def load_seed(state: "HubSpotState", data: dict) -> None:
             record = _record(row, f"engagements.{kind}[{i}]")
             state.stores[kind].add(record)
             link(state, kind, record.id, [str(c) for c in row.get("contact_ids") or []])
+    state.redirects = {str(k): str(v) for k, v in (data.get("merged") or {}).items()}
+    state.gdpr_deleted = [str(i) for i in data.get("gdpr_deleted") or []]
+    state.counter = int(data.get("counter", 0))
+    # Ids of deleted and merged-away contacts are never handed out again.
+    gone = [int(i) for i in [*state.redirects, *state.gdpr_deleted] if i.isdigit()]
+    state.contacts.max_numeric_id = max([state.contacts.max_numeric_id, *gone])
     state.forms = _rows(data, "forms", ("id", "name", "createdAt"))
     for sub in _rows(data, "form_submissions", ("formGuid", "conversionId", "submittedAt", "values")):
         state.submissions.setdefault(sub["formGuid"], []).append(sub)
