@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -316,3 +317,36 @@ def test_query_answers_are_followed_across_pages(ca, clock, sleeps):
         served.shutdown()
     assert len(changed) == 2050 and len({r.id for r in changed}) == 2050
     assert gateway.usage().calls["GET /services/data/vXX.X/query/{locator}"] == 1
+
+
+def test_built_from_config_toml_it_reads_the_mapped_fields(org, ca, tmp_path):
+    from connectors.salesforce.wiring import gateway_from_settings
+    from syncd.config import load_settings
+
+    _state, knobs, served = org
+    (tmp_path / "sf_id").write_text(knobs.client_id + "\n")
+    (tmp_path / "sf_secret").write_text(knobs.client_secret + "\n")
+    (tmp_path / "hs_token").write_text("token\n")
+    mappings = Path(__file__).resolve().parents[2] / "mappings"
+    config = tmp_path / "config.toml"
+    config.write_text(f"""
+[hubspot]
+token_env = ""
+token_file = "{tmp_path / 'hs_token'}"
+
+[salesforce]
+login_url = "{served.url}"
+client_id_env = ""
+client_id_file = "{tmp_path / 'sf_id'}"
+client_secret_env = ""
+client_secret_file = "{tmp_path / 'sf_secret'}"
+ca_bundle = "{ca.ca_file}"
+
+[mappings]
+dir = "{mappings}"
+""")
+    settings = load_settings(config)
+    gateway = gateway_from_settings(settings, sleep=lambda s: None)
+    [lead] = gateway.find_by_emails(["ada.lovelace@example.com"])
+    mapped = settings.fields.salesforce_fields("Lead")
+    assert mapped <= set(lead.fields)
