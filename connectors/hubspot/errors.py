@@ -84,9 +84,12 @@ def classify(exc: BaseException, *, operation: str) -> ConnectorError:
     reason = getattr(exc, "reason", None)
     inner = reason if isinstance(reason, BaseException) else exc
     kw = {"system": "hubspot", "operation": operation}
+    # Connection errors first: urllib3's NewConnectionError is also a timeout subclass.
+    if isinstance(inner, _CONNECT_ERRORS) or isinstance(exc, _CONNECT_ERRORS):
+        return UnreachableError(f"HubSpot is unreachable ({operation}): {inner}", **kw)
     if isinstance(inner, _TIMEOUTS) or isinstance(exc, _TIMEOUTS):
         return RetriableError(f"HubSpot {operation} timed out: {inner}", **kw)
-    if isinstance(inner, _CONNECT_ERRORS) or isinstance(exc, _CONNECT_ERRORS | u3.MaxRetryError):
+    if isinstance(exc, u3.MaxRetryError):
         return UnreachableError(f"HubSpot is unreachable ({operation}): {inner}", **kw)
     if isinstance(exc, u3.ProtocolError | requests.exceptions.ChunkedEncodingError):
         return RetriableError(f"HubSpot {operation}: connection dropped: {exc}", **kw)

@@ -92,9 +92,11 @@ def create_webhook_app(inbox: WebhookInbox, *, client_secret: str, public_url: s
             return _reply(401, {"error": problem})(environ, start_response)
         try:
             events = json.loads(body)
-            assert isinstance(events, list) and all(isinstance(e, dict) for e in events)
+            assert isinstance(events, list) and all(isinstance(e, dict) and e.get("eventId") is not None
+                                                    for e in events)
         except (ValueError, AssertionError):
-            return _reply(400, {"error": "body must be a JSON array of webhook events"})(environ, start_response)
+            return _reply(400, {"error": "body must be a JSON array of webhook events, each with "
+                                         "an eventId"})(environ, start_response)
         accepted = sum(inbox.accept(str(e.get("eventId")), _contact_ids(e)) for e in events)
         return _reply(200, {"accepted": accepted, "replayed": len(events) - accepted})(environ, start_response)
     return app

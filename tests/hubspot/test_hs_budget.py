@@ -1,0 +1,78 @@
+"""The client-side limiter on a fake monotonic clock: no real sleeps."""
+
+from __future__ import annotations
+
+import pytest
+
+from connectors.hubspot.budget import ApiBudget
+from syncd.errors import RetriableError
+
+
+class FakeTime:
+    def __init__(self) -> None:
+        self.now, self.slept = 100.0, []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def _budget(t: FakeTime, **kw) -> ApiBudget:
+    values = {"per_10s": 5, "search_per_second": 2, "daily_limit": None, **kw}
+    return ApiBudget(**values, monotonic=t.monotonic, sleep=t.sleep)
+
+
+def _times_of(budget: ApiBudget, t: FakeTime, n: int, *, search: bool) -> list[float]:
+    out = []
+    for _ in range(n):
+        budget.acquire("GET /x", search=search)
+        out.append(t.now)
+    return out
+
+
+@pytest.mark.parametrize("search, limit, span", [(False, 5, 10.0), (True, 2, 1.0)])
+def test_no_window_ever_holds_more_calls_than_the_limit(search, limit, span):
+    t = FakeTime()
+    times = _times_of(_budget(t), t, 23, search=search)
+    for i in range(len(times) - limit):
+        assert times[i + limit] - times[i] >= span  # any limit+1 calls span a full window
+    assert t.slept, "the limiter had to wait"
+
+
+def test_search_and_other_calls_have_separate_windows():
+    t = FakeTime()
+    budget = _budget(t)
+    _times_of(budget, t, 5, search=False)
+    _times_of(budget, t, 2, search=True)
+    assert t.slept == []
+    assert budget.calls["GET /x"] == 7
+
+
+def test_the_daily_share_stops_calls_instead_of_waiting_for_tomorrow():
+    t = FakeTime()
+    budget = _budget(t, per_10s=None, daily_limit=10, share=0.5)
+    _times_of(budget, t, 5, search=False)
+    assert budget.remaining() == 0
+    with pytest.raises(RetriableError, match="daily API budget"):
+        budget.acquire("GET /x", search=False)
+
+
+def test_headers_from_hubspot_replace_our_own_count():
+    t = FakeTime()
+    budget = _budget(t, daily_limit=1000, share=0.5)
+    budget.acquire("GET /x", search=False)
+    budget.observe({"X-HubSpot-RateLimit-Daily": "1000", "X-HubSpot-RateLimit-Daily-Remaining": "600"})
+    assert budget.remaining() == 100  # 500 allowed, 400 used by the portal already
+    budget.acquire("GET /x", search=True)  # search responses carry no headers: count ourselves
+    assert budget.remaining() == 99
+
+
+def test_connector_usage_reports_calls_by_endpoint_and_budget(portal):
+    connector = portal.connector(daily_limit=1000, daily_budget_share=0.5)
+    portal.cycle(connector)
+    usage = connector.usage()
+    assert usage.calls["POST /crm/v3/objects/contacts/search"] >= 1
+    assert usage.remaining == 500 - usage.total
