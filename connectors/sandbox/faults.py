@@ -40,10 +40,9 @@ import json
 import random
 import re
 import threading
-import time
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 __all__ = ["KNOBS", "FaultInjector", "FaultPlan", "FaultRule", "FaultSpecError", "check_knob",
@@ -54,7 +53,6 @@ STATUSES = (429, 500, 502, 503)
 MAX_HOLD_MS = 120_000
 KINDS = ("status", "latency", "timeout", "expire_sessions")
 _ACTIONS = set(KINDS)
-_OPTIONS = {"rate", "times", "after"}
 
 #: Emulator settings a spec or the admin API may change: name -> (type, lowest, highest,
 #: whether None / "none" means unlimited).
@@ -139,7 +137,7 @@ _MATCHERS: dict[str, Callable[[str, str], bool]] = {}
 
 def _endpoint_matcher(endpoint: str, where: str) -> Callable[[str, str], bool]:
     """Compile (and cache) an endpoint pattern into ``(method, path) -> bool``."""
-    if endpoint in _MATCHERS:
+    if isinstance(endpoint, str) and endpoint in _MATCHERS:
         return _MATCHERS[endpoint]
     if not isinstance(endpoint, str) or not endpoint.strip():
         raise _fail(where, 'endpoint must be "*", "METHOD /path-glob", "/path-glob" or "re:REGEX"')
