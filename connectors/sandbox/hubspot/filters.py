@@ -5,6 +5,7 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from typing import Any
 
 from .search import SearchQuery
@@ -16,13 +17,21 @@ _TOKEN_SPLIT = re.compile(r"[^\w*@.]+")
 DEFAULT_QUERY_PROPS = ("email", "firstname", "lastname", "phone", "company")
 
 
+@lru_cache(maxsize=1 << 18)  # stored dates are strings; each is parsed once, not per query
+def _date_ms(raw: str) -> int | None:
+    try:
+        return to_ms(parse_time(raw))
+    except ValueError:
+        return None
+
+
 def _coerce(kind: str, raw: Any) -> Any:
     """Comparable form of a value: ms for dates, float for numbers, lower-case text."""
     if raw is None:
         return None
     try:
         if kind in {"datetime", "date"}:
-            return to_ms(parse_time(raw))
+            return _date_ms(str(raw))
         if kind == "number":
             return float(raw)
     except ValueError:
@@ -99,8 +108,9 @@ def matching_ids(records: Iterable[Any], q: SearchQuery, kind_of: Callable[[str]
         return [r.id for r in hits]  # records arrive in id order
     name, descending = q.sort
     kind = kind_of(name)
-    present = [(v, r.id) for r in hits if (v := _coerce(kind, r.properties.get(name) or None)) is not None]
+    keyed = [(_coerce(kind, r.properties.get(name) or None), r.id) for r in hits]
+    present = [pair for pair in keyed if pair[0] is not None]
     present.sort(key=lambda pair: pair[0], reverse=descending)  # stable: ties stay in id order
-    absent = [r.id for r in hits if _coerce(kind, r.properties.get(name) or None) is None]
+    absent = [i for v, i in keyed if v is None]
     # Records without a value come last in either direction, as in HubSpot.
     return [i for _, i in present] + absent
