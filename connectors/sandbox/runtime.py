@@ -86,7 +86,11 @@ class Sandbox:
               hubspot_port: int = 0, salesforce_port: int = 0, admin_port: int = 0) -> Sandbox:
         """Build the world for ``seed``/``contacts`` as of ``now`` (default: the current
         time), load both emulators and serve them; ports 0 mean free ports.
-        ``faults`` is a spec string (see ``faults``) or a ``FaultPlan``."""
+
+        ``faults`` is a spec string (see ``faults``) or a ``FaultPlan``. ``clock`` drives
+        the emulators (default: a ``RunningClock`` at ``now``; pass a ``FixedClock`` for
+        simulations that move time themselves). The CA bundle and ``offline/`` files are
+        written under ``workdir``."""
         from connectors.sandbox.hubspot import HubSpotSettings, HubSpotState
         from connectors.sandbox.salesforce import SalesforceSettings, SalesforceState
         from connectors.sandbox.world import build_world
