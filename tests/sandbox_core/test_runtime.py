@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from simple_salesforce.exceptions import SalesforceGeneralError, SalesforceRefus
 
 from connectors.sandbox.faults import FaultPlan, parse_faults
 from connectors.sandbox.runtime import Sandbox
+from syncd.clock import FixedClock
 
 from .clients import hubspot_client, salesforce_client
 from .conftest import NOW
@@ -117,3 +119,13 @@ def test_stop_closes_every_port_and_may_be_called_twice(tmp_path: Path) -> None:
 def test_a_naive_now_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         Sandbox.start(workdir=tmp_path, now=NOW.replace(tzinfo=None))
+
+
+def test_a_given_clock_drives_the_emulators(tmp_path: Path) -> None:
+    clock = FixedClock(NOW + timedelta(days=3))
+    with Sandbox.start(seed=1, contacts=5, now=NOW, clock=clock, workdir=tmp_path) as sb:
+        sf = salesforce_client(sb.endpoints)
+        sf.Lead.upsert("HubSpot_Id__c/clock-1", {"LastName": "Clock", "Company": "Clock Co"})
+        row = sf.query("SELECT LastModifiedDate FROM Lead WHERE HubSpot_Id__c = 'clock-1'")
+        assert row["records"][0]["LastModifiedDate"].startswith("2026-11-05T09:30:00")
+        assert sb.stats()["since"] == "2026-11-05T09:30:00+00:00"
