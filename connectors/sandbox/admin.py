@@ -8,7 +8,9 @@ GET       /stats                       calls per system and endpoint
 POST      /stats/reset                 zero the counters
 GET       /faults                      the fault plan, with matched/fired per rule
 PUT       /faults                      replace it: ``{"seed", "rules", "settings"}`` or
-                                       ``{"spec": "..."}`` (see ``faults``)
+                                       ``{"spec": "..."}`` (see ``faults``); rule
+                                       counters restart; knobs it does not name keep
+                                       their values
 PATCH     /settings/{system}           change emulator knobs: ``{"lock_error_rate": 0.1}``
 POST      /salesforce/expire-sessions  invalidate every Salesforce session
 GET       /dump                        ``{"hubspot": ..., "salesforce": ...}``
