@@ -30,7 +30,7 @@ def test_breakdown_is_json_and_accounts_for_every_point():
     assert round(fit_points, 1) == data["fit_score"] == a.fit_score
     assert round(eng_points, 1) == data["engagement_score"] == a.engagement_score
     assert {r["rule"] for r in data["fit"]["rules"]} == {
-        "Mid-market company (50–5,000 employees)", "Decision maker title", "Free-mail address"}
+        "Mid-market company by head count", "Decision maker title", "Free-mail address"}
     assert [e["event_id"] for e in data["engagement"]["events"]] == ["f:1", "b:1", "pv:1", "eo:1"]
     assert data["intent"]["event_id"] == "f:1"
     assert [t["rule"] for t in data["transitions"]] == ["initial_from_hubspot", "mql_by_score"]

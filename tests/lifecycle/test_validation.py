@@ -34,7 +34,7 @@ def _bad_order(d):
 
 
 def _bad_regex(d):
-    d["fit"]["rules"][4]["pattern"] = "(chief|vp"
+    d["fit"]["rules"][6]["pattern"] = "(chief|vp"
 
 
 def _zero_half_life(d):
@@ -50,8 +50,8 @@ def _bad_group(d):
 
 
 def _range_without_bounds(d):
-    del d["fit"]["rules"][0]["min"]
-    del d["fit"]["rules"][0]["max"]
+    del d["fit"]["rules"][3]["min"]
+    del d["fit"]["rules"][3]["max"]
 
 
 def _backward_without_from(d):
@@ -66,11 +66,11 @@ def _unknown_stage(d):
     (_typo_key, "engagement.rules[0].pointz", "did you mean 'points'"),
     (_bad_kind, "engagement.rules[3].kind", "did you mean 'page_view'"),
     (_bad_order, "stages.rules[12].min_score", "(stages.rules[8])"),
-    (_bad_regex, "fit.rules[4].pattern", "does not compile"),
+    (_bad_regex, "fit.rules[6].pattern", "does not compile"),
     (_zero_half_life, "engagement.groups.web.half_life_days", "greater than 0"),
     (_bad_grades, "fit.grades.C", "out of order"),
     (_bad_group, "fit.rules[0].group", "did you mean 'firmographics'"),
-    (_range_without_bounds, "fit.rules[0].min", "needs 'min', 'max'"),
+    (_range_without_bounds, "fit.rules[3].min", "needs 'min', 'max'"),
     (_backward_without_from, "stages.rules[0].from", "backward rule"),
     (_unknown_stage, "stages.rules[5].to", "did you mean 'opportunity'"),
 ])
@@ -89,7 +89,7 @@ def test_all_problems_are_reported_together():
         mutate(data)
     issues = _issues(data)
     assert {"engagement.rules[0].pointz", "engagement.rules[3].kind",
-            "stages.rules[12].min_score", "fit.rules[4].pattern",
+            "stages.rules[12].min_score", "fit.rules[6].pattern",
             "engagement.groups.web.half_life_days", "fit.grades.C"} <= set(issues)
 
 
