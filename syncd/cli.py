@@ -12,7 +12,8 @@ import sys
 
 __all__ = ["build_parser", "main"]
 
-COMMANDS: tuple[str, ...] = ()
+COMMANDS: tuple[str, ...] = ("run", "once", "check_config", "status", "explain", "demo", "sandbox",
+                             "healthcheck")
 
 
 def build_parser() -> argparse.ArgumentParser:

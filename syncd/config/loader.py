@@ -65,7 +65,11 @@ def _without(data: dict[str, Any], paths: set[str], prefix: str = "") -> dict[st
 def _resolve_secrets(config: Config, file: str, issues: list[ConfigIssue]) -> Secrets | None:
     hs, sf = config.hubspot, config.salesforce
 
+    base = Path(file).parent
+
     def get(env, path, where, required):
+        if path is not None and not path.is_absolute():
+            path = (base / path).resolve()
         return resolve_secret(env=env, file=path, where=where, config_file=file,
                               required=required, issues=issues)
 

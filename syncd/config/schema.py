@@ -24,6 +24,7 @@ class HubSpotSection(_Frozen):
     token_env: str | None = "SYNCD_HUBSPOT_TOKEN"
     token_file: Path | None = None
     rate_limit_per_10s: int = Field(100, ge=1, le=1000)
+    daily_limit: int = Field(250_000, ge=1000)
     daily_budget_share: float = Field(0.5, gt=0, le=1)
     search_per_second: int = Field(4, ge=1, le=50)
     timeout_seconds: float = Field(30, gt=0, le=600)

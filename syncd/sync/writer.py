@@ -14,7 +14,8 @@ from syncd.sync.summary import CycleSummary
 
 __all__ = ["ROW_RETRY_CODES", "write_planned"]
 
-ROW_RETRY_CODES = frozenset({"UNABLE_TO_LOCK_ROW", "SERVER_UNAVAILABLE", "REQUEST_LIMIT_EXCEEDED"})
+ROW_RETRY_CODES = frozenset({"UNABLE_TO_LOCK_ROW", "SERVER_UNAVAILABLE", "REQUEST_LIMIT_EXCEEDED",
+                             "BULK_UNPROCESSED"})
 """Row errors that leave the contact pending, so the next cycle tries it again."""
 
 

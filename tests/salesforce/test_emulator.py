@@ -110,7 +110,7 @@ def test_upsert_creates_updates_and_rejects_row_by_row(gateway, org):
     rows = [
         {"HubSpot_Id__c": "1001", "Lead_Score__c": 72, "Buying_Intent__c": "active"},
         {"HubSpot_Id__c": "3001", "LastName": "Turing", "Company": "Bletchley",
-         "Email": "alan@bletchley.example", "Lifecycle_Stage__c": "marketingqualifiedlead"},
+         "Email": "alan@bletchley.example", "Lifecycle_Stage__c": "MQL"},
         {"HubSpot_Id__c": "3002", "LastName": "Nobody", "Company": "X",
          "Buying_Intent__c": "eager"},
         {"HubSpot_Id__c": "3003", "Company": "No Name Ltd"},

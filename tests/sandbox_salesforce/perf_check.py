@@ -40,7 +40,7 @@ def main() -> None:
     for chunk in range(0, N, 200):
         records = [{"attributes": {"type": "Lead"}, "HubSpot_Id__c": str(1000 + n),
                     "Lead_Score__c": n % 100, "Buying_Intent__c": "active",
-                    "Lifecycle_Stage__c": "marketingqualifiedlead"}
+                    "Lifecycle_Stage__c": "MQL"}
                    for n in range(chunk, chunk + 200)]
         out = sf.restful("composite/sobjects/Lead/HubSpot_Id__c", method="PATCH",
                          json={"allOrNone": False, "records": records})

@@ -63,11 +63,11 @@ def test_convert_lead_into_an_existing_account_copies_the_sync_fields():
     state = SalesforceState.from_seed(small_seed(2), clock=Clock())
     account = state.insert("Account", {"Name": "Existing"})
     lead_id = state.records("Lead")[0]["Id"]
-    state.update("Lead", lead_id, {"Lifecycle_Stage__c": "salesqualifiedlead"})
+    state.update("Lead", lead_id, {"Lifecycle_Stage__c": "SQL"})
     contact_id, account_id = state.convert_lead(lead_id, account_id=account)
     contact = state.get("Contact", contact_id)
     assert account_id == account and contact["AccountId"] == account
-    assert contact["Lifecycle_Stage__c"] == "salesqualifiedlead"
+    assert contact["Lifecycle_Stage__c"] == "SQL"
     assert contact["HubSpot_Id__c"] == state.get("Lead", lead_id)["HubSpot_Id__c"]
     with pytest.raises(ValueError, match="already converted"):
         state.convert_lead(lead_id)

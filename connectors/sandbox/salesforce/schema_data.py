@@ -12,8 +12,8 @@ from __future__ import annotations
 
 __all__ = ["DEFAULT_SCHEMA", "SYSTEM_FIELDS", "LIFECYCLE_STAGES", "COMPUTED_NAME_OBJECTS"]
 
-LIFECYCLE_STAGES = ("subscriber", "lead", "marketingqualifiedlead", "salesqualifiedlead",
-                    "opportunity", "customer", "evangelist", "other")
+LIFECYCLE_STAGES = ("Subscriber", "Lead", "MQL", "SQL", "Opportunity", "Customer", "Recycled",
+                    "Disqualified")
 
 SYSTEM_FIELDS = {
     "Id": {"type": "id", "length": 18, "createable": False, "updateable": False,
