@@ -53,10 +53,14 @@ def run_backfill(connector: HubSpotConnector, cursor_store: CursorStore, *, sinc
     if length <= 0:
         raise ValueError("backfill: slice_length must be positive")
     grid = list(slices(since_ms, until_ms, length))
-    task = progress.add_task("HubSpot backfill", total=len(grid) * len(streams)) if progress else None
+    sliceable = {s.name: s.sliceable for s in STREAMS}
+    # Newest-first feeds without a time filter would re-page newer history per slice.
+    plan = {stream: grid if sliceable.get(stream, True) else [(since_ms, until_ms)] for stream in streams}
+    total = sum(len(r) for r in plan.values())
+    task = progress.add_task("HubSpot backfill", total=total) if progress else None
     read: dict[str, int] = {}
-    for stream in streams:
-        read[stream] = _backfill_stream(connector, cursor_store, stream, grid, on_batch, properties,
+    for stream, ranges in plan.items():
+        read[stream] = _backfill_stream(connector, cursor_store, stream, ranges, on_batch, properties,
                                         to_ms(now), lambda: progress.advance(task) if progress else None)
     return read
 

@@ -115,7 +115,7 @@ class HubSpotConnector:
         log.info("hubspot.stream_plan", stream=stream.name, **self.last_plan[stream.name])
         if mode == "window":
             yield from self.read_range(stream.name, raw, window.since(_ms(self.settings.late_window)),
-                                       None, reader=reader)
+                                       None, reader=reader, measure=True)
             return
         pages = stream.read_for(reader, contacts, window.since(_ms(self.settings.late_window)))
         yield from self._emit(stream.name, window, pages, count_calls=False)
@@ -132,17 +132,18 @@ class HubSpotConnector:
     # -- time ranges (incremental windows and backfill slices) ----------------------------
     def read_range(self, stream_name: str, raw_cursor: Mapping[str, Any] | None, since_ms: int,
                    until_ms: int | None, *, properties: Sequence[str] = (),
-                   read_at: int | None = None, reader: Reader | None = None) -> Iterator[PullBatch]:
+                   read_at: int | None = None, reader: Reader | None = None,
+                   measure: bool = False) -> Iterator[PullBatch]:
         """Everything of one stream in ``[since_ms, until_ms)`` not emitted yet according to
-        ``raw_cursor``; the last batch carries the stream's advanced cursor."""
+        ``raw_cursor``; the last batch carries the stream's advanced cursor. ``measure``
+        records the calls this read cost as the stream's window-cost estimate."""
         if stream_name == "contacts":
             yield from self._contact_range(raw_cursor, since_ms, until_ms, properties, read_at)
             return
         stream = STREAM_BY_NAME[stream_name]
         pages = stream.read(reader or self._reader(), since_ms, until_ms)
         cursor = (KeysetCursor if stream.shape == "keyset" else WindowCursor).load(raw_cursor, stream_name)
-        yield from self._emit(stream_name, cursor, pages, count_calls=stream.shape == "window",
-                              read_at=read_at)
+        yield from self._emit(stream_name, cursor, pages, count_calls=measure, read_at=read_at)
 
     def _contact_range(self, raw: Mapping[str, Any] | None, since_ms: int, until_ms: int | None,
                        properties: Sequence[str], read_at: int | None) -> Iterator[PullBatch]:

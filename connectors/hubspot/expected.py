@@ -15,9 +15,7 @@ STREAM_TYPES = ("emails", "calls", "meetings", "notes")
 
 def _email_index(dump: Mapping[str, Any]) -> set[str]:
     emails = set()
-    for c in dump["contacts"]:
-        if c.get("archived"):
-            continue
+    for c in dump["contacts"]:  # archived ones too: their earlier events were real
         p = c["properties"]
         emails |= {e.lower() for e in [p.get("email"), *str(p.get("hs_additional_emails") or "").split(";")] if e}
     return emails

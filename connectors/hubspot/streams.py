@@ -61,6 +61,7 @@ class Stream:
     wanted: Callable[[Sequence[HubSpotContact]], bool] = bool
     read_for: Callable[[Reader, Sequence[HubSpotContact], int], Pages] | None = None
     per_contact_cost: Callable[[Sequence[HubSpotContact]], int] | None = None
+    sliceable: bool = True  # False: the API cannot filter by time, read history in one pass
 
 
 def _emails_of(contact: HubSpotContact) -> list[str]:
@@ -189,7 +190,8 @@ STREAMS: tuple[Stream, ...] = (
            wanted=lambda cs: any(_emails_of(c) for c in cs)),
     Stream(name="events", shape="window", read=lambda r, s, u: _event_pages(r, s, u),
            read_for=_events_for, per_contact_cost=len),
-    Stream(name="form_submissions", shape="window", read=_form_window, wanted=_converted),
+    Stream(name="form_submissions", shape="window", read=_form_window, wanted=_converted,
+           sliceable=False),
     *(Stream(name=t, shape="keyset", read=_object_reader(t)) for t in ENGAGEMENT_TYPES),
 )
 """Every engagement stream, in the order a cycle reads them."""
