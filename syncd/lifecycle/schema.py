@@ -103,6 +103,8 @@ class StageRule(_Frozen):
     from_: list[str] | None = Field(default=None, alias="from")
     reason: str | None = None
     min_score: float | None = None
+    min_engagement: float | None = None
+    """Engagement score needed as well, so fit alone cannot qualify a contact."""
     min_grade: Literal["A", "B", "C", "D"] | None = None
     intent: Literal["passive", "active"] | None = None
     verdict: list[Verdict] | None = None

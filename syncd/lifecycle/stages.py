@@ -46,6 +46,9 @@ def _conditions(rule: StageRule) -> list:
     if rule.min_score is not None:
         out.append((lambda c, s, m=rule.min_score: c.score >= m,
                     lambda c, m=rule.min_score: f"score {c.score:.1f} ≥ {m:g}"))
+    if rule.min_engagement is not None:
+        out.append((lambda c, s, m=rule.min_engagement: c.engagement_score >= m,
+                    lambda c, m=rule.min_engagement: f"engagement {c.engagement_score:.1f} ≥ {m:g}"))
     if rule.min_grade is not None:
         out.append((lambda c, s, g=_GRADES[rule.min_grade]: _GRADES.get(c.grade or "D", 1) >= g,
                     lambda c, g=rule.min_grade: f"fit grade {c.grade} ≥ {g}"))

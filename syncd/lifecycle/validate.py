@@ -62,7 +62,19 @@ def cross_check(data: dict[str, Any], *, file: str,
     _check_engagement(_dict(data.get("engagement")), out)
     _check_intent(_dict(data.get("intent")), out)
     _check_stages(_dict(data.get("stages")), out, portal_stages)
+    _check_lead_status(_dict(data.get("lead_status")), out)
     return out.items
+
+
+def _check_lead_status(statuses: dict, out: _Issues) -> None:
+    """Statuses match case-insensitively, so two spellings must not disagree."""
+    seen: dict[str, tuple[str, object]] = {}
+    for status, verdict in statuses.items():
+        key = status.strip().casefold()
+        if key in seen and seen[key][1] != verdict:
+            out.add(f"lead_status.{status}", f"same status as '{seen[key][0]}' (case is ignored) "
+                    "but a different verdict", found=verdict, expected=repr(seen[key][1]))
+        seen.setdefault(key, (status, verdict))
 
 
 def _check_groups(groups: dict, where: str, out: _Issues) -> None:

@@ -41,6 +41,10 @@ OLD_DEMO = ev("form_submission", 200, id="f:old", form_name="Demo request")
     ("lead", [REPLY], {"numberofemployees": "100", "company": "Acme"}, {},
      ["mql_by_intent"], "mql"),                                  # score 45, active, grade C
     ("lead", [DEMO], POOR_FIT, {}, [], "lead"),                  # active but grade D
+    ("lead", [ev("email_open", 1)], {**GOOD_FIT, "industry": "Internet",
+                                     "country": "Canada"}, {}, [], "lead"),  # fit alone
+    ("lead", [], {}, {"lead_status": "unqualified"}, ["disqualified_by_sales"], "disqualified"),
+    ("mql", [], {}, {"lead_status": "BAD_TIMING"}, ["recycled_by_sales"], "recycled"),
     ("mql", [], {}, {"lead_status": "Working - Contacted"}, ["sql_sales_working"], "sql"),
     ("mql", [ev("meeting", 1)], {}, {}, ["sql_meeting_booked"], "sql"),
     ("sql", [], {}, {"lead_status": "Working - Contacted", "has_open_opportunity": True},

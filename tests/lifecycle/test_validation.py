@@ -58,6 +58,10 @@ def _backward_without_from(d):
     del d["stages"]["rules"][0]["from"]
 
 
+def _clashing_status(d):
+    d["lead_status"]["nurture"] = "working"
+
+
 def _unknown_stage(d):
     d["stages"]["rules"][5]["to"] = "opportunty"
 
@@ -73,6 +77,7 @@ def _unknown_stage(d):
     (_range_without_bounds, "fit.rules[3].min", "needs 'min', 'max'"),
     (_backward_without_from, "stages.rules[0].from", "backward rule"),
     (_unknown_stage, "stages.rules[5].to", "did you mean 'opportunity'"),
+    (_clashing_status, "lead_status.nurture", "case is ignored"),
 ])
 def test_each_kind_of_mistake_names_its_path_and_the_fix(mutate, path, words):
     data = default_data()
