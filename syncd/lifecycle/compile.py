@@ -78,7 +78,8 @@ def _attr_test(rule: EngagementRule, hand_raise: frozenset[str]) -> Callable | N
         wanted = frozenset(v.casefold() for v in values)
         checks.append(lambda a, k=attr, w=wanted: str(a.get(k, "")).casefold() in w)
     if rule.hand_raise_form is not None:
-        checks.append(lambda a, want=rule.hand_raise_form: is_hand_raise_form(a, hand_raise) == want)
+        want = rule.hand_raise_form
+        checks.append(lambda a: is_hand_raise_form(a, hand_raise) == want)
     if not checks:
         return None
     if len(checks) == 1:

@@ -1,13 +1,19 @@
-"""``evaluate``: score, intent and stage of one contact at ``now``; ``needs_rescore``."""
+"""``evaluate``: score, intent and stage of one contact at ``now``; ``needs_rescore``.
+
+Re-check scheduling (``next_review_at``) covers what can change without new events: an
+intent lapse, an engagement window expiring, decay taking engagement below the active
+threshold (estimated with the fastest half-life, so never late), an inactivity rule
+coming due, and the ``review_every_days`` safety net. Negative signals that decay can
+raise a score over time; the safety net bounds how late that is noticed.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import cached_property
 from typing import Any
 
+from syncd.lifecycle.assessment import Assessment
 from syncd.lifecycle.compile import DAY
 from syncd.lifecycle.intent import IntentResult, classify_intent
 from syncd.lifecycle.scoring import engagement_totals, fit_totals
@@ -16,51 +22,6 @@ from syncd.lifecycle.state import ContactFacts, LifecycleState, Transition
 from syncd.models import EngagementEvent, require_aware
 
 __all__ = ["Assessment", "evaluate", "needs_rescore"]
-
-
-@dataclass(frozen=True, kw_only=True, eq=False)
-class Assessment:
-    """The outcome of one evaluation. ``breakdown`` is built on first access (it re-runs
-    the scoring with detail on), so the sync pays for explanations only when it shows them."""
-
-    model: Any
-    facts: ContactFacts
-    events: Sequence[EngagementEvent]
-    now: datetime
-    fit_score: float
-    engagement_score: float
-    score: float
-    grade: str | None
-    intent: str
-    intent_reason: str
-    intent_detail: IntentResult
-    verdict: str | None
-    stage: str
-    transitions: tuple[Transition, ...]
-    state: LifecycleState
-    next_review_at: datetime
-    warnings: tuple[str, ...] = ()
-
-    @property
-    def hubspot_stage(self) -> str:
-        """The portal's ``lifecyclestage`` value for the stage."""
-        return self.model.stage_defs[self.stage].hubspot
-
-    @property
-    def salesforce_stage(self) -> str:
-        """The Salesforce picklist value written for the stage."""
-        return self.model.stage_defs[self.stage].salesforce
-
-    @cached_property
-    def breakdown(self) -> dict[str, Any]:
-        """Every rule and event with points, decay and caps; intent; stage and transitions."""
-        from syncd.lifecycle.explain import build_breakdown
-
-        return build_breakdown(self)
-
-    def to_json(self) -> dict[str, Any]:
-        """The breakdown as a JSON-able dict."""
-        return self.breakdown
 
 
 def _grade(model, fit: float) -> str | None:

@@ -67,8 +67,9 @@ def render_table(a) -> Group:
                        f"(fit {b['fit_score']:g}, engagement {b['engagement_score']:g}), "
                        f"grade {b['grade'] or '-'}", show_header=False)
     head.add_row("Intent", f"{b['intent']['intent']}: {b['intent']['reason']}")
-    head.add_row("Stage", f"{b['stage']['stage']} (HubSpot {b['stage']['hubspot']}, "
-                          f"Salesforce {b['stage']['salesforce']}) since {b['stage']['since'][:10]}")
+    stage = b["stage"]
+    head.add_row("Stage", f"{stage['stage']} (HubSpot {stage['hubspot']}, Salesforce "
+                          f"{stage['salesforce']}) since {stage['since'][:10]}")
     head.add_row("Next review", (b["next_review_at"] or "-")[:16])
     for warning in b["warnings"]:
         head.add_row("Warning", warning)

@@ -15,8 +15,9 @@ def plan_hubspot_stage_write(current_value: str | None, target_value: str,
     ``target_value``, given the portal's stage ``order`` (earliest first).
 
     No step when nothing changes; one step when moving forward (or from blank); two steps
-    when moving back (or from a value not in ``order``): HubSpot refuses a backward move, so the value is first cleared to ""
-    and then set, in separate requests (never in one batch: batches are not ordered).
+    when moving back (or from a value not in ``order``): HubSpot refuses a backward move,
+    so the value is first cleared to "" and then set, in separate requests (never in one
+    batch: batches are not applied in order).
     """
     if target_value not in order:
         raise ValueError(f"lifecyclestage target {target_value!r} is not one of the portal's "

@@ -112,8 +112,9 @@ def load_scoring(path: Path, *, portal_stages: Sequence[str] | None = None) -> S
                                        hint="copy mappings/scoring.toml from the syncd "
                                             "repository and edit it")]) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError([ConfigIssue(file=str(path), path="", message=f"not valid TOML: {exc}",
-                                       hint="fix the syntax at the line and column given")]) from None
+        issue = ConfigIssue(file=str(path), path="", message=f"not valid TOML: {exc}",
+                            hint="fix the syntax at the line and column given")
+        raise ConfigError([issue]) from None
     return parse_scoring(data, source=path.name, portal_stages=portal_stages)
 
 

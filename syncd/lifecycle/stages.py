@@ -48,7 +48,8 @@ def _conditions(rule: StageRule) -> list:
                     lambda c, m=rule.min_score: f"score {c.score:.1f} ≥ {m:g}"))
     if rule.min_engagement is not None:
         out.append((lambda c, s, m=rule.min_engagement: c.engagement_score >= m,
-                    lambda c, m=rule.min_engagement: f"engagement {c.engagement_score:.1f} ≥ {m:g}"))
+                    lambda c, m=rule.min_engagement:
+                    f"engagement {c.engagement_score:.1f} ≥ {m:g}"))
     if rule.min_grade is not None:
         out.append((lambda c, s, g=_GRADES[rule.min_grade]: _GRADES.get(c.grade or "D", 1) >= g,
                     lambda c, g=rule.min_grade: f"fit grade {c.grade} ≥ {g}"))
@@ -79,8 +80,7 @@ def _conditions(rule: StageRule) -> list:
                     f"{c.last_activity:%Y-%m-%d})" if c.last_activity else
                     f"no activity for {d:g} days"))
     if rule.new_activity is not None:
-        out.append((lambda c, s, w=rule.new_activity: (c.last_activity is not None
-                                                        and (s is None or c.last_activity > s)) is w,
+        out.append((lambda c, s, w=rule.new_activity: _active_since(c, s) is w,
                     lambda c: f"new activity on {c.last_activity:%Y-%m-%d}"
                     if c.last_activity else "no new activity"))
     return out
@@ -89,6 +89,11 @@ def _conditions(rule: StageRule) -> list:
 def _latest_of(events, kinds: frozenset) -> str:
     best = max((ev for ev in events if ev.kind in kinds), key=lambda e: (e.occurred_at, e.id))
     return f"{best.kind.value} on {best.occurred_at:%Y-%m-%d} (event {best.id})"
+
+
+def _active_since(c: StageContext, since: datetime | None) -> bool:
+    """True when there was activity after entering the stage (None: not entered yet)."""
+    return c.last_activity is not None and (since is None or c.last_activity > since)
 
 
 def _quiet_for(c: StageContext, since: datetime | None) -> timedelta:

@@ -90,5 +90,6 @@ def test_quiet_contact_is_still_reviewed_every_30_days():
 
 
 def test_required_properties_are_those_the_rules_read():
-    assert required_properties(MODEL) == {"numberofemployees", "numemployees", "industry", "country", "jobtitle",
-                                          "email", "company", "contact_me", "lifecyclestage"}
+    assert required_properties(MODEL) == {
+        "numberofemployees", "numemployees", "industry", "country", "jobtitle", "email",
+        "company", "contact_me", "lifecyclestage"}

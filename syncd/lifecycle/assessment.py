@@ -1,0 +1,60 @@
+"""The outcome of one evaluation, with its explanation built on demand."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
+from typing import Any
+
+from syncd.lifecycle.intent import IntentResult
+from syncd.lifecycle.state import ContactFacts, LifecycleState, Transition
+from syncd.models import EngagementEvent
+
+__all__ = ["Assessment"]
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class Assessment:
+    """The outcome of one evaluation. ``breakdown`` is built on first access (it re-runs
+    the scoring with detail on), so the sync pays for explanations only when it shows them."""
+
+    model: Any
+    facts: ContactFacts
+    events: Sequence[EngagementEvent]
+    now: datetime
+    fit_score: float
+    engagement_score: float
+    score: float
+    grade: str | None
+    intent: str
+    intent_reason: str
+    intent_detail: IntentResult
+    verdict: str | None
+    stage: str
+    transitions: tuple[Transition, ...]
+    state: LifecycleState
+    next_review_at: datetime
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def hubspot_stage(self) -> str:
+        """The portal's ``lifecyclestage`` value for the stage."""
+        return self.model.stage_defs[self.stage].hubspot
+
+    @property
+    def salesforce_stage(self) -> str:
+        """The Salesforce picklist value written for the stage."""
+        return self.model.stage_defs[self.stage].salesforce
+
+    @cached_property
+    def breakdown(self) -> dict[str, Any]:
+        """Every rule and event with points, decay and caps; intent; stage and transitions."""
+        from syncd.lifecycle.explain import build_breakdown
+
+        return build_breakdown(self)
+
+    def to_json(self) -> dict[str, Any]:
+        """The breakdown as a JSON-able dict."""
+        return self.breakdown
