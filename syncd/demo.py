@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import structlog
+
 __all__ = ["DemoResult", "run_demo", "write_sandbox_config"]
 
 REPO_MAPPINGS = Path(__file__).resolve().parent.parent / "mappings"
@@ -99,6 +101,7 @@ def run_demo(*, workdir: Path, contacts: int = 200, seed: int = 7, cycles: int =
             app.close()
         with_stage = _stage_coverage(sandbox.dump()["salesforce"])
         stats = sandbox.stats()
+        structlog.reset_defaults()  # the log file closes here
     return DemoResult(workdir=workdir, config_path=config_path, log_path=log_path, cycles=results,
                       salesforce_with_stage=with_stage, sandbox_stats=stats)
 

@@ -60,6 +60,7 @@ def configure_logging(*, fmt: str = "auto", level: str = "info", stream: TextIO 
     """Set up structlog once per process; ``fmt`` is ``json``, ``console`` or ``auto``."""
     out = stream or sys.stdout
     use_console = fmt == "console" or (fmt == "auto" and out.isatty())
+    # Without an explicit stream, each logger writes to sys.stdout as it is when created.
     renderer = structlog.dev.ConsoleRenderer() if use_console else structlog.processors.JSONRenderer()
     structlog.configure(
         processors=[
@@ -71,6 +72,6 @@ def configure_logging(*, fmt: str = "auto", level: str = "info", stream: TextIO 
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(getattr(logging, level.upper())),
-        logger_factory=structlog.PrintLoggerFactory(out),
+        logger_factory=structlog.PrintLoggerFactory(stream),
         cache_logger_on_first_use=False,
     )

@@ -45,3 +45,12 @@ def store_url(request, tmp_path) -> Iterator[str]:
         yield f"sqlite:///{tmp_path / 'state.db'}"
     else:
         yield from _pg_schema_url()
+
+
+@pytest.fixture(autouse=True)
+def _reset_logging():
+    """Each test starts and ends with structlog's defaults (a test may point logs at a file)."""
+    import structlog
+
+    yield
+    structlog.reset_defaults()

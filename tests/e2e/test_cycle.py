@@ -12,6 +12,10 @@ def _synced(org: dict) -> list[dict]:
             if r.get("HubSpot_Id__c")]
 
 
+def _hubspot_ids(sandbox) -> list[str]:
+    return [c["id"] for c in sandbox.dump()["hubspot"]["contacts"]]
+
+
 def test_first_cycle_writes_stages_and_an_idle_cycle_writes_nothing(sandbox, config_path):
     app = open_app(config_path)
     try:
@@ -19,9 +23,16 @@ def test_first_cycle_writes_stages_and_an_idle_cycle_writes_nothing(sandbox, con
         assert first.pulled > 0 and first.created > 0 and first.matched > 0
         assert first.created + first.updated + first.unchanged + first.rejected + first.review \
             + first.skipped + first.retrying == first.pulled
-        synced = _synced(sandbox.dump()["salesforce"])
+        synced = {r["Id"]: r for r in _synced(sandbox.dump()["salesforce"])}
         assert len(synced) >= first.created + first.updated
-        assert all(r.get("Lifecycle_Stage__c") for r in synced)
+        assert all(r.get("Lifecycle_Stage__c") for r in synced.values())
+        links = app.store.id_map(_hubspot_ids(sandbox))
+        assert len(links) == first.created + first.updated
+        for hubspot_id, (_, sf_id) in links.items():  # every written record carries its stage
+            assert synced[sf_id]["HubSpot_Id__c"] == hubspot_id
+            assert synced[sf_id]["Lifecycle_Stage__c"] in {"Subscriber", "Lead", "MQL", "SQL",
+                                                           "Opportunity", "Customer", "Recycled",
+                                                           "Disqualified"}
 
         before = write_calls(sandbox.stats())
         second = run_once(app)
