@@ -62,6 +62,14 @@ def _clashing_status(d):
     d["lead_status"]["nurture"] = "working"
 
 
+def _points_not_a_number(d):
+    d["engagement"]["rules"][1]["points"] = "ten"
+
+
+def _unknown_verdict(d):
+    d["lead_status"]["Nurture"] = "later"
+
+
 def _unknown_stage(d):
     d["stages"]["rules"][5]["to"] = "opportunty"
 
@@ -78,6 +86,8 @@ def _unknown_stage(d):
     (_backward_without_from, "stages.rules[0].from", "backward rule"),
     (_unknown_stage, "stages.rules[5].to", "did you mean 'opportunity'"),
     (_clashing_status, "lead_status.nurture", "case is ignored"),
+    (_points_not_a_number, "engagement.rules[1].points", "found 'ten'"),
+    (_unknown_verdict, "lead_status.Nurture", "'working'"),
 ])
 def test_each_kind_of_mistake_names_its_path_and_the_fix(mutate, path, words):
     data = default_data()
