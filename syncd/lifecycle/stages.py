@@ -91,6 +91,13 @@ def _latest_of(events, kinds: frozenset) -> str:
     return f"{best.kind.value} on {best.occurred_at:%Y-%m-%d} (event {best.id})"
 
 
+def _ids_of(events, kinds: frozenset, limit: int = 10) -> list[str]:
+    """Ids of the newest events of ``kinds`` (at most ``limit``), as transition evidence."""
+    found = sorted((ev for ev in events if ev.kind in kinds),
+                   key=lambda e: (e.occurred_at, e.id), reverse=True)
+    return [ev.id for ev in found[:limit]]
+
+
 def _active_since(c: StageContext, since: datetime | None) -> bool:
     """True when there was activity after entering the stage (None: not entered yet)."""
     return c.last_activity is not None and (since is None or c.last_activity > since)
@@ -103,14 +110,16 @@ def _quiet_for(c: StageContext, since: datetime | None) -> timedelta:
 
 
 def compile_stage_rules(config: ScoringFile) -> tuple:
-    """``(name, to, backward, from_set|None, conditions, reason, inactive_days)`` per rule."""
+    """``(name, to, backward, from_set|None, conditions, reason, inactive_days, event_kinds)``
+    per rule; ``event_kinds`` are the ``any_event`` kinds whose events become evidence."""
     return tuple((r.name, r.to, r.backward, None if r.from_ is None else frozenset(r.from_),
-                  tuple(_conditions(r)), r.reason, r.inactive_days)
+                  tuple(_conditions(r)), r.reason, r.inactive_days,
+                  frozenset(EngagementKind(k) for k in r.any_event or ()))
                  for r in config.stages.rules)
 
 
 def _may_fire(rule: tuple, stage: str, ranks, ladder) -> bool:
-    _, to, backward, sources, _, _, _ = rule
+    _, to, backward, sources, _, _, _, _ = rule
     if backward:
         return sources is not None and stage in sources and to != stage
     if sources is None and stage not in ladder:
@@ -136,7 +145,7 @@ def run_stages(model, ctx: StageContext, stage: str, since: datetime | None, evi
     progressed = True
     while progressed:
         progressed = False
-        for name, to, backward, _, conds, reason, _ in model.rules_from[stage]:
+        for name, to, backward, _, conds, reason, _, kinds in model.rules_from[stage]:
             if to in visited:
                 continue
             for test, _ in conds:
@@ -145,8 +154,12 @@ def run_stages(model, ctx: StageContext, stage: str, since: datetime | None, evi
             else:
                 why = "; ".join(describe(ctx) for _, describe in conds) or "always"
                 text = f"{reason}: {why}" if reason else why
+                proof = evidence()
+                if kinds:
+                    proof["event_ids"] = sorted({*proof.get("event_ids", ()),
+                                                 *_ids_of(ctx.events, kinds)})
                 moves.append(Transition(from_stage=stage, to_stage=to, at=ctx.now, rule=name,
-                                        reason=text, evidence=evidence(), backward=backward))
+                                        reason=text, evidence=proof, backward=backward))
                 visited.add(to)
                 stage, since, progressed = to, ctx.now, True
                 break
@@ -158,5 +171,5 @@ def inactivity_deadline(model, stage: str, since: datetime, last_activity: datet
     """The earliest time an inactivity rule could fire from ``stage`` with no new events."""
     mark = max(last_activity, since) if last_activity else since
     times = [mark + timedelta(seconds=days * DAY)
-             for _, _, _, _, _, _, days in model.rules_from[stage] if days is not None]
+             for _, _, _, _, _, _, days, _ in model.rules_from[stage] if days is not None]
     return min(times) if times else None

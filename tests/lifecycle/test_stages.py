@@ -111,6 +111,13 @@ def test_transition_carries_rule_reason_time_and_evidence():
     assert a.state.since == NOW and a.state.stage == "mql"
 
 
+def test_event_rule_names_the_events_as_evidence():
+    a = _run("mql", [ev("meeting", 1, id="m:1"), ev("email_open", 1, id="o:1")])
+    [t] = a.transitions
+    assert t.rule == "sql_meeting_booked" and t.evidence["event_ids"] == ["m:1"]
+    assert "meeting on 2026-11-24 (event m:1)" in t.reason
+
+
 def test_unmapped_lead_status_is_reported_not_guessed():
     a = _run("mql", lead_status="Kinda interested")
     assert a.verdict is None and "not mapped" in a.warnings[0]
