@@ -30,11 +30,12 @@ def event_count(dump: dict) -> int:
 
 
 def churn(state, rng: random.Random, *, events: int, burst: int = 0, merges: int = 1,
-          archives: int = 1, late_share: float = 0.3) -> int:
+          archives: int = 1, late_share: float = 0.3, max_late_hours: float = 20.0, tick=None) -> int:
     """One cycle's worth of change at the state's current time; returns events recorded.
 
-    ``late_share`` of the events occurred hours before they are recorded. ``burst``
-    contacts are modified within the current millisecond.
+    ``late_share`` of the events occurred up to ``max_late_hours`` before they are recorded. ``burst``
+    contacts are modified within one millisecond. ``tick`` (if given) is called after
+    each event, e.g. to move the clock by a millisecond as real traffic would.
     """
     with state.lock:
         live = [r.id for r in state.contacts.records.values() if not r.archived and r.properties.get("email")]
@@ -43,7 +44,7 @@ def churn(state, rng: random.Random, *, events: int, burst: int = 0, merges: int
     for i in range(events):
         cid = rng.choice(live)
         email = state.contact(cid)["properties"]["email"]
-        when = now - timedelta(hours=rng.uniform(1, 20)) if rng.random() < late_share else now
+        when = now - timedelta(hours=rng.uniform(0.05, 1) * max_late_hours) if rng.random() < late_share else now
         kind = i % 5
         if kind in (0, 1):
             state.record_email_event(email, rng.choice(["OPEN", "CLICK", "DELIVERED"]), campaign_id=99,
@@ -57,6 +58,8 @@ def churn(state, rng: random.Random, *, events: int, burst: int = 0, merges: int
         else:
             state.record_engagement(rng.choice(["meetings", "calls", "notes", "emails"]), [cid],
                                     {"hs_email_direction": "INCOMING_EMAIL"}, occurred_at=when)
+        if tick is not None:
+            tick()
     for cid in rng.sample(live, burst):
         state.upsert_contact({"jobtitle": f"Burst {now.isoformat()}"}, id=cid)
     pool = [c for c in live if state.contact(c) and not state.contact(c)["archived"]]
