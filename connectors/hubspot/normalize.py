@@ -79,9 +79,10 @@ def behavioural_event(raw: Mapping[str, Any]) -> tuple[EngagementEvent | None, s
                            attributes=attrs), ""
 
 
-def form_submission(raw: Mapping[str, Any], form: Mapping[str, Any],
-                    lookup: Lookup) -> tuple[EngagementEvent | None, str]:
-    """A form submission (v1); the submitted email names the contact."""
+def form_submission(raw: Mapping[str, Any], form: Mapping[str, Any], lookup: Lookup,
+                    hand_raise_forms: tuple[str, ...] = ()) -> tuple[EngagementEvent | None, str]:
+    """A form submission (v1); the submitted email names the contact. ``hand_raise`` says
+    whether the form (by id or name) is one of ``hand_raise_forms``."""
     values = {v.get("name"): v.get("value") for v in raw.get("values") or [] if isinstance(v, dict)}
     contact = lookup(str(values.get("email") or ""))
     if contact is None:
@@ -90,7 +91,8 @@ def form_submission(raw: Mapping[str, Any], form: Mapping[str, Any],
                            kind=EngagementKind.FORM_SUBMISSION,
                            occurred_at=from_ms(parse_ms(raw["submittedAt"], field="submittedAt")),
                            attributes={"form_id": form["id"], "form_name": form.get("name"),
-                                       "page_url": raw.get("pageUrl") or None}), ""
+                                       "page_url": raw.get("pageUrl") or None,
+                                       "hand_raise": bool({form["id"], form.get("name")} & set(hand_raise_forms))}), ""
 
 
 def engagement_object(stream: str, raw: Mapping[str, Any], contact_ids: list[str]) -> list[EngagementEvent]:

@@ -55,7 +55,7 @@ def test_every_stream_pages_to_the_end_and_emits_each_event_once(portal):
 
 def test_events_are_normalised_by_kind_with_their_attributes(portal):
     _activity(portal)
-    batches = portal.cycle(portal.connector())
+    batches = portal.cycle(portal.connector(hand_raise_forms=("Demo request",)))
     events = {e.id: e for b in batches for e in b.events}
     kinds = {e.kind for e in events.values()}
     assert kinds == {EngagementKind.EMAIL_OPEN, EngagementKind.EMAIL_CLICK, EngagementKind.EMAIL_UNSUBSCRIBE,
@@ -63,7 +63,8 @@ def test_events_are_normalised_by_kind_with_their_attributes(portal):
                      EngagementKind.MEETING, EngagementKind.EMAIL_REPLY, EngagementKind.CALL,
                      EngagementKind.NOTE}
     form = next(e for e in events.values() if e.kind is EngagementKind.FORM_SUBMISSION)
-    assert form.attributes == {"form_id": FORM, "form_name": "Demo request", "page_url": "https://x.test/demo"}
+    assert form.attributes == {"form_id": FORM, "form_name": "Demo request", "page_url": "https://x.test/demo",
+                               "hand_raise": True}
     click = next(e for e in events.values() if e.kind is EngagementKind.EMAIL_CLICK)
     assert click.attributes["url"] == "https://x.test/pricing" and click.contact_id.startswith("10")
     custom = next(e for e in events.values() if e.kind is EngagementKind.CUSTOM_EVENT)
