@@ -76,3 +76,31 @@ def test_connector_usage_reports_calls_by_endpoint_and_budget(portal):
     usage = connector.usage()
     assert usage.calls["POST /crm/v3/objects/contacts/search"] >= 1
     assert usage.remaining == 500 - usage.total
+
+
+def test_the_client_limiter_keeps_a_limited_portal_from_ever_answering_429():
+    from hs_portal import TOKEN, small_seed, start_portal
+    from structlog.testing import capture_logs
+
+    from connectors.hubspot import HubSpotClientSettings, HubSpotConnector
+    from connectors.hubspot.transport import HubSpotApi
+    portal, served = start_portal(small_seed(), rate_limit_per_10s=4, search_per_second=2)
+    try:
+        waits: list[float] = []
+
+        def sleep(seconds: float) -> None:  # waiting moves the portal's clock
+            waits.append(seconds)
+            portal.tick(seconds=seconds)
+        settings = HubSpotClientSettings(base_url=portal.url, token=TOKEN, rate_limit_per_10s=4,
+                                         search_per_second=2, daily_limit=None)
+        budget = ApiBudget(per_10s=4, search_per_second=2, daily_limit=None,
+                           monotonic=lambda: portal.clock.now().timestamp(), sleep=sleep)
+        connector = HubSpotConnector(settings, api=HubSpotApi(settings, budget=budget, sleep=sleep))
+        portal.state.record_email_event("p1@example.com", "OPEN", campaign_id=1)
+        with capture_logs() as logs:
+            portal.cycle(connector)
+        assert [e for e in logs if e["event"] == "hubspot.retry"] == []
+        assert waits and connector.usage().total > 6
+        assert portal.audit()["missed"] == 0
+    finally:
+        served.shutdown()
