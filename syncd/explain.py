@@ -55,7 +55,7 @@ def explain_contact(app: App, key: str, *, offline: bool = False) -> Explanation
     if row is None or row["archived"]:
         return None
     contact = HubSpotContact(id=hubspot_id, properties=row["properties"], updated_at=row["updated_at"])
-    record, sf = None, None
+    record, sf, opportunities = None, None, {}
     if not offline and (email := canonical_email(contact.email)):
         (decision,) = match_contacts([contact], app.salesforce.find_by_emails([email]),
                                      links=app.store.id_map([hubspot_id]),
@@ -63,8 +63,10 @@ def explain_contact(app: App, key: str, *, offline: bool = False) -> Explanation
         record = decision.record
         if record is not None:
             sf = {"object": record.object, "id": record.id, "matched_by": decision.matched_by}
+            if account := record.fields.get("AccountId"):
+                opportunities = app.salesforce.opportunity_facts([account])
     previous = app.store.lifecycle_states([hubspot_id]).get(hubspot_id)
-    assessment = evaluate(app.settings.scoring, facts=facts_from(contact, record),
+    assessment = evaluate(app.settings.scoring, facts=facts_from(contact, record, opportunities),
                           events=app.store.events_for([hubspot_id])[hubspot_id],
                           previous=LifecycleState.from_dict(previous) if previous else None,
                           now=app.clock.now())

@@ -92,6 +92,18 @@ class SalesforceGateway:
                       order_by="LastModifiedDate, Id")
         return self._query(object_name, soql)
 
+    def opportunity_facts(self, account_ids: Collection[str]) -> dict[str, dict[str, bool]]:
+        """Per account: whether it has an open opportunity and whether one was won."""
+        wanted = sorted({a for a in account_ids if a})
+        facts: dict[str, dict[str, bool]] = {}
+        head = select(("Id", "AccountId", "IsClosed", "IsWon"), "Opportunity", "AccountId IN (")
+        for soql in in_queries(head, wanted, max_chars=self.settings.max_query_chars):
+            for record in self._query("Opportunity", soql):
+                entry = facts.setdefault(record.fields["AccountId"], {"open": False, "won": False})
+                entry["open"] |= not record.fields.get("IsClosed")
+                entry["won"] |= bool(record.fields.get("IsWon"))
+        return facts
+
     def lead_statuses(self) -> list[dict]:
         """The org's Lead Status values in display order (``ApiName``, ``IsConverted``...)."""
         soql = select(_STATUS_FIELDS, "LeadStatus", order_by="SortOrder")

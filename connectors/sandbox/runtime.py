@@ -76,6 +76,7 @@ class Sandbox:
         self.hubspot_settings, self.salesforce_settings = hubspot_settings, salesforce_settings
         self.faults, self.accounting = faults, accounting
         self.endpoints: Endpoints | None = None
+        self.hubspot_recorder = None
         self._servers: list[ServedApp] = []
         self._drift_lock = threading.Lock()
         self._next_step = 0
@@ -83,14 +84,16 @@ class Sandbox:
     @classmethod
     def start(cls, *, seed: int = 0, contacts: int = 200, faults: str | FaultPlan | None = None,
               workdir: Path, now: datetime | None = None, clock: Clock | None = None,
-              hubspot_port: int = 0, salesforce_port: int = 0, admin_port: int = 0) -> Sandbox:
+              hubspot_port: int = 0, salesforce_port: int = 0, admin_port: int = 0,
+              record_hubspot: bool = False) -> Sandbox:
         """Build the world for ``seed``/``contacts`` as of ``now`` (default: the current
         time), load both emulators and serve them; ports 0 mean free ports.
 
         ``faults`` is a spec string (see ``faults``) or a ``FaultPlan``. ``clock`` drives
         the emulators (default: a ``RunningClock`` at ``now``; pass a ``FixedClock`` for
         simulations that move time themselves). The CA bundle and ``offline/`` files are
-        written under ``workdir``."""
+        written under ``workdir``. ``record_hubspot`` keeps every HubSpot exchange in
+        ``hubspot_recorder`` for checking against HubSpot's OpenAPI documents."""
         from connectors.sandbox.hubspot import HubSpotSettings, HubSpotState
         from connectors.sandbox.salesforce import SalesforceSettings, SalesforceState
         from connectors.sandbox.world import build_world
@@ -116,20 +119,25 @@ class Sandbox:
         if isinstance(clock, RunningClock):
             clock.run()
         try:
-            sandbox._serve(Path(workdir), hubspot_port, salesforce_port, admin_port)
+            sandbox._serve(Path(workdir), hubspot_port, salesforce_port, admin_port,
+                           record_hubspot=record_hubspot)
         except BaseException:
             sandbox.stop()
             raise
         return sandbox
 
     def _serve(self, workdir: Path, hubspot_port: int, salesforce_port: int,
-               admin_port: int) -> None:
+               admin_port: int, *, record_hubspot: bool = False) -> None:
         from connectors.sandbox.hubspot import create_app as hubspot_app
         from connectors.sandbox.salesforce import create_app as salesforce_app
 
         ca = LocalCA(workdir)
-        hubspot = self._served("hubspot", hubspot_app(self.hubspot_state, self.hubspot_settings),
-                               hubspot_port, None)
+        hubspot_wsgi = hubspot_app(self.hubspot_state, self.hubspot_settings)
+        if record_hubspot:
+            from connectors.sandbox.hubspot.contract import Recorder
+
+            self.hubspot_recorder = hubspot_wsgi = Recorder(hubspot_wsgi)
+        hubspot = self._served("hubspot", hubspot_wsgi, hubspot_port, None)
         salesforce = self._served("salesforce", salesforce_app(self.salesforce_state,
                                                                self.salesforce_settings),
                                   salesforce_port, ca)

@@ -82,6 +82,9 @@ def _process(deps: CycleDeps, qualifier: Qualifier, contacts: Sequence[HubSpotCo
     records = deps.crm.find_by_emails(emails) if emails else []
     decisions = match_contacts(contacts, records, links=links,
                                external_id_field=deps.settings.fields.salesforce.external_id_field)
+    accounts = {d.record.fields.get("AccountId") for d in decisions
+                if d.record is not None and d.record.object == "Contact"} - {None}
+    opportunities = deps.crm.opportunity_facts(accounts) if accounts else {}
     events = store.events_for(ids)
     previous = store.lifecycle_states(ids)
     written = store.record_states(ids)
@@ -96,7 +99,8 @@ def _process(deps: CycleDeps, qualifier: Qualifier, contacts: Sequence[HubSpotCo
             _park(decision, summary, outcome, settled, run_id, now)
             continue
         result = qualifier.assess(contact, decision.record, events[contact.id],
-                                  previous.get(contact.id), now=now, run_id=run_id)
+                                  previous.get(contact.id), now=now, run_id=run_id,
+                                  opportunities=opportunities)
         outcome["lifecycle"].append(result.lifecycle_row)
         outcome["stage_history"].extend(result.history_rows)
         summary.stage_moves += len(result.history_rows)

@@ -23,15 +23,17 @@ class Qualified:
     history_rows: list[dict[str, Any]]
 
 
-def facts_from(contact: HubSpotContact, record: CrmRecord | None) -> ContactFacts:
-    """What Salesforce tells the engine about this person (sales' verdict, conversion)."""
+def facts_from(contact: HubSpotContact, record: CrmRecord | None,
+               opportunities: Mapping[str, Mapping[str, bool]] | None = None) -> ContactFacts:
+    """What Salesforce tells the engine about this person: sales' verdict (Lead Status),
+    conversion, and the opportunities of the Contact's account."""
     fields = record.fields if record else {}
+    account = (opportunities or {}).get(fields.get("AccountId") or "", {})
     return ContactFacts(
         contact_id=contact.id, properties=contact.properties,
         lead_status=fields.get("Status") if record and record.object == "Lead" else None,
         is_converted=bool(record and record.object == "Contact"),
-        has_open_opportunity=bool(fields.get("HasOpenOpportunity")),
-        has_closed_won=bool(fields.get("HasClosedWon")),
+        has_open_opportunity=bool(account.get("open")), has_closed_won=bool(account.get("won")),
         owner_id=fields.get("OwnerId"))
 
 
@@ -55,9 +57,11 @@ class Qualifier:
 
     def assess(self, contact: HubSpotContact, record: CrmRecord | None,
                events: Sequence[EngagementEvent], previous: Mapping[str, Any] | None, *,
-               now: datetime, run_id: str) -> Qualified:
+               now: datetime, run_id: str,
+               opportunities: Mapping[str, Mapping[str, bool]] | None = None) -> Qualified:
         prior = LifecycleState.from_dict(previous) if previous else None
-        result = evaluate(self.model, facts=facts_from(contact, record), events=events,
+        facts = facts_from(contact, record, opportunities)
+        result = evaluate(self.model, facts=facts, events=events,
                           previous=prior, now=now)
         last = max((e.occurred_at for e in events), default=None)
         computed = Computed(values={

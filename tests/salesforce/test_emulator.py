@@ -350,3 +350,18 @@ dir = "{mappings}"
     [lead] = gateway.find_by_emails(["ada.lovelace@example.com"])
     mapped = settings.fields.salesforce_fields("Lead")
     assert mapped <= set(lead.fields)
+
+
+def test_opportunity_facts_say_per_account_whether_one_is_open_and_one_was_won(gateway, org):
+    state, _, _ = org
+    open_acct = state.insert("Account", {"Name": "Open Co"})
+    won_acct = state.insert("Account", {"Name": "Won Co"})
+    lost_acct = state.insert("Account", {"Name": "Lost Co"})
+    for account, stage in ((open_acct, "Prospecting"), (won_acct, "Closed Won"),
+                           (won_acct, "Negotiation/Review"), (lost_acct, "Closed Lost")):
+        state.insert("Opportunity", {"Name": stage, "AccountId": account, "StageName": stage,
+                                     "CloseDate": "2026-12-01"})
+    facts = gateway.opportunity_facts([open_acct, won_acct, lost_acct, None])
+    assert facts == {open_acct: {"open": True, "won": False}, won_acct: {"open": True, "won": True},
+                     lost_acct: {"open": False, "won": False}}
+    assert gateway.opportunity_facts([]) == {}
