@@ -93,15 +93,24 @@ class SalesforceGateway:
         return self._query(object_name, soql)
 
     def opportunity_facts(self, account_ids: Collection[str]) -> dict[str, dict[str, bool]]:
-        """Per account: whether it has an open opportunity and whether one was won."""
+        """Per account: ``open`` (an opportunity is open), ``won`` (one was won) and
+        ``churned`` (one was won, and the latest closed one, e.g. a renewal, was lost)."""
         wanted = sorted({a for a in account_ids if a})
+        closed: dict[str, list[tuple[str, bool]]] = {}
         facts: dict[str, dict[str, bool]] = {}
-        head = select(("Id", "AccountId", "IsClosed", "IsWon"), "Opportunity", "AccountId IN (")
+        head = select(("Id", "AccountId", "IsClosed", "IsWon", "CloseDate"), "Opportunity",
+                      "AccountId IN (")
         for soql in in_queries(head, wanted, max_chars=self.settings.max_query_chars):
             for record in self._query("Opportunity", soql):
-                entry = facts.setdefault(record.fields["AccountId"], {"open": False, "won": False})
-                entry["open"] |= not record.fields.get("IsClosed")
-                entry["won"] |= bool(record.fields.get("IsWon"))
+                f = record.fields
+                entry = facts.setdefault(f["AccountId"], {"open": False, "won": False})
+                entry["open"] |= not f.get("IsClosed")
+                entry["won"] |= bool(f.get("IsWon"))
+                if f.get("IsClosed"):
+                    closed.setdefault(f["AccountId"], []).append((f.get("CloseDate") or "", bool(f.get("IsWon"))))
+        for account, entry in facts.items():
+            latest = max(closed.get(account, [("", True)]))
+            entry["churned"] = entry["won"] and not latest[1]
         return facts
 
     def lead_statuses(self) -> list[dict]:

@@ -29,12 +29,17 @@ def facts_from(contact: HubSpotContact, record: CrmRecord | None,
     conversion, and the opportunities of the Contact's account."""
     fields = record.fields if record else {}
     account = (opportunities or {}).get(fields.get("AccountId") or "", {})
+    if record is not None and record.object == "Lead":
+        status = fields.get("Status")
+    elif record is None:  # not in Salesforce yet: HubSpot's own lead status is the verdict
+        status = contact.properties.get("hs_lead_status")
+    else:
+        status = None
     return ContactFacts(
-        contact_id=contact.id, properties=contact.properties,
-        lead_status=fields.get("Status") if record and record.object == "Lead" else None,
+        contact_id=contact.id, properties=contact.properties, lead_status=status,
         is_converted=bool(record and record.object == "Contact"),
         has_open_opportunity=bool(account.get("open")), has_closed_won=bool(account.get("won")),
-        owner_id=fields.get("OwnerId"))
+        churned=bool(account.get("churned")), owner_id=fields.get("OwnerId"))
 
 
 class Qualifier:
@@ -44,8 +49,8 @@ class Qualifier:
 
     @staticmethod
     def properties(settings: Settings) -> frozenset[str]:
-        """HubSpot contact properties the scoring model reads."""
-        return required_properties(settings.scoring)
+        """HubSpot contact properties the scoring model and the verdict fallback read."""
+        return required_properties(settings.scoring) | {"hs_lead_status"}
 
     @staticmethod
     def written_values(settings: Settings) -> dict[str, list[str]]:

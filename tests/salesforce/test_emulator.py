@@ -352,16 +352,23 @@ dir = "{mappings}"
     assert mapped <= set(lead.fields)
 
 
-def test_opportunity_facts_say_per_account_whether_one_is_open_and_one_was_won(gateway, org):
+def test_opportunity_facts_say_per_account_open_won_and_churned(gateway, org):
     state, _, _ = org
     open_acct = state.insert("Account", {"Name": "Open Co"})
     won_acct = state.insert("Account", {"Name": "Won Co"})
     lost_acct = state.insert("Account", {"Name": "Lost Co"})
-    for account, stage in ((open_acct, "Prospecting"), (won_acct, "Closed Won"),
-                           (won_acct, "Negotiation/Review"), (lost_acct, "Closed Lost")):
+    churned_acct = state.insert("Account", {"Name": "Churned Co"})
+    for account, stage, date in ((open_acct, "Prospecting", "2026-12-01"),
+                                 (won_acct, "Closed Won", "2025-12-01"),
+                                 (won_acct, "Negotiation/Review", "2026-12-01"),
+                                 (lost_acct, "Closed Lost", "2026-03-01"),
+                                 (churned_acct, "Closed Won", "2025-06-01"),
+                                 (churned_acct, "Closed Lost", "2026-06-01")):  # the renewal
         state.insert("Opportunity", {"Name": stage, "AccountId": account, "StageName": stage,
-                                     "CloseDate": "2026-12-01"})
-    facts = gateway.opportunity_facts([open_acct, won_acct, lost_acct, None])
-    assert facts == {open_acct: {"open": True, "won": False}, won_acct: {"open": True, "won": True},
-                     lost_acct: {"open": False, "won": False}}
+                                     "CloseDate": date})
+    facts = gateway.opportunity_facts([open_acct, won_acct, lost_acct, churned_acct, None])
+    assert facts == {open_acct: {"open": True, "won": False, "churned": False},
+                     won_acct: {"open": True, "won": True, "churned": False},
+                     lost_acct: {"open": False, "won": False, "churned": False},
+                     churned_acct: {"open": False, "won": True, "churned": True}}
     assert gateway.opportunity_facts([]) == {}
