@@ -115,6 +115,17 @@ class StateStore:
             return conn.scalar(select(func.count()).where(
                 c.pending.is_(True), c.archived.is_(False), c.merged_into.is_(None))) or 0
 
+    def mark_due_for_review(self, now: datetime) -> int:
+        """Put contacts whose score or intent may have changed by time alone back in the
+        pending set (their ``next_review_at`` has come); return how many."""
+        lc, c = t.lifecycle.c, t.contacts.c
+        due = select(lc.hubspot_id).where(lc.next_review_at <= now)
+        with self.engine.begin() as conn:
+            result = conn.execute(update(t.contacts).where(
+                c.hubspot_id.in_(due), c.pending.is_(False), c.archived.is_(False),
+                c.merged_into.is_(None)).values(pending=True))
+            return result.rowcount or 0
+
     def settle(self, hubspot_ids: Iterable[str]) -> None:
         """The Salesforce side of these contacts is settled; they leave the pending set."""
         ids = list(hubspot_ids)

@@ -73,6 +73,8 @@ lifecycle = Table(
     Column("stage", String(60), nullable=False),
     Column("state", JSON, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
+    # Decay or an intent lapse can change a stage without new activity: re-score then.
+    Column("next_review_at", UtcDateTime, index=True),
 )
 
 stage_history = Table(

@@ -48,6 +48,7 @@ def run_cycle(deps: CycleDeps, *, run_id: str, stop: threading.Event | None = No
     started = time.monotonic()
     calls_before = _calls(deps)
     _pull(deps, summary, log)
+    summary.reviewed = deps.store.mark_due_for_review(deps.clock.now())
     qualifier = Qualifier(deps.settings)
     after = ""
     while not (stop and stop.is_set()):

@@ -77,7 +77,8 @@ class Qualifier:
                     "at": t.at, "rule": t.rule, "reason": t.reason,
                     "evidence": _jsonable(t.evidence), "run_id": run_id}
                    for t in result.transitions]
-        row = {"hubspot_id": contact.id, "stage": result.stage, "state": result.state.to_dict()}
+        row = {"hubspot_id": contact.id, "stage": result.stage, "state": result.state.to_dict(),
+               "next_review_at": result.next_review_at}
         return Qualified(computed=computed, lifecycle_row=row, history_rows=history)
 
     def plan(self, contact: HubSpotContact, record: CrmRecord | None, computed: Computed, *,

@@ -25,6 +25,7 @@ class CycleSummary:
     stage_moves: int = 0
     merged: int = 0
     deleted: int = 0
+    reviewed: int = 0  # re-scored because time alone (decay, intent lapse) may change them
     stages: Counter = field(default_factory=Counter)
     intents: Counter = field(default_factory=Counter)
     api_calls: dict[str, int] = field(default_factory=dict)

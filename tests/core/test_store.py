@@ -120,3 +120,28 @@ def test_outcome_rows_and_runs_round_trip(store):
 def test_naive_datetimes_are_refused(store):
     with pytest.raises(Exception, match="naive"):
         store.start_run("r2", now=datetime(2026, 1, 1))
+
+
+def test_contacts_due_for_review_become_pending_again(store):
+    store.save_pull_batch(PullBatch(contacts=[contact("1"), contact("2"), contact("3")]), now=NOW)
+    store.settle(["1", "2", "3"])
+    store.record_outcome({"lifecycle": [
+        {"hubspot_id": "1", "stage": "lead", "state": {}, "next_review_at": NOW - timedelta(minutes=1)},
+        {"hubspot_id": "2", "stage": "lead", "state": {}, "next_review_at": NOW + timedelta(days=3)},
+        {"hubspot_id": "3", "stage": "lead", "state": {}, "next_review_at": None}]}, now=NOW)
+    assert store.mark_due_for_review(NOW) == 1
+    assert [c.id for c in store.pending_contacts()] == ["1"]
+    assert store.mark_due_for_review(NOW) == 0  # already pending
+
+
+def test_migrations_create_exactly_the_tables_the_code_uses(store_url):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from syncd.store.tables import metadata
+
+    store = open_store(store_url)
+    with store.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+    store.close()
+    assert diff == []
