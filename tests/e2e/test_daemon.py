@@ -1,0 +1,61 @@
+"""`syncd run` as the container runs it: cycles, a heartbeat, JSON logs, a graceful stop."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from syncd.cli import main
+
+
+def _wait_for(predicate, timeout: float = 60.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)  # polling another process's output; nothing to inject there
+    return False
+
+
+def test_daemon_cycles_beats_and_stops_on_sigterm(config_path, tmp_path):
+    heartbeat = config_path.parent / "heartbeat"
+    out = tmp_path / "stdout.log"
+    with out.open("w") as stdout:
+        proc = subprocess.Popen([sys.executable, "-m", "syncd.cli", "run", "--config", str(config_path)],
+                                stdout=stdout, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        try:
+            assert _wait_for(lambda: "cycle.completed" in out.read_text()), out.read_text()[-2000:]
+            assert heartbeat.exists()
+            assert main(["healthcheck", "--config", str(config_path), "--max-age", "120"]) == 0
+            proc.send_signal(signal.SIGTERM)
+            assert proc.wait(timeout=30) == 0
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+    events = [json.loads(line)["event"] for line in out.read_text().splitlines() if line.startswith("{")]
+    assert events[0] == "daemon.started" and events[-1] == "daemon.stopped"
+    assert "daemon.stopping" in events and events.count("cycle.completed") == 1
+
+
+def test_healthcheck_fails_without_a_fresh_heartbeat(config_path, capsys):
+    assert main(["healthcheck", "--config", str(config_path)]) == 1
+    assert "no heartbeat" in capsys.readouterr().err
+    (config_path.parent / "heartbeat").write_text(f"{time.time() - 600:.0f}\n")
+    assert main(["healthcheck", "--config", str(config_path), "--max-age", "120"]) == 1
+
+
+def test_status_and_check_config_after_a_cycle(config_path, capsys):
+    assert main(["check-config", "--config", str(config_path)]) == 0
+    assert "valid and match the Salesforce schema" in capsys.readouterr().out
+    assert main(["once", "--config", str(config_path)]) == 0
+    capsys.readouterr()
+    assert main(["status", "--config", str(config_path), "--json"]) == 0
+    status = json.loads(capsys.readouterr().out)
+    assert status["runs"][0]["status"] == "ok" and status["runs"][0]["summary"]["pulled"] > 0
+    assert status["pending"] == 0 and status["cursors"]
+    assert main(["status", "--config", str(config_path)]) == 0
+    assert "Last runs" in capsys.readouterr().out
