@@ -17,7 +17,8 @@ COMMANDS: tuple[str, ...] = ("run", "once", "backfill", "check_config", "status"
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="syncd", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="syncd", description="Keeps HubSpot and Salesforce in agreement about who is ready to buy.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
         importlib.import_module(f"syncd.commands.{name}").register(sub)
