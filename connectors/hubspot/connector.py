@@ -117,6 +117,7 @@ class HubSpotConnector:
             yield from self.read_range(stream.name, raw, window.since(_ms(self.settings.late_window)),
                                        None, reader=reader, measure=True)
             return
+        reader.is_new = lambda key, ms: key not in window.ids
         pages = stream.read_for(reader, contacts, window.since(_ms(self.settings.late_window)))
         yield from self._emit(stream.name, window, pages, count_calls=False)
 
@@ -141,8 +142,10 @@ class HubSpotConnector:
             yield from self._contact_range(raw_cursor, since_ms, until_ms, properties, read_at)
             return
         stream = STREAM_BY_NAME[stream_name]
-        pages = stream.read(reader or self._reader(), since_ms, until_ms)
         cursor = (KeysetCursor if stream.shape == "keyset" else WindowCursor).load(raw_cursor, stream_name)
+        reader = reader or self._reader()
+        reader.is_new = lambda key, ms: _is_new(cursor, key, ms)
+        pages = stream.read(reader, since_ms, until_ms)
         yield from self._emit(stream_name, cursor, pages, count_calls=measure, read_at=read_at)
 
     def _contact_range(self, raw: Mapping[str, Any] | None, since_ms: int, until_ms: int | None,

@@ -63,9 +63,10 @@ class KeysetCursor:
         """
         if self.ts == 0 and not self.seen:
             return 0
-        if self.read_at is not None and self.read_at - overlap_ms > self.ts:
-            return self.ts + 1
-        return max(self.ts - overlap_ms, 0)
+        if self.read_at is None:
+            return max(self.ts - overlap_ms, 0)
+        low = self.read_at - overlap_ms
+        return self.ts + 1 if low > self.ts else max(low, self.ts - overlap_ms, 0)
 
     def is_new(self, record_id: str, ms: int) -> bool:
         """Whether this version of the record has not been emitted yet."""

@@ -27,9 +27,10 @@ def _email_pages(r: Reader, qs: dict[str, Any]) -> Pages:
     while True:
         body = r.api.email_events({**qs, **({"offset": offset} if offset else {})})
         raws = body.get("events") or []
-        r.resolver.prefetch(str(e.get("recipient") or "") for e in raws)
+        fresh = [e for e in raws if r.is_new(str(e["id"]), int(e["created"]))]
+        r.resolver.prefetch(str(e.get("recipient") or "") for e in fresh)
         yield [Item(str(e["id"]), int(e["created"]), r.keep(norm.email_event(e, r.resolver.get)))
-               for e in raws]
+               for e in fresh]
         if not body.get("hasMore") or not raws:
             return
         offset = body.get("offset")
@@ -80,18 +81,24 @@ def _forms(r: Reader) -> list[dict]:
             return forms
 
 
+def _within(ms: int, since: int, until: int | None) -> bool:
+    return since <= ms and (until is None or ms < until)
+
+
 def form_window(r: Reader, since: int, until: int | None) -> Pages:
+    """Submissions of every form in ``[since, until)``, reading each form newest first."""
     for form in _forms(r):
         after = None
         while True:  # newest first: stop at the first page that reaches below the window
             body = r.api.form_submissions(form["id"], after, r.settings.form_page_size)
             raws = body.get("results") or []
-            r.resolver.prefetch(v.get("value") or "" for s in raws for v in s.get("values") or []
+            fresh = [s for s in raws if _within(int(s["submittedAt"]), since, until)
+                     and r.is_new(str(s["conversionId"]), int(s["submittedAt"]))]
+            r.resolver.prefetch(v.get("value") or "" for s in fresh for v in s.get("values") or []
                                 if isinstance(v, dict) and v.get("name") == "email")
             yield [Item(str(s["conversionId"]), int(s["submittedAt"]),
-                        r.keep(norm.form_submission(s, form, r.resolver.get,
-                                                   r.settings.hand_raise_forms))) for s in raws
-                   if since <= int(s["submittedAt"]) and (until is None or int(s["submittedAt"]) < until)]
+                        r.keep(norm.form_submission(s, form, r.resolver.get, r.settings.hand_raise_forms)))
+                   for s in fresh]
             after = ((body.get("paging") or {}).get("next") or {}).get("after")
             if not after or not raws or int(raws[-1]["submittedAt"]) < since:
                 break

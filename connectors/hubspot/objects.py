@@ -22,7 +22,7 @@ def object_reader(object_type: str) -> Callable[[Reader, int, int | None], Pages
         pending: list[dict] = []
         for page in scan_changed(r.api, object_type, time_prop="hs_createdate", properties=OBJECT_PROPS,
                                  since_ms=since, until_ms=until, page_size=r.settings.search_page_size):
-            pending += page
+            pending += [x for x in page if r.is_new(str(x["id"]), record_ms(x, "hs_createdate"))]
             if len(pending) + r.settings.search_page_size > r.settings.association_batch_size:
                 yield _with_contacts(r, object_type, pending)
                 pending = []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from syncd.models import EngagementEvent
@@ -31,6 +31,9 @@ class Reader:
     settings: HubSpotClientSettings
     resolver: EmailResolver
     skipped: dict[str, int] = field(default_factory=dict)
+    # Whether (native id, cursor ms) is not emitted yet: readers skip lookups and
+    # association reads for records the stream's cursor already holds.
+    is_new: Callable[[str, int], bool] = lambda key, ms: True
 
     def keep(self, result: tuple[EngagementEvent | None, str]) -> list[EngagementEvent]:
         event, reason = result
