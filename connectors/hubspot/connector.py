@@ -61,9 +61,15 @@ class HubSpotConnector:
         self.last_plan, reader = {}, self._reader()
         changed: dict[str, HubSpotContact] = {}
         contacts_cursor = KeysetCursor.load(cursors.get("contacts"), "contacts")
-        named = [*(self.inbox.drain() if self.inbox is not None else ()), *priority_ids]
-        for page in named_contacts(self.api, named, properties=props, batch_size=self.settings.batch_size):
-            yield self._contact_batch(page, changed)
+        drained = self.inbox.drain() if self.inbox is not None else []
+        try:
+            for page in named_contacts(self.api, [*drained, *priority_ids], properties=props,
+                                       batch_size=self.settings.batch_size):
+                yield self._contact_batch(page, changed)
+        except BaseException:
+            if drained:  # not read yet: the next pull asks again
+                self.inbox.requeue(drained)
+            raise
         since = contacts_cursor.since(_ms(self.settings.overlap))
         for page in changed_contacts(self.api, contacts_cursor, properties=props, since_ms=since,
                                      until_ms=None, page_size=self.settings.search_page_size,

@@ -59,6 +59,11 @@ class WebhookInbox:
                 self._ids[cid] = None
             return True
 
+    def requeue(self, contact_ids: list[str]) -> None:
+        """Put ids back (a pull that read them failed before finishing)."""
+        with self._lock:
+            self._ids = {**dict.fromkeys(contact_ids), **self._ids}
+
     def drain(self) -> list[str]:
         """Every queued contact id (once), emptying the queue."""
         with self._lock:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import UTC, datetime, timedelta
 
 from syncd.commands._common import add_config_option, report_failure
@@ -38,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     from syncd.sync.qualify import Qualifier
 
     if args.slice_days < 1:
-        print("syncd: --slice-days must be at least 1")
+        print("syncd: --slice-days must be at least 1", file=sys.stderr)
         return 2
     app = None
     try:
@@ -54,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     except SyncdError as exc:
         return report_failure(exc)
     except ValueError as exc:  # e.g. --since in the future
-        print(f"syncd: {exc}")
+        print(f"syncd: {exc}", file=sys.stderr)
         return 2
     finally:
         if app is not None:

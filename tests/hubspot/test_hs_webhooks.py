@@ -85,3 +85,13 @@ def test_the_next_pull_reads_webhook_named_contacts_first(portal):
     batches = portal.cycle(connector)
     assert batches[0].deleted == ["1003"]
     assert inbox.drain() == []
+
+
+def test_ids_survive_a_pull_that_fails_before_reading_them(portal):
+    inbox = WebhookInbox()
+    connector = portal.connector(token="wrong")
+    connector.inbox = inbox
+    inbox.accept("e1", ["1003"])
+    with pytest.raises(Exception, match="401"):
+        list(connector.pull({}, properties=[], now=portal.clock.now()))
+    assert inbox.drain() == ["1003"]
