@@ -26,8 +26,9 @@ def record_ms(record: dict, time_prop: str) -> int:
 
 
 def _query(time_filters: list[dict], sort: str, props: Sequence[str], limit: int) -> dict:
+    # Every page is a first page (keyset), so ``after`` is always "0"; the spec requires it.
     return {"filterGroups": [{"filters": time_filters}], "sorts": [sort],
-            "properties": list(props), "limit": limit}
+            "properties": list(props), "limit": limit, "after": "0"}
 
 
 def scan_changed(api: _Searcher, object_type: str, *, time_prop: str, properties: Sequence[str],
