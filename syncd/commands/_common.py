@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from syncd.errors import ConfigError, SyncdError
 
-__all__ = ["add_config_option", "report_failure"]
+__all__ = ["add_config_option", "report_failure", "with_app"]
 
 EXIT_CONFIG = 2
 EXIT_CONNECTOR = 3
@@ -26,3 +28,24 @@ def report_failure(exc: SyncdError) -> int:
 
     print(f"syncd: {explain_error(exc)}", file=sys.stderr)
     return EXIT_CONFIG if isinstance(exc, ConfigError) else EXIT_CONNECTOR
+
+
+def with_app(args: argparse.Namespace, body: Callable[[Any], int], *, logs: bool = False) -> int:
+    """Open the app from ``--config``, run ``body(app)``, close it; a ``SyncdError`` from
+    either becomes one clear paragraph and the matching exit code. ``logs`` sends the
+    JSON log lines to stdout (a cycle), else to stderr."""
+    from syncd.app import open_app
+    from syncd.logs import configure_logging
+
+    app = None
+    try:
+        app = open_app(args.config)
+        # a cycle's log is the product's output (stdout); other commands print a report there
+        configure_logging(fmt=app.config.logging.format, level=app.config.logging.level,
+                          stream=None if logs else sys.stderr)
+        return body(app)
+    except SyncdError as exc:
+        return report_failure(exc)
+    finally:
+        if app is not None:
+            app.close()

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from syncd.commands._common import add_config_option, report_failure
-from syncd.errors import SyncdError
+from syncd.commands._common import add_config_option, with_app
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -17,19 +16,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from syncd.app import open_app
     from syncd.runner import preflight
 
-    app = None
-    try:
-        app = open_app(args.config)
+    def check(app) -> int:
         if not args.offline:
             preflight(app)
-    except SyncdError as exc:
-        return report_failure(exc)
-    finally:
-        if app is not None:
-            app.close()
-    where = "" if args.offline else " and match the Salesforce schema"
-    print(f"{args.config}: configuration and mappings are valid{where}.")
-    return 0
+        where = "" if args.offline else " and match the Salesforce schema"
+        print(f"{args.config}: configuration and mappings are valid{where}.")
+        return 0
+
+    return with_app(args, check)

@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from syncd.commands._common import add_config_option, report_failure
-from syncd.errors import SyncdError
+from syncd.commands._common import add_config_option, with_app
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -20,24 +19,18 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from syncd.app import open_app
     from syncd.explain import explain_contact
 
-    app = None
-    try:
-        app = open_app(args.config)
+    def explain(app) -> int:
         report = explain_contact(app, args.contact, offline=args.offline)
-    except SyncdError as exc:
-        return report_failure(exc)
-    finally:
-        if app is not None:
-            app.close()
-    if report is None:
-        print(f"syncd explain: no contact '{args.contact}' in the state store "
-              "(run a cycle first, or check the id / email)")
-        return 1
-    if args.json:
-        print(json.dumps(report.to_json(), indent=2, default=str))
-    else:
-        report.print()
-    return 0
+        if report is None:
+            print(f"syncd explain: no contact '{args.contact}' in the state store "
+                  "(run a cycle first, or check the id / email)")
+            return 1
+        if args.json:
+            print(json.dumps(report.to_json(), indent=2, default=str))
+        else:
+            report.print()
+        return 0
+
+    return with_app(args, explain)

@@ -6,8 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from syncd.commands._common import add_config_option, report_failure
-from syncd.errors import SyncdError
+from syncd.commands._common import add_config_option, with_app
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -18,20 +17,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from syncd.app import open_app
-    from syncd.logs import configure_logging
     from syncd.runner import run_once
 
-    app = None
-    try:
-        app = open_app(args.config)
-        configure_logging(fmt=app.config.logging.format, level=app.config.logging.level)
+    def once(app) -> int:
         summary = run_once(app)
-    except SyncdError as exc:
-        return report_failure(exc)
-    finally:
-        if app is not None:
-            app.close()
-    if args.summary_json:
-        args.summary_json.write_text(json.dumps(summary.to_dict(), indent=2, default=str))
-    return 0
+        if args.summary_json:
+            args.summary_json.write_text(json.dumps(summary.to_dict(), indent=2, default=str))
+        return 0
+
+    return with_app(args, once, logs=True)

@@ -59,3 +59,17 @@ def test_status_and_check_config_after_a_cycle(config_path, capsys):
     assert status["pending"] == 0 and status["cursors"]
     assert main(["status", "--config", str(config_path)]) == 0
     assert "Last runs" in capsys.readouterr().out
+
+
+def test_explain_by_id_and_by_email(config_path, sandbox, capsys):
+    assert main(["once", "--config", str(config_path)]) == 0
+    contact = next(c for c in sandbox.dump()["hubspot"]["contacts"]
+                   if c["properties"].get("email") and not c["archived"])
+    capsys.readouterr()
+    assert main(["explain", "--config", str(config_path), contact["id"], "--json"]) == 0
+    by_id = json.loads(capsys.readouterr().out)
+    assert by_id["contact_id"] == contact["id"] and "score" in by_id and by_id["stage_history"]
+    assert all(h["reason"] for h in by_id["stage_history"])
+    assert main(["explain", "--config", str(config_path), contact["properties"]["email"].upper()]) == 0
+    assert "Stage history" in capsys.readouterr().out
+    assert main(["explain", "--config", str(config_path), "nobody@nowhere.example"]) == 1
