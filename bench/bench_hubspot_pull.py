@@ -187,7 +187,10 @@ def main() -> int:
               f"plan {plan}; "
               f"{sum(calls.values())} calls")
         per_stream(calls, kinds)
-        print(f"    completeness: {portal.ask('audit')}")
+        print(f"    completeness so far (late feed events wait for the next sweep): {portal.ask('audit')}")
+    portal.tell("tick", 3600)  # nothing changes: the late-window sweeps owed come due
+    swept, kinds = cycle(portal, connector, cursors)
+    print(f"owed late-window sweep, an hour later: {sum(swept.values())} calls, emitted {kinds}: {swept}")
     portal.tell("tick", 900)
     idle, _ = cycle(portal, connector, cursors)
     print(f"idle cycle: {sum(idle.values())} call(s): {idle}")

@@ -77,10 +77,8 @@ class HubSpotConnector:
             yield self._contact_batch(page, changed)
         yield from self._deletions(cursors.get("deletions"), now)
         contacts = list(changed.values())
-        if contacts:
-            for stream in STREAMS:
-                if not cursors.get(stream.name) or stream.wanted(contacts):
-                    yield from self._stream(reader, stream, cursors.get(stream.name), contacts, now)
+        for stream in STREAMS:
+            yield from self._stream(reader, stream, cursors.get(stream.name), contacts, now)
         self.last_skipped = dict(reader.skipped)
         if reader.skipped:
             log.info("hubspot.skipped", **{k.replace(" ", "_"): v for k, v in reader.skipped.items()})
@@ -110,40 +108,46 @@ class HubSpotConnector:
     def _stream(self, reader: Reader, stream: Stream, raw: Mapping[str, Any] | None,
                 contacts: Sequence[HubSpotContact], now: datetime) -> Iterator[PullBatch]:
         if stream.shape == "keyset":
-            cursor = KeysetCursor.load(raw, stream.name)
-            yield from self.read_range(stream.name, raw, cursor.since(_ms(self.settings.overlap)),
-                                       None, read_at=to_ms(now), reader=reader)
+            if contacts or not raw:
+                cursor = KeysetCursor.load(raw, stream.name)
+                yield from self.read_range(stream.name, raw, cursor.since(_ms(self.settings.overlap)),
+                                           None, read_at=to_ms(now), reader=reader)
             return
-        window = WindowCursor.load(raw, stream.name)
-        mode, cost = self._plan(stream, window, contacts)
-        self.last_plan[stream.name] = {"mode": mode, "per_contact_calls": cost,
-                                       "window_calls_estimate": window.window_calls}
+        window, now_ms = WindowCursor.load(raw, stream.name), to_ms(now)
+        sweep = window.sweep_due(now_ms, _ms(self.settings.late_sweep_every))
+        if raw and not (contacts and stream.wanted(contacts)) and not (sweep and window.pending):
+            return
+        mode, cost = self._plan(stream, window, contacts, sweep)
+        self.last_plan[stream.name] = {"mode": mode, "sweep": sweep, "per_contact_calls": cost,
+                                       "window_calls_estimate": window.sweep_calls if sweep else window.window_calls}
         log.info("hubspot.stream_plan", stream=stream.name, **self.last_plan[stream.name])
-        if mode == "window":
-            yield from self.read_range(stream.name, raw, window.since(_ms(self.settings.late_window)),
-                                       None, reader=reader, measure=True)
-            return
+        since = window.since(_ms(self.settings.late_window if sweep else self.settings.overlap))
         reader.is_new = lambda key, ms: key not in window.ids
-        pages = stream.read_for(reader, contacts, window.since(_ms(self.settings.late_window)))
-        yield from self._emit(stream.name, window, pages, count_calls=False)
+        pages = (stream.read(reader, since, None) if mode == "window"
+                 else stream.read_for(reader, contacts, since))
+        late_ms = _ms(self.settings.late_window)
 
-    def _plan(self, stream: Stream, window: WindowCursor,
-              contacts: Sequence[HubSpotContact]) -> tuple[str, int | None]:
-        if stream.read_for is None or stream.per_contact_cost is None:
+        def finish(emitted: list, spent: int) -> WindowCursor:
+            return window.advance(emitted, late_ms, swept_at=now_ms if sweep else None,
+                                  pending=not sweep, calls=spent if mode == "window" else None)
+        yield from self._emit(stream.name, window, pages, finish)
+
+    def _plan(self, stream: Stream, window: WindowCursor, contacts: Sequence[HubSpotContact],
+              sweep: bool) -> tuple[str, int | None]:
+        # A sweep owed for earlier cycles must cover their contacts too: only a window can.
+        if stream.read_for is None or stream.per_contact_cost is None or not contacts \
+                or (sweep and window.pending):
             return "window", None
         cost = stream.per_contact_cost(contacts)
-        if window.window_calls is not None and cost < window.window_calls:
-            return "per_contact", cost
-        return "window", cost
+        estimate = window.sweep_calls if sweep else window.window_calls
+        return ("per_contact", cost) if estimate is not None and cost < estimate else ("window", cost)
 
     # -- time ranges (incremental windows and backfill slices) ----------------------------
     def read_range(self, stream_name: str, raw_cursor: Mapping[str, Any] | None, since_ms: int,
                    until_ms: int | None, *, properties: Sequence[str] = (),
-                   read_at: int | None = None, reader: Reader | None = None,
-                   measure: bool = False) -> Iterator[PullBatch]:
+                   read_at: int | None = None, reader: Reader | None = None) -> Iterator[PullBatch]:
         """Everything of one stream in ``[since_ms, until_ms)`` not emitted yet according to
-        ``raw_cursor``; the last batch carries the stream's advanced cursor. ``measure``
-        records the calls this read cost as the stream's window-cost estimate."""
+        ``raw_cursor``; the last batch carries the stream's advanced cursor."""
         if stream_name == "contacts":
             yield from self._contact_range(raw_cursor, since_ms, until_ms, properties, read_at)
             return
@@ -151,8 +155,13 @@ class HubSpotConnector:
         cursor = (KeysetCursor if stream.shape == "keyset" else WindowCursor).load(raw_cursor, stream_name)
         reader = reader or self._reader()
         reader.is_new = lambda key, ms: _is_new(cursor, key, ms)
-        pages = stream.read(reader, since_ms, until_ms)
-        yield from self._emit(stream_name, cursor, pages, count_calls=measure, read_at=read_at)
+        overlap_ms, late_ms = _ms(self.settings.overlap), _ms(self.settings.late_window)
+
+        def finish(emitted: list, spent: int) -> KeysetCursor | WindowCursor:
+            if isinstance(cursor, KeysetCursor):
+                return cursor.advance(emitted, overlap_ms, read_at=read_at)
+            return cursor.advance(emitted, late_ms)
+        yield from self._emit(stream_name, cursor, stream.read(reader, since_ms, until_ms), finish)
 
     def _contact_range(self, raw: Mapping[str, Any] | None, since_ms: int, until_ms: int | None,
                        properties: Sequence[str], read_at: int | None) -> Iterator[PullBatch]:
@@ -166,7 +175,9 @@ class HubSpotConnector:
         yield PullBatch(cursors={"contacts": done.dump()})
 
     def _emit(self, name: str, cursor: KeysetCursor | WindowCursor, pages: Iterator,
-              *, count_calls: bool, read_at: int | None = None) -> Iterator[PullBatch]:
+              finish: Callable[[list, int], KeysetCursor | WindowCursor]) -> Iterator[PullBatch]:
+        """Events not emitted yet, page by page; then the cursor ``finish`` computes from
+        the emitted (key, ms) pairs and the calls the read cost."""
         calls_before, emitted = self.api.budget.total(), []
         for items in pages:
             fresh = [it for it in items if _is_new(cursor, it.key, it.ms)]
@@ -174,12 +185,7 @@ class HubSpotConnector:
             events = [e for it in fresh for e in it.events]
             if events:
                 yield PullBatch(events=events)
-        if isinstance(cursor, KeysetCursor):
-            done = cursor.advance(emitted, _ms(self.settings.overlap), read_at=read_at)
-        else:
-            spent = self.api.budget.total() - calls_before if count_calls else None
-            done = cursor.advance(emitted, _ms(self.settings.late_window), window_calls=spent)
-        yield PullBatch(cursors={name: done.dump()})
+        yield PullBatch(cursors={name: finish(emitted, self.api.budget.total() - calls_before).dump()})
 
 
 def _is_new(cursor: KeysetCursor | WindowCursor, key: str, ms: int) -> bool:

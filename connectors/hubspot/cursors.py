@@ -88,13 +88,18 @@ class KeysetCursor:
 class WindowCursor:
     """High-water mark ``hwm`` (epoch ms of the newest occurrence) and ``ids`` near it.
 
-    ``window_calls`` is what the last full window read cost: the estimate that decides
-    between reading the window and asking per changed contact.
+    ``swept_at`` is when the late window was last re-read in full; ``pending`` says a
+    shorter read happened since (late events may wait for the next sweep).
+    ``window_calls`` / ``sweep_calls`` are what the last such reads cost: the estimates
+    that decide between reading the window and asking per changed contact.
     """
 
     hwm: int = 0
     ids: Mapping[str, int] = field(default_factory=dict)
+    swept_at: int | None = None
+    pending: bool = False
     window_calls: int | None = None
+    sweep_calls: int | None = None
 
     @classmethod
     def load(cls, raw: Mapping[str, Any] | None, stream: str) -> "WindowCursor":
@@ -103,25 +108,37 @@ class WindowCursor:
         if not isinstance(raw.get("hwm"), int):
             raise ValueError(f"cursor {stream!r}: 'hwm' must be epoch milliseconds, got "
                              f"{raw.get('hwm')!r}; delete the cursor to re-read the stream")
-        calls = raw.get("window_calls")
+        ints = {k: raw.get(k) if isinstance(raw.get(k), int) else None
+                for k in ("swept_at", "window_calls", "sweep_calls")}
         return cls(hwm=raw["hwm"], ids=_pairs(raw.get("ids"), stream),
-                   window_calls=calls if isinstance(calls, int) else None)
+                   pending=bool(raw.get("pending", False)), **ints)
 
     def dump(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"hwm": self.hwm, "ids": dict(self.ids)}
-        if self.window_calls is not None:
-            out["window_calls"] = self.window_calls
+        out: dict[str, Any] = {"hwm": self.hwm, "ids": dict(self.ids), "pending": self.pending}
+        for name in ("swept_at", "window_calls", "sweep_calls"):
+            if getattr(self, name) is not None:
+                out[name] = getattr(self, name)
         return out
 
     def since(self, late_ms: int) -> int:
-        """Start (epoch ms, inclusive) of the window the next read covers."""
+        """Start (epoch ms, inclusive) of a read reaching ``late_ms`` below the mark."""
         return max(self.hwm - late_ms, 0)
 
-    def advance(self, emitted: Iterable[tuple[str, int]], late_ms: int, *,
-                window_calls: int | None = None) -> "WindowCursor":
-        """The cursor after emitting ``emitted`` (id, occurred ms) pairs."""
+    def sweep_due(self, now_ms: int, every_ms: int) -> bool:
+        """Whether the next read should re-read the whole late window."""
+        return self.swept_at is None or now_ms - self.swept_at >= every_ms
+
+    def advance(self, emitted: Iterable[tuple[str, int]], late_ms: int, *, swept_at: int | None = None,
+                pending: bool | None = None, calls: int | None = None) -> "WindowCursor":
+        """The cursor after emitting ``emitted`` (id, occurred ms) pairs in a read that
+        cost ``calls`` (a sweep when ``swept_at`` is given)."""
         ids = dict(self.ids)
         ids.update(emitted)
         hwm = max([self.hwm, *ids.values()])
-        return WindowCursor(hwm=hwm, ids={k: v for k, v in ids.items() if v >= hwm - late_ms},
-                            window_calls=self.window_calls if window_calls is None else window_calls)
+        sweep = swept_at is not None
+        return WindowCursor(
+            hwm=hwm, ids={k: v for k, v in ids.items() if v >= hwm - late_ms},
+            swept_at=swept_at if sweep else self.swept_at,
+            pending=self.pending if pending is None else pending,
+            window_calls=calls if calls is not None and not sweep else self.window_calls,
+            sweep_calls=calls if calls is not None and sweep else self.sweep_calls)

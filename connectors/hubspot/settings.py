@@ -14,7 +14,9 @@ class HubSpotClientSettings:
 
     ``overlap`` re-reads recently modified contacts (clock skew, late commits);
     ``late_window`` re-reads engagement that occurred that long before a stream's
-    high-water mark, so events that become visible late are still seen once.
+    high-water mark, so events that become visible late are still seen once; that
+    re-read (a sweep) runs every ``late_sweep_every``, cycles between read from
+    ``overlap`` below the mark (0: every cycle sweeps).
     ``daily_budget_share`` is the share of the portal's daily limit syncd may spend.
     """
 
@@ -28,6 +30,7 @@ class HubSpotClientSettings:
     search_per_second: int | None = 4
     overlap: timedelta = timedelta(minutes=5)
     late_window: timedelta = timedelta(hours=24)
+    late_sweep_every: timedelta = timedelta(hours=1)
     deletion_scan_every: timedelta = timedelta(hours=1)
     search_page_size: int = 200
     event_page_size: int = 1000
@@ -46,7 +49,7 @@ class HubSpotClientSettings:
             problems.append(f"base_url: {self.base_url!r} must start with http:// or https://")
         if not 0 < self.daily_budget_share <= 1:
             problems.append(f"daily_budget_share: {self.daily_budget_share} must be in (0, 1]")
-        for name in ("overlap", "late_window", "deletion_scan_every"):
+        for name in ("overlap", "late_window", "late_sweep_every", "deletion_scan_every"):
             if getattr(self, name) < timedelta(0):
                 problems.append(f"{name}: must not be negative")
         limits = {"search_page_size": 200, "event_page_size": 1000, "email_event_page_size": 1000,

@@ -51,23 +51,54 @@ def test_an_idle_cycle_costs_at_most_two_calls(portal):
     assert not any(b.contacts or b.events for b in batches)
 
 
-def test_late_events_are_emitted_once_in_the_cycle_they_become_visible(portal):
-    connector = portal.connector()
-    portal.state.record_email_event("p1@example.com", "OPEN", campaign_id=1)
-    portal.cycle(connector)
-    portal.tick(minutes=15)
+def _record_late(portal) -> None:
     late = NOW - timedelta(hours=6)  # occurred long before the cursor, recorded now
     portal.state.record_email_event("p2@example.com", "CLICK", campaign_id=1, url="u", occurred_at=late)
     portal.state.record_event("1003", "e_visited_page", occurred_at=late, properties={"hs_url": "u"})
     portal.state.record_form_submission("f0000000-0000-4000-8000-000000000001",
                                         {"email": "p4@example.com"}, occurred_at=late)
     portal.state.record_engagement("calls", ["1005"], {}, occurred_at=late - timedelta(days=30))
-    batches = portal.cycle(connector)
-    new = sorted(e.id.split(":")[0] for b in batches for e in b.events)
-    assert new == ["calls", "email_events", "events", "form_submissions"]
+
+
+def _streams(batches) -> list[str]:
+    return sorted(e.id.split(":")[0] for b in batches for e in b.events)
+
+
+def test_late_events_are_emitted_once_in_the_cycle_they_become_visible(portal):
+    connector = portal.connector(late_sweep_every=timedelta(0))  # every cycle sweeps
+    portal.state.record_email_event("p1@example.com", "OPEN", campaign_id=1)
+    portal.cycle(connector)
+    portal.tick(minutes=15)
+    _record_late(portal)
+    assert _streams(portal.cycle(connector)) == ["calls", "email_events", "events", "form_submissions"]
     portal.tick(minutes=15)
     portal.state.upsert_contact({"firstname": "x"}, id="1002")
     portal.cycle(connector)
+    result = portal.audit()
+    assert result["missed"] == result["duplicated"] == result["unexpected"] == 0
+
+
+def test_late_feed_events_wait_for_the_hourly_sweep_even_if_nothing_else_changes(portal):
+    connector = portal.connector(late_sweep_every=timedelta(hours=1))
+    portal.state.record_email_event("p1@example.com", "OPEN", campaign_id=1)  # marks at NOW
+    portal.state.record_event("1001", "e_visited_page", properties={"hs_url": "u"})
+    portal.state.record_form_submission("f0000000-0000-4000-8000-000000000001", {"email": "p1@example.com"})
+    portal.cycle(connector)  # the first read sweeps
+    portal.tick(minutes=15)
+    _record_late(portal)
+    # Between sweeps feeds are read from just below their mark: only the engagement
+    # object (read by creation time) is seen now.
+    assert _streams(portal.cycle(connector)) == ["calls"]
+    portal.tick(minutes=15)
+    before = connector.usage().total
+    assert _streams(portal.cycle(connector)) == []  # idle, sweep not due yet
+    assert connector.usage().total - before == 1
+    portal.tick(minutes=45)
+    assert _streams(portal.cycle(connector)) == ["email_events", "events", "form_submissions"]
+    portal.tick(minutes=15)
+    before = connector.usage().total
+    portal.cycle(connector)
+    assert connector.usage().total - before == 1  # nothing owed any more
     result = portal.audit()
     assert result["missed"] == result["duplicated"] == result["unexpected"] == 0
 

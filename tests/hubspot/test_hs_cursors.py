@@ -26,11 +26,16 @@ def test_keyset_cursor_keeps_only_versions_within_the_overlap():
     assert not cursor.is_new("c", 10 * MIN) and cursor.is_new("c", 11 * MIN)
 
 
-def test_window_cursor_keeps_ids_within_the_late_window():
-    cursor = WindowCursor().advance([("x", 1 * MIN), ("y", 50 * MIN)], 30 * MIN, window_calls=3)
-    assert cursor.dump() == {"hwm": 50 * MIN, "ids": {"y": 50 * MIN}, "window_calls": 3}
-    assert cursor.since(30 * MIN) == 20 * MIN
-    assert WindowCursor.load(cursor.dump(), "s") == cursor
+def test_window_cursor_keeps_ids_within_the_late_window_and_when_it_swept():
+    swept = WindowCursor().advance([("x", 1 * MIN), ("y", 50 * MIN)], 30 * MIN, swept_at=60 * MIN,
+                                   pending=False, calls=7)
+    assert swept.dump() == {"hwm": 50 * MIN, "ids": {"y": 50 * MIN}, "pending": False,
+                            "swept_at": 60 * MIN, "sweep_calls": 7}
+    assert swept.since(30 * MIN) == 20 * MIN
+    assert WindowCursor.load(swept.dump(), "s") == swept
+    short = swept.advance([("z", 55 * MIN)], 30 * MIN, pending=True, calls=2)
+    assert (short.swept_at, short.pending, short.window_calls, short.sweep_calls) == (60 * MIN, True, 2, 7)
+    assert not short.sweep_due(100 * MIN, 60 * MIN) and short.sweep_due(120 * MIN, 60 * MIN)
 
 
 @pytest.mark.parametrize("raw, message", [

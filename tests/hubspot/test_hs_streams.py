@@ -85,7 +85,7 @@ def test_events_without_a_contact_are_counted_not_silently_dropped(portal):
 @pytest.mark.parametrize("changed, expected_mode", [(1, "per_contact"), (12, "window")])
 def test_a_cycle_reads_per_contact_when_that_costs_fewer_calls(portal, changed, expected_mode):
     _activity(portal)
-    connector = portal.connector(email_event_page_size=6, event_page_size=4)
+    connector = portal.connector(email_event_page_size=6, event_page_size=4, late_sweep_every=timedelta(0))
     portal.cycle(connector)  # first read: windows, whose cost becomes the estimate
     portal.tick(minutes=15)
     for i in range(changed):
