@@ -187,6 +187,7 @@ def main() -> int:
               f"plan {plan}; "
               f"{sum(calls.values())} calls")
         per_stream(calls, kinds)
+        print(f"    all calls: {calls}")
         print(f"    completeness so far (late feed events wait for the next sweep): {portal.ask('audit')}")
     portal.tell("tick", 3600)  # nothing changes: the late-window sweeps owed come due
     swept, kinds = cycle(portal, connector, cursors)
