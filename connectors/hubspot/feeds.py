@@ -18,6 +18,7 @@ __all__ = ["converted", "email_for", "email_window", "emails_of", "event_window"
 
 
 def emails_of(contact: HubSpotContact) -> list[str]:
+    """A contact's primary and additional email addresses."""
     extra = str(contact.properties.get("hs_additional_emails") or "").split(";")
     return [e for e in [contact.email, *extra] if e]
 
@@ -37,6 +38,7 @@ def _email_pages(r: Reader, qs: dict[str, Any]) -> Pages:
 
 
 def email_window(r: Reader, since: int, until: int | None) -> Pages:
+    """Marketing email events created in ``[since, until)``, newest first."""
     qs: dict[str, Any] = {"startTimestamp": since, "limit": r.settings.email_event_page_size}
     if until is not None:
         qs["endTimestamp"] = until - 1
@@ -44,6 +46,7 @@ def email_window(r: Reader, since: int, until: int | None) -> Pages:
 
 
 def email_for(r: Reader, contacts: Sequence[HubSpotContact], since: int) -> Pages:
+    """Marketing email events since ``since`` of each address of ``contacts``."""
     for contact in contacts:
         for email in emails_of(contact):
             yield from _email_pages(r, {"startTimestamp": since, "recipient": email,
@@ -66,6 +69,7 @@ def _event_pages(r: Reader, since: int, until: int | None, object_id: str | None
 
 
 def events_for(r: Reader, contacts: Sequence[HubSpotContact], since: int) -> Pages:
+    """Behavioural events since ``since`` of each of ``contacts``."""
     for contact in contacts:
         yield from _event_pages(r, since, None, contact.id)
 
@@ -105,6 +109,7 @@ def form_window(r: Reader, since: int, until: int | None) -> Pages:
 
 
 def converted(contacts: Sequence[HubSpotContact]) -> bool:
+    """Whether any of ``contacts`` ever submitted a form."""
     # A submission with an email always counts on its contact, so a cycle with no
     # changed contact that ever converted has no new submission to read. (The first read
     # of a stream ignores this test: see ``HubSpotConnector._wanted``.)

@@ -18,6 +18,7 @@ OBJECT_PROPS = ("hs_timestamp", "hs_createdate", "hs_email_direction", "hs_meeti
 
 
 def object_reader(object_type: str) -> Callable[[Reader, int, int | None], Pages]:
+    """The reader of one engagement object type: records created in ``[since, until)``."""
     def read(r: Reader, since: int, until: int | None) -> Pages:
         pending: list[dict] = []
         for page in scan_changed(r.api, object_type, time_prop="hs_createdate", properties=OBJECT_PROPS,
