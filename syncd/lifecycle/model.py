@@ -115,7 +115,7 @@ def load_scoring(path: Path, *, portal_stages: Sequence[str] | None = None) -> S
         issue = ConfigIssue(file=str(path), path="", message=f"not valid TOML: {exc}",
                             hint="fix the syntax at the line and column given")
         raise ConfigError([issue]) from None
-    return parse_scoring(data, source=path.name, portal_stages=portal_stages)
+    return parse_scoring(data, source=str(path), portal_stages=portal_stages)
 
 
 def required_properties(model: ScoringModel) -> frozenset[str]:
