@@ -21,6 +21,7 @@ from syncd.runner import explain_error, run_once, write_heartbeat
 __all__ = ["Daemon"]
 
 HEARTBEAT_SECONDS = 30
+WEBHOOK_POLL_SECONDS = 5
 
 
 class Daemon:
@@ -31,6 +32,7 @@ class Daemon:
         self.scheduler = BlockingScheduler(timezone=UTC, job_defaults={
             "coalesce": True, "max_instances": 1, "misfire_grace_time": None})
         self.heartbeat = resolve_path(app.settings, app.settings.config.logging.heartbeat_file)
+        self._webhooks = None
 
     def cycle(self) -> None:
         """One scheduled cycle; failures are logged and the next interval tries again."""
@@ -62,14 +64,36 @@ class Daemon:
         self.stop.set()
         self.scheduler.shutdown(wait=True)
 
+    def _start_webhooks(self) -> None:
+        """Serve the webhook receiver and start a cycle soon after contacts are named."""
+        from connectors.hubspot.webhooks import create_webhook_app
+        from connectors.wsgi import serve
+
+        hooks = self.app.config.hubspot.webhooks
+        inbox = self.app.hubspot.inbox
+        receiver = create_webhook_app(inbox, client_secret=self.app.settings.secrets.hubspot_client_secret,
+                                      public_url=str(hooks.public_url) if hooks.public_url else None)
+        self._webhooks = serve(receiver, host=hooks.host, port=hooks.port)
+        self.scheduler.add_job(self._trigger_if_named, "interval", seconds=WEBHOOK_POLL_SECONDS,
+                               id="webhooks")
+        self.log.info("webhooks.listening", port=self._webhooks.port)
+
+    def _trigger_if_named(self) -> None:
+        if len(self.app.hubspot.inbox):
+            self.scheduler.modify_job("sync", next_run_time=datetime.now(UTC))
+
     def serve(self) -> None:
         interval = self.app.config.schedule.interval_minutes
         now = datetime.now(UTC)
         self.scheduler.add_job(self.cycle, "interval", minutes=interval, next_run_time=now, id="sync")
         self.scheduler.add_job(self.beat, "interval", seconds=HEARTBEAT_SECONDS, next_run_time=now,
                                id="heartbeat")
+        if self.app.config.hubspot.webhooks.enabled:
+            self._start_webhooks()
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda s, f: threading.Thread(target=self.request_stop, args=(s,)).start())
         self.log.info("daemon.started", interval_minutes=interval)
         self.scheduler.start()
+        if self._webhooks is not None:
+            self._webhooks.shutdown()
         self.log.info("daemon.stopped")

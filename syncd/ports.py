@@ -47,8 +47,10 @@ class ApiUsage:
 
 
 class HubSpotSource(Protocol):
-    def pull(self, cursors: Cursors, *, properties: Sequence[str], now: datetime) -> Iterator[PullBatch]:
-        """Contacts changed and engagement that happened since ``cursors``, batch by batch."""
+    def pull(self, cursors: Cursors, *, properties: Sequence[str], now: datetime,
+             priority_ids: Sequence[str] = ()) -> Iterator[PullBatch]:
+        """Contacts changed and engagement that happened since ``cursors``, batch by batch;
+        ``priority_ids`` (e.g. named by a webhook) are read first whatever their change time."""
         ...
 
     def usage(self) -> ApiUsage: ...

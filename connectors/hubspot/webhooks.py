@@ -64,6 +64,11 @@ class WebhookInbox:
         with self._lock:
             self._ids = {**dict.fromkeys(contact_ids), **self._ids}
 
+    def __len__(self) -> int:
+        """How many contact ids wait for the next pull."""
+        with self._lock:
+            return len(self._ids)
+
     def drain(self) -> list[str]:
         """Every queued contact id (once), emptying the queue."""
         with self._lock:

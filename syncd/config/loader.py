@@ -76,6 +76,8 @@ def _resolve_secrets(config: Config, file: str, issues: list[ConfigIssue]) -> Se
     before = len(issues)
     values = {
         "hubspot_token": get(hs.token_env, hs.token_file, "hubspot.token", True),
+        "hubspot_client_secret": get(hs.webhooks.client_secret_env, hs.webhooks.client_secret_file,
+                                     "hubspot.webhooks.client_secret", hs.webhooks.enabled),
         "salesforce_client_id": get(sf.client_id_env, sf.client_id_file,
                                     "salesforce.client_id", True),
         "salesforce_client_secret": get(sf.client_secret_env, sf.client_secret_file,

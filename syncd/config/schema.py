@@ -19,6 +19,17 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+class WebhookSection(_Frozen):
+    """Optional near-real-time trigger: HubSpot calls syncd when contacts change."""
+
+    enabled: bool = False
+    host: str = "0.0.0.0"
+    port: int = Field(8090, ge=1, le=65535)
+    public_url: HttpUrl | None = None
+    client_secret_env: str | None = "SYNCD_HUBSPOT_CLIENT_SECRET"
+    client_secret_file: Path | None = None
+
+
 class HubSpotSection(_Frozen):
     base_url: HttpUrl = HttpUrl("https://api.hubapi.com")
     token_env: str | None = "SYNCD_HUBSPOT_TOKEN"
@@ -28,6 +39,11 @@ class HubSpotSection(_Frozen):
     daily_budget_share: float = Field(0.5, gt=0, le=1)
     search_per_second: int = Field(4, ge=1, le=50)
     timeout_seconds: float = Field(30, gt=0, le=600)
+    overlap_minutes: float = Field(5, ge=0, le=1440)
+    late_window_hours: float = Field(24, ge=0, le=24 * 30)
+    late_sweep_every_minutes: float = Field(60, ge=0, le=24 * 60)
+    deletion_scan_every_minutes: float = Field(60, ge=0, le=7 * 24 * 60)
+    webhooks: WebhookSection = WebhookSection()
 
 
 class SalesforceSection(_Frozen):
@@ -91,6 +107,7 @@ class Secrets(_Frozen):
     """Secret values resolved from the environment or files; never logged, never dumped."""
 
     hubspot_token: str = Field(repr=False)
+    hubspot_client_secret: str | None = Field(None, repr=False)
     salesforce_client_id: str | None = Field(None, repr=False)
     salesforce_client_secret: str | None = Field(None, repr=False)
     salesforce_password: str | None = Field(None, repr=False)

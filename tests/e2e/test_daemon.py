@@ -73,3 +73,42 @@ def test_explain_by_id_and_by_email(config_path, sandbox, capsys):
     assert main(["explain", "--config", str(config_path), contact["properties"]["email"].upper()]) == 0
     assert "Stage history" in capsys.readouterr().out
     assert main(["explain", "--config", str(config_path), "nobody@nowhere.example"]) == 1
+
+
+def test_a_signed_webhook_starts_a_cycle_at_once(config_path, sandbox, tmp_path):
+    import socket
+    import urllib.request
+
+    from hubspot.utils.signature import Signature
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/hooks"
+    config_path.write_text(config_path.read_text().replace(
+        "[salesforce]", f'[hubspot.webhooks]\nenabled = true\nhost = "127.0.0.1"\nport = {port}\n'
+                        f'public_url = "{url}"\nclient_secret_env = "HOOK_SECRET"\n\n[salesforce]', 1))
+    out = tmp_path / "stdout.log"
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "HOOK_SECRET": "app-secret"}
+    with out.open("w") as stdout:
+        proc = subprocess.Popen([sys.executable, "-m", "syncd.cli", "run", "--config", str(config_path)],
+                                stdout=stdout, stderr=subprocess.STDOUT, env=env)
+        try:
+            assert _wait_for(lambda: out.read_text().count("cycle.completed") == 1), out.read_text()[-2000:]
+            contact = sandbox.dump()["hubspot"]["contacts"][0]["id"]
+            sandbox.hubspot_state.upsert_contact({"jobtitle": "Head of RevOps"}, id=contact)
+            body = json.dumps([{"eventId": 1, "subscriptionType": "contact.propertyChange",
+                                "objectId": int(contact)}])
+            stamp = str(int(time.time() * 1000))
+            request = urllib.request.Request(url, data=body.encode(), method="POST", headers={
+                "Content-Type": "application/json", "X-HubSpot-Request-Timestamp": stamp,
+                "X-HubSpot-Signature-v3": Signature.get_signature("app-secret", body, "v3", url, "POST", stamp)})
+            assert json.loads(urllib.request.urlopen(request, timeout=10).read())["accepted"] == 1
+            # the interval is a minute: a second cycle within seconds is the webhook's doing
+            assert _wait_for(lambda: out.read_text().count("cycle.completed") == 2, timeout=30)
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=30)
+    second = [json.loads(line) for line in out.read_text().splitlines()
+              if line.startswith("{") and "cycle.completed" in line][1]
+    assert second["pulled"] >= 1
