@@ -12,6 +12,7 @@ import structlog
 from syncd.app import App, resolve_path
 from syncd.errors import (AuthError, ConfigError, ConnectorError, FatalApiError, RetriableError,
                           UnreachableError)
+from syncd.lifecycle import load_scoring
 from syncd.schema_check import check_mapping_against_schema
 from syncd.sync.cycle import run_cycle
 from syncd.sync.qualify import Qualifier
@@ -21,11 +22,17 @@ __all__ = ["explain_error", "preflight", "run_once", "write_heartbeat"]
 
 
 def preflight(app: App) -> None:
-    """Check the mapping against Salesforce's schema; raise ``ConfigError`` on any mismatch."""
+    """Check the mappings against both live schemas: Salesforce's fields and picklists, and
+    the portal's ``lifecyclestage`` options; raise one ``ConfigError`` with every mismatch."""
     schemas = {name: app.salesforce.describe(name) for name in ("Lead", "Contact")}
     issues = check_mapping_against_schema(
         app.settings.fields, schemas, file=str(app.settings.mappings_dir / "fields.toml"),
         picklist_values=Qualifier.written_values(app.settings))
+    try:
+        load_scoring(app.settings.mappings_dir / "scoring.toml",
+                     portal_stages=app.hubspot.lifecycle_stages())
+    except ConfigError as exc:
+        issues += exc.issues
     if issues:
         raise ConfigError(issues)
 

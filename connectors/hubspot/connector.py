@@ -45,6 +45,12 @@ class HubSpotConnector:
         self.last_plan: dict[str, dict[str, Any]] = {}
         self.last_skipped: dict[str, int] = {}
 
+    def lifecycle_stages(self) -> list[str]:
+        """The portal's ``lifecyclestage`` option values, in display order."""
+        options = self.api.contact_property("lifecyclestage").get("options") or []
+        ordered = sorted(options, key=lambda o: (o.get("displayOrder", 0), o.get("value", "")))
+        return [o["value"] for o in ordered if not o.get("hidden")]
+
     def usage(self) -> ApiUsage:
         """Calls by endpoint since this connector was built, and the daily budget left."""
         return ApiUsage(calls=dict(self.api.budget.calls), remaining=self.api.budget.remaining())

@@ -128,6 +128,13 @@ class HubSpotApi:
         return self._call("GET /marketing/v3/forms", lambda: self._forms.get_page(
             limit=100, archived=False, **kw, _preload_content=False, _request_timeout=self._timeout))
 
+    def contact_property(self, name: str) -> dict:
+        """GET /crm/v3/properties/contacts/{propertyName} (definition and options)."""
+        return self._call("GET /crm/v3/properties/contacts/{propertyName}",
+                          lambda: self.client.crm.properties.core_api.get_by_name(
+                              "contacts", name, archived=False, _preload_content=False,
+                              _request_timeout=self._timeout))
+
     def form_submissions(self, form_id: str, after: str | None, limit: int) -> dict:
         """GET /form-integrations/v1/submissions/forms/{guid} (newest first)."""
         qs = {"limit": limit, **({"after": after} if after else {})}

@@ -63,12 +63,20 @@ def _unknown_mapping_field(config_path, sandbox):
     _edit(config_path, 'dir = "', f'dir = "{mappings}" #')
 
 
+def _stage_not_in_portal(config_path, sandbox):
+    mappings = config_path.parent / "mappings"
+    shutil.copytree(config_path.parent.parent / "repo-mappings", mappings)
+    _edit(mappings / "scoring.toml", 'hubspot = "marketingqualifiedlead"', 'hubspot = "hot_lead"')
+    _edit(config_path, 'dir = "', f'dir = "{mappings}" #')
+
+
 CASES = [
     (_break_hubspot_token, 3, r"hubspot .*(401|token|auth)"),
     (_break_salesforce_secret, 3, r"salesforce .*(invalid_client|credentials|secret)"),
     (_unreachable_hubspot, 3, r"hubspot .*(connect|reach)"),
     (_unreachable_salesforce, 3, r"salesforce .*(connect|reach)"),
     (_malformed_config, 2, r"config\.toml: not valid TOML"),
+    (_stage_not_in_portal, 2, r"scoring\.toml: .*hot_lead"),
     (_unknown_mapping_field, 2, r"fields\.toml: fields\[\d\]: (Lead|Contact) has no field 'Titel'; did you mean 'Title'\?"),
 ]
 
