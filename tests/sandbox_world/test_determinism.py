@@ -94,3 +94,15 @@ def test_bytes_do_not_depend_on_the_interpreters_hash_seed():
                               check=True, env={**os.environ, "PYTHONHASHSEED": str(n)}).stdout
                for n in (1, 2)}
     assert len(digests) == 1 and len(digests.pop().strip()) == 64
+
+
+def test_xlsx_members_carry_no_file_times(world):
+    """openpyxl writes sheets through temporary files; their mtimes must not reach the zip
+    (they made the bytes differ between two builds a couple of seconds apart)."""
+    import io
+    import zipfile
+
+    for name, content in world.offline_files.items():
+        if name.endswith(".xlsx"):
+            stamps = {i.date_time for i in zipfile.ZipFile(io.BytesIO(content)).infolist()}
+            assert stamps == {NOW.timetuple()[:6]}, (name, stamps)

@@ -80,6 +80,12 @@ class _FixedTimeZip(zipfile.ZipFile):
             zinfo_or_arcname.external_attr = 0o600 << 16
         super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
 
+    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
+        # openpyxl writes each sheet through a temporary file, whose mtime would land in
+        # the zip: store its bytes under the fixed timestamp instead.
+        with open(filename, "rb") as fh:
+            self.writestr(str(arcname or filename), fh.read())
+
 
 def webinar_xlsx(rows: list[Row], registered: list[datetime], attended: list[bool],
                  *, stamp: datetime) -> bytes:
