@@ -97,7 +97,7 @@ def new_leads(prefix: str) -> Prepare:
         key = f"{prefix}{round_}-"
         return [{"HubSpot_Id__c": f"{key}{i}", "LastName": f"Bench{i}",
                  "Company": "Bench Inc", "Email": f"bench.{key}{i}@example.com",
-                 "Lifecycle_Stage__c": "lead"} for i in range(n)]
+                 "Lifecycle_Stage__c": "Lead"} for i in range(n)]
     return build
 
 
