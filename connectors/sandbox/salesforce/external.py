@@ -58,16 +58,25 @@ def upsert_record(ctx: Ctx, v: str, object: str, field: str, value: str) -> Resp
     return json_response(result, 200)
 
 
-def get_by_external_id(ctx: Ctx, v: str, object: str, field: str, value: str) -> Response:
-    """``GET /services/data/{v}/sobjects/{object}/{field}/{value}``."""
+def _lookup(ctx: Ctx, v: str, object: str, field: str, value: str):
+    """(schema, the one matching id or None, a 300 response when several match); the
+    caller holds ``ctx.state.lock``."""
     schema = schema_of(ctx, object)
     fld = _external_field(schema, field)
+    ids = _matches(ctx, schema, fld, value)
+    if len(ids) > 1:
+        return schema, None, _several(v, schema.name, ids)
+    return schema, (ids[0] if ids else None), None
+
+
+def get_by_external_id(ctx: Ctx, v: str, object: str, field: str, value: str) -> Response:
+    """``GET /services/data/{v}/sobjects/{object}/{field}/{value}``."""
     ctx.served(1)
     with ctx.state.lock:
-        ids = _matches(ctx, schema, fld, value)
-        if len(ids) > 1:
-            return _several(v, schema.name, ids)
-        record = dict(ctx.state.store.get(schema.name, ids[0])) if ids else None
+        schema, found, several = _lookup(ctx, v, object, field, value)
+        if several is not None:
+            return several
+        record = dict(ctx.state.store.get(schema.name, found)) if found else None
     if record is None:
         raise ApiError.of(404, "NOT_FOUND", "The requested resource does not exist")
     return json_response(render(v, schema.name, record, list(schema.fields)))
@@ -75,16 +84,14 @@ def get_by_external_id(ctx: Ctx, v: str, object: str, field: str, value: str) ->
 
 def delete_by_external_id(ctx: Ctx, v: str, object: str, field: str, value: str) -> Response:
     """``DELETE /services/data/{v}/sobjects/{object}/{field}/{value}``."""
-    schema = schema_of(ctx, object)
-    fld = _external_field(schema, field)
     ctx.served(1)
     with ctx.state.lock:
-        ids = _matches(ctx, schema, fld, value)
-        if len(ids) > 1:
-            return _several(v, schema.name, ids)
-        if not ids:
+        schema, found, several = _lookup(ctx, v, object, field, value)
+        if several is not None:
+            return several
+        if found is None:
             raise ApiError.of(404, "NOT_FOUND", "The requested resource does not exist")
-        raise_errors(delete(ctx.api_context(), schema.name, ids[0]))
+        raise_errors(delete(ctx.api_context(), schema.name, found))
     return Response(status=204)
 
 
