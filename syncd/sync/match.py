@@ -75,6 +75,11 @@ def _decide(contact: HubSpotContact, linked: tuple[str, str] | None, index: _Ind
     found = _unique({r.id: r for r in filter(None, map(index.follow, index.by_email.get(email, [])))})
     best = _best(found)
     if len(best) == 1:
+        owner = best[0].fields.get(external_id_field)
+        if owner and str(owner) != hid:  # never take over another contact's record
+            return MatchDecision(hubspot_id=hid, action="review", candidates=(best[0].id,),
+                                 reason=f"the Salesforce {best[0].object} with this email belongs "
+                                        f"to HubSpot contact {owner}")
         return MatchDecision(hubspot_id=hid, action="link", record=best[0], matched_by="email")
     if not best:
         return MatchDecision(hubspot_id=hid, action="create", reason="no Salesforce record has this email")

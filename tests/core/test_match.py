@@ -62,3 +62,10 @@ def test_one_record_is_never_claimed_by_two_contacts():
                                [lead("L1", "bob@acme.com")], links={}, external_id_field=EXT)
     assert [d.action for d in decisions] == ["link", "review"]
     assert "already matched to HubSpot contact 1" in decisions[1].reason
+
+
+def test_a_record_linked_to_another_hubspot_contact_is_not_taken_over():
+    (decision,) = match_contacts([hs("2", "bob@acme.com")], [lead("L1", "bob@acme.com", **{EXT: "1"})],
+                                 links={}, external_id_field=EXT)
+    assert decision.action == "review" and decision.candidates == ("L1",)
+    assert "belongs to HubSpot contact 1" in decision.reason
