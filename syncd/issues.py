@@ -14,14 +14,16 @@ from syncd.errors import ConfigIssue
 __all__ = ["issues_from_validation", "read_toml"]
 
 
-def read_toml(path: Path) -> tuple[dict[str, Any] | None, list[ConfigIssue]]:
+def read_toml(path: Path, *, missing_hint: str = "copy config.example.toml and edit it, or "
+                                                 "pass --config"
+              ) -> tuple[dict[str, Any] | None, list[ConfigIssue]]:
     """Parse one TOML file; a missing or malformed file becomes an issue, not a traceback."""
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh), []
     except FileNotFoundError:
         return None, [ConfigIssue(file=str(path), path="", message="file not found",
-                                  hint="copy config.example.toml and edit it, or pass --config")]
+                                  hint=missing_hint)]
     except tomllib.TOMLDecodeError as exc:
         return None, [ConfigIssue(file=str(path), path="", message=f"not valid TOML: {exc}",
                                   hint="fix the syntax at the line and column given")]

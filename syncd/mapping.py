@@ -92,7 +92,8 @@ class FieldMapping(_Frozen):
 
 
 def load_field_mapping(path: Path) -> tuple[FieldMapping | None, list[ConfigIssue]]:
-    data, issues = read_toml(path)
+    data, issues = read_toml(path, missing_hint="copy mappings/fields.toml from the syncd "
+                                                "repository and edit it")
     if data is None:
         return None, issues
     try:

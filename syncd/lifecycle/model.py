@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,8 +9,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from syncd.errors import ConfigError, ConfigIssue
-from syncd.issues import issues_from_validation
+from syncd.errors import ConfigError
+from syncd.issues import issues_from_validation, read_toml
 from syncd.lifecycle.compile import compile_engagement, compile_fit, fingerprint
 from syncd.lifecycle.schema import ScoringFile, StageDef
 from syncd.lifecycle.validate import cross_check
@@ -105,16 +104,10 @@ def load_scoring(path: Path, *, portal_stages: Sequence[str] | None = None) -> S
     """Read and validate ``scoring.toml``; ``portal_stages`` are the portal's lifecyclestage
     options (checked when given). Raises ``ConfigError`` with every issue found."""
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError([ConfigIssue(file=str(path), path="", message="file not found",
-                                       hint="copy mappings/scoring.toml from the syncd "
-                                            "repository and edit it")]) from None
-    except tomllib.TOMLDecodeError as exc:
-        issue = ConfigIssue(file=str(path), path="", message=f"not valid TOML: {exc}",
-                            hint="fix the syntax at the line and column given")
-        raise ConfigError([issue]) from None
+    data, issues = read_toml(path, missing_hint="copy mappings/scoring.toml from the syncd "
+                                                "repository and edit it")
+    if data is None:
+        raise ConfigError(issues)
     return parse_scoring(data, source=str(path), portal_stages=portal_stages)
 
 
