@@ -7,7 +7,7 @@ from simple_salesforce.exceptions import (SalesforceMalformedRequest,
                                           SalesforceMoreThanOneRecord,
                                           SalesforceResourceNotFound)
 
-from .conftest import lead, small_seed
+from .conftest import small_seed
 
 PAGED = small_seed(450)
 DUPLICATED = small_seed(3)
