@@ -96,7 +96,11 @@ class CrmRecord:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class WriteResult:
-    """The outcome of one record of a batched write, in the order the records were sent."""
+    """The outcome of one record of a batched write, in the order the records were sent.
+
+    ``retriable`` marks a failure worth sending again later (a locked row, a row not sent
+    because the API was busy); the adapter decides it, the caller leaves such rows pending.
+    """
 
     key: str
     ok: bool
@@ -104,3 +108,4 @@ class WriteResult:
     created: bool = False
     error_code: str | None = None
     message: str | None = None
+    retriable: bool = False

@@ -7,6 +7,7 @@ with a row-retriable code are sent again, and only they, by ``retry.retry_rows``
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
@@ -15,7 +16,7 @@ from syncd.models import WriteResult
 
 from .bulk import bulk_write
 from .connection import Connection
-from .errors import Verdict, make_error
+from .errors import ROW_RETRIABLE, Verdict, make_error
 from .results import collection_results
 from .retry import retry_rows
 
@@ -63,7 +64,7 @@ def _not_sent(rows: Sequence[Mapping[str, Any]], key_field: str,
     # A retriable call code the writer knows (REQUEST_LIMIT_EXCEEDED) is kept as is.
     code = err.code or "SERVER_UNAVAILABLE"
     return [WriteResult(key=str(r[key_field]), ok=False, error_code=code,
-                        message=f"not sent: {err}") for r in rows]
+                        message=f"not sent: {err}", retriable=True) for r in rows]
 
 
 def _send(conn: Connection, object_name: str, operation: str, key_field: str,
@@ -93,5 +94,12 @@ def write_rows(conn: Connection, object_name: str, operation: str, key_field: st
     sent = retry_rows(conn.policy, f"{object_name}.{operation}", [rows[i] for i in sendable],
                       lambda batch: _send(conn, object_name, operation, key_field, batch))
     for index, result in zip(sendable, sent, strict=True):
-        results[index] = result
+        results[index] = _marked(result)
     return [r for r in results if r is not None]
+
+
+def _marked(result: WriteResult) -> WriteResult:
+    """Flag rows whose failure is worth sending again in a later cycle."""
+    if result.ok or result.retriable or result.error_code not in ROW_RETRIABLE:
+        return result
+    return replace(result, retriable=True)

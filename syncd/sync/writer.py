@@ -12,11 +12,7 @@ from syncd.sync.match import MatchDecision
 from syncd.sync.plan import PlannedWrite
 from syncd.sync.summary import CycleSummary
 
-__all__ = ["ROW_RETRY_CODES", "write_planned"]
-
-ROW_RETRY_CODES = frozenset({"UNABLE_TO_LOCK_ROW", "SERVER_UNAVAILABLE", "REQUEST_LIMIT_EXCEEDED",
-                             "BULK_UNPROCESSED"})
-"""Row errors that leave the contact pending, so the next cycle tries it again."""
+__all__ = ["write_planned"]
 
 
 def write_planned(crm: CrmGateway, plans: Sequence[tuple[PlannedWrite, MatchDecision]], *,
@@ -34,7 +30,7 @@ def write_planned(crm: CrmGateway, plans: Sequence[tuple[PlannedWrite, MatchDeci
             if result.ok:
                 _written(plan, decision, result.id or plan.record_id, result.created, summary, outcome)
                 settled.append(plan.hubspot_id)
-            elif result.error_code in ROW_RETRY_CODES:
+            elif result.retriable:  # stays pending: the next cycle sends it again
                 summary.retrying += 1
             else:
                 summary.rejected += 1

@@ -175,3 +175,13 @@ def test_a_write_failing_from_the_first_call_raises(mocked, gateway, sleeps):
     with pytest.raises(RetriableError):
         gateway.upsert("Lead", "HubSpot_Id__c", _rows(2))
     assert len(calls_to(mocked, "composite/sobjects")) == 3
+
+
+def test_only_rows_worth_sending_again_are_marked_retriable(mocked, gateway, sleeps):
+    mocked.add_callback("PATCH", UPSERT_URL, callback=_answer(lambda r: LOCKED if r["HubSpot_Id__c"] == "1001"
+                                                              else {"success": False, "errors": [
+                                                                  {"statusCode": "STRING_TOO_LONG",
+                                                                   "message": "too long"}]}
+                                                              if r["HubSpot_Id__c"] == "1002" else _ok(r)))
+    results = gateway.upsert("Lead", "HubSpot_Id__c", _rows(3))
+    assert [(r.ok, r.retriable) for r in results] == [(True, False), (False, True), (False, False)]
