@@ -8,7 +8,7 @@ from typing import Any
 from syncd.app import App
 from syncd.lifecycle import Assessment, LifecycleState, evaluate, render_table
 from syncd.models import HubSpotContact
-from syncd.sync.match import canonical_email, match_contacts
+from syncd.sync.lookup import look_up
 from syncd.sync.qualify import facts_from
 
 __all__ = ["Explanation", "explain_contact"]
@@ -56,15 +56,13 @@ def explain_contact(app: App, key: str, *, offline: bool = False) -> Explanation
         return None
     contact = HubSpotContact(id=hubspot_id, properties=row["properties"], updated_at=row["updated_at"])
     record, sf, opportunities = None, None, {}
-    if not offline and (email := canonical_email(contact.email)):
-        (decision,) = match_contacts([contact], app.salesforce.find_by_emails([email]),
-                                     links=app.store.id_map([hubspot_id]),
-                                     external_id_field=app.settings.fields.salesforce.external_id_field)
+    if not offline:
+        (decision,), opportunities = look_up(
+            app.salesforce, app.store, [contact],
+            external_id_field=app.settings.fields.salesforce.external_id_field)
         record = decision.record
         if record is not None:
             sf = {"object": record.object, "id": record.id, "matched_by": decision.matched_by}
-            if account := record.fields.get("AccountId"):
-                opportunities = app.salesforce.opportunity_facts([account])
     previous = app.store.lifecycle_states([hubspot_id]).get(hubspot_id)
     assessment = evaluate(app.settings.scoring, facts=facts_from(contact, record, opportunities),
                           events=app.store.events_for([hubspot_id])[hubspot_id],

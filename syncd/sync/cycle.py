@@ -22,7 +22,7 @@ from syncd.config import Settings
 from syncd.models import HubSpotContact
 from syncd.ports import CrmGateway, HubSpotSource
 from syncd.store import StateStore
-from syncd.sync.match import canonical_email, match_contacts
+from syncd.sync.lookup import look_up
 from syncd.sync.summary import CycleSummary
 from syncd.sync.writer import write_planned
 from syncd.sync.qualify import Qualifier
@@ -78,14 +78,8 @@ def _process(deps: CycleDeps, qualifier: Qualifier, contacts: Sequence[HubSpotCo
              summary: CycleSummary, run_id: str) -> None:
     ids = [c.id for c in contacts]
     store, now = deps.store, deps.clock.now()
-    links = store.id_map(ids)
-    emails = sorted({e for c in contacts if (e := canonical_email(c.email))})
-    records = deps.crm.find_by_emails(emails) if emails else []
-    decisions = match_contacts(contacts, records, links=links,
-                               external_id_field=deps.settings.fields.salesforce.external_id_field)
-    accounts = {d.record.fields.get("AccountId") for d in decisions
-                if d.record is not None and d.record.object == "Contact"} - {None}
-    opportunities = deps.crm.opportunity_facts(accounts) if accounts else {}
+    decisions, opportunities = look_up(
+        deps.crm, store, contacts, external_id_field=deps.settings.fields.salesforce.external_id_field)
     events = store.events_for(ids)
     previous = store.lifecycle_states(ids)
     written = store.record_states(ids)

@@ -1,0 +1,25 @@
+"""Read from Salesforce what matching and qualifying need for a set of contacts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from syncd.models import HubSpotContact
+from syncd.ports import CrmGateway
+from syncd.store import StateStore
+from syncd.sync.match import MatchDecision, canonical_email, match_contacts
+
+__all__ = ["look_up"]
+
+
+def look_up(crm: CrmGateway, store: StateStore, contacts: Sequence[HubSpotContact], *,
+            external_id_field: str) -> tuple[list[MatchDecision], Mapping[str, Mapping[str, bool]]]:
+    """Match decisions for ``contacts`` (in order) and the opportunity facts of the matched
+    Contacts' accounts: one query for the candidates, one for the opportunities."""
+    emails = sorted({e for c in contacts if (e := canonical_email(c.email))})
+    records = crm.find_by_emails(emails) if emails else []
+    decisions = match_contacts(contacts, records, links=store.id_map([c.id for c in contacts]),
+                               external_id_field=external_id_field)
+    accounts = {d.record.fields.get("AccountId") for d in decisions
+                if d.record is not None and d.record.object == "Contact"} - {None}
+    return decisions, (crm.opportunity_facts(accounts) if accounts else {})
