@@ -8,7 +8,10 @@ RUN apt-get update \
     && apt-get install -y --no-install-recommends make=4.3-4.1 \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-COPY pyproject.toml README.md Makefile ./
+# The sandbox (sandbox/, the [sandbox] extra) is for demos and tests: it is not copied.
+COPY pyproject.toml README.md Makefile requirements-test.txt ./
+COPY _build ./_build
+COPY mappings ./mappings
 COPY syncd ./syncd
 COPY connectors ./connectors
 RUN make install VENV=/opt/syncd PKG=.

@@ -12,7 +12,7 @@ STAMP := $(VENV)/.syncd-installed
 .PHONY: demo test install bench lint clean
 
 $(STAMP): pyproject.toml
-	$(MAKE) install PKG='-e .[test]'
+	$(MAKE) install PKG='-e ./sandbox -e .[test]'
 	touch $(STAMP)
 
 ## install: create $(VENV) and install syncd ($(PKG)) into it; the Dockerfile runs this too

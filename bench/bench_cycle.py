@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from connectors.sandbox.runtime import Sandbox  # noqa: E402
+from syncd_sandbox.runtime import Sandbox  # noqa: E402
 from syncd.app import open_app  # noqa: E402
 from syncd.demo import write_sandbox_config  # noqa: E402
 from syncd.runner import run_once  # noqa: E402

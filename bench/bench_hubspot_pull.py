@@ -45,8 +45,8 @@ def portal_process(conn, contacts: int, burst: int, activity: float) -> None:
     from hs_scenario import NOW, burst_seed, churn, event_count
 
     from connectors.hubspot.expected import audit
-    from connectors.sandbox.hubspot import HubSpotSettings, HubSpotState, create_app
-    from connectors.sandbox.server import serve
+    from syncd_sandbox.hubspot import HubSpotSettings, HubSpotState, create_app
+    from syncd_sandbox.server import serve
     from syncd.clock import FixedClock
 
     clock = FixedClock(NOW)

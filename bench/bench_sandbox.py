@@ -38,7 +38,7 @@ from hubspot.crm.contacts import (BatchReadInputSimplePublicObjectId, PublicObje
 from simple_salesforce import Salesforce
 from urllib3.util.retry import Retry
 
-from connectors.sandbox.runtime import Sandbox
+from syncd_sandbox.runtime import Sandbox
 
 Prepare = Callable[[HubSpot, Salesforce, int, int], object]  # (clients, contacts, round)
 Run = Callable[[HubSpot, Salesforce, object], int]

@@ -66,14 +66,12 @@ class Daemon:
 
     def _start_webhooks(self) -> None:
         """Serve the webhook receiver and start a cycle soon after contacts are named."""
-        from connectors.hubspot.webhooks import create_webhook_app
-        from connectors.wsgi import serve
+        from syncd.wiring import serve_webhooks
 
         hooks = self.app.config.hubspot.webhooks
-        inbox = self.app.hubspot.inbox
-        receiver = create_webhook_app(inbox, client_secret=self.app.settings.secrets.hubspot_client_secret,
-                                      public_url=str(hooks.public_url) if hooks.public_url else None)
-        self._webhooks = serve(receiver, host=hooks.host, port=hooks.port)
+        self._webhooks = serve_webhooks(
+            self.app.hubspot, client_secret=self.app.settings.secrets.hubspot_client_secret,
+            public_url=str(hooks.public_url) if hooks.public_url else None, host=hooks.host, port=hooks.port)
         self.scheduler.add_job(self._trigger_if_named, "interval", seconds=WEBHOOK_POLL_SECONDS,
                                id="webhooks")
         self.log.info("webhooks.listening", port=self._webhooks.port)

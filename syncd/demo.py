@@ -18,7 +18,8 @@ import structlog
 
 __all__ = ["DemoResult", "run_demo", "write_sandbox_config"]
 
-REPO_MAPPINGS = Path(__file__).resolve().parent.parent / "mappings"
+DEFAULT_MAPPINGS = Path(__file__).resolve().parent / "default_mappings"
+"""The mappings syncd ships (the repository's ``mappings/``, installed as package data)."""
 
 
 @dataclass
@@ -31,7 +32,7 @@ class DemoResult:
     sandbox_stats: dict[str, Any]
 
 
-def write_sandbox_config(endpoints, workdir: Path, *, mappings: Path = REPO_MAPPINGS,
+def write_sandbox_config(endpoints, workdir: Path, *, mappings: Path = DEFAULT_MAPPINGS,
                          state_url: str | None = None) -> Path:
     """A config.toml for the sandbox's endpoints; secrets go to files beside it."""
     secrets = workdir / "secrets"
@@ -76,10 +77,12 @@ dir = "{mappings}"
 
 
 def run_demo(*, workdir: Path, contacts: int = 200, seed: int = 7, cycles: int = 3) -> DemoResult:
-    from connectors.sandbox.runtime import Sandbox
     from syncd.app import open_app
     from syncd.logs import configure_logging
     from syncd.runner import run_once
+    from syncd.wiring import sandbox_runtime
+
+    Sandbox, _ = sandbox_runtime()
 
     if workdir.exists():
         shutil.rmtree(workdir)

@@ -6,9 +6,9 @@ implementation.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from syncd.models import CrmRecord, EngagementEvent, HubSpotContact, WriteResult
@@ -51,6 +51,17 @@ class HubSpotSource(Protocol):
              priority_ids: Sequence[str] = ()) -> Iterator[PullBatch]:
         """Contacts changed and engagement that happened since ``cursors``, batch by batch;
         ``priority_ids`` (e.g. named by a webhook) are read first whatever their change time."""
+        ...
+
+    def backfill(self, cursor_store: CursorStore, *, since: datetime, now: datetime,
+                 on_batch: Callable[[PullBatch], None], progress: Any = None,
+                 slice_length: timedelta = ..., properties: Sequence[str] = ()) -> dict[str, int]:
+        """Read history from ``since`` to ``now`` in checkpointed slices, handing each batch to
+        ``on_batch`` (which persists it); a killed run resumes at its first unfinished slice."""
+        ...
+
+    def lifecycle_stages(self) -> list[str]:
+        """The portal's ``lifecyclestage`` option values, in display order."""
         ...
 
     def usage(self) -> ApiUsage: ...

@@ -9,8 +9,9 @@ from connectors.hubspot.webhooks import WebhookInbox
 from connectors.salesforce import SalesforceGateway
 from connectors.salesforce.wiring import gateway_from_settings
 from syncd.config import Settings
+from syncd.errors import SyncdError
 
-__all__ = ["build_hubspot", "build_salesforce"]
+__all__ = ["SandboxMissing", "build_hubspot", "build_salesforce", "sandbox_runtime", "serve_webhooks"]
 
 
 def build_hubspot(settings: Settings) -> HubSpotConnector:
@@ -29,3 +30,29 @@ def build_hubspot(settings: Settings) -> HubSpotConnector:
 
 def build_salesforce(settings: Settings) -> SalesforceGateway:
     return gateway_from_settings(settings)
+
+
+class SandboxMissing(SyncdError):
+    """``syncd demo`` / ``syncd sandbox`` without the sandbox installed."""
+
+
+def sandbox_runtime():
+    """The sandbox's ``(Sandbox, FaultSpecError)``; it is an extra, so say how to get it."""
+    try:
+        from syncd_sandbox.faults import FaultSpecError
+        from syncd_sandbox.runtime import Sandbox
+    except ImportError as exc:
+        raise SandboxMissing(
+            "the sandbox (local HubSpot and Salesforce emulators) is not installed. Install it "
+            "with: pip install 'syncd[sandbox]' (from a checkout: pip install '.[sandbox]', or "
+            f"run `make demo`). [{exc}]") from None
+    return Sandbox, FaultSpecError
+
+
+def serve_webhooks(hubspot, *, client_secret: str | None, public_url: str | None, host: str, port: int):
+    """Serve HubSpot's webhook receiver in a thread; returns the server (``.port``, ``.shutdown()``)."""
+    from connectors.hubspot.webhooks import create_webhook_app
+    from connectors.wsgi import serve
+
+    receiver = create_webhook_app(hubspot.inbox, client_secret=client_secret, public_url=public_url)
+    return serve(receiver, host=host, port=port)

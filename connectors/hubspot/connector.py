@@ -55,6 +55,12 @@ class HubSpotConnector:
         """Calls by endpoint since this connector was built, and the daily budget left."""
         return ApiUsage(calls=dict(self.api.budget.calls), remaining=self.api.budget.remaining())
 
+    def backfill(self, cursor_store: Any, **kwargs: Any) -> dict[str, int]:
+        """Read the portal's history into ``cursor_store`` slice by slice (see ``backfill``)."""
+        from .backfill import run_backfill
+
+        return run_backfill(self, cursor_store, **kwargs)
+
     # -- the incremental cycle -------------------------------------------------------------
     def pull(self, cursors: Cursors, *, properties: Sequence[str], now: datetime,
              priority_ids: Sequence[str] = ()) -> Iterator[PullBatch]:

@@ -34,7 +34,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from rich.progress import Progress
 
-    from connectors.hubspot.backfill import run_backfill
     from syncd.app import open_app
     from syncd.sync.qualify import Qualifier
 
@@ -48,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
         since = args.since or now - timedelta(days=DEFAULT_DAYS)
         properties = sorted(app.settings.fields.hubspot_properties() | Qualifier.properties(app.settings))
         with Progress(transient=False) as progress:
-            read = run_backfill(app.hubspot, app.store, since=since, now=now, progress=progress,
+            read = app.hubspot.backfill(app.store, since=since, now=now, progress=progress,
                                 on_batch=lambda batch: app.store.save_pull_batch(batch, now=now),
                                 slice_length=timedelta(days=args.slice_days), properties=properties)
         app.log.info("backfill.done", slices=read, calls=dict(app.hubspot.usage().calls))

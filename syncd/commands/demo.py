@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from pathlib import Path
 
@@ -21,11 +22,17 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from syncd.demo import run_demo, to_json
     from syncd.demo_report import print_report
+    from syncd.wiring import SandboxMissing, sandbox_runtime
 
     if args.cycles < 1 or args.contacts < 1:
         print("syncd demo: --cycles and --contacts must be at least 1")
         return 2
     started = time.monotonic()
+    try:
+        sandbox_runtime()
+    except SandboxMissing as exc:
+        print(f"syncd demo: {exc}", file=sys.stderr)
+        return 2
     result = run_demo(workdir=args.workdir.resolve(), contacts=args.contacts, seed=args.seed,
                       cycles=args.cycles)
     print_report(result, seconds=time.monotonic() - started)

@@ -29,7 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                              "fix it for byte-identical worlds")
     parser.add_argument("--faults", default=None, metavar="SPEC",
                         help='fault spec, e.g. "hubspot:*:status=429:rate=0.1;seed=7" '
-                             "(grammar: connectors/sandbox/faults.py)")
+                             "(grammar: sandbox/syncd_sandbox/faults.py)")
     parser.add_argument("--workdir", type=Path, default=None,
                         help="where the CA bundle and offline files go "
                              "(default: a temporary directory, removed on exit)")
@@ -87,8 +87,13 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace, workdir: Path, stop: threading.Event) -> int:
-    from connectors.sandbox.faults import FaultSpecError
-    from connectors.sandbox.runtime import Sandbox
+    from syncd.wiring import SandboxMissing, sandbox_runtime
+
+    try:
+        Sandbox, FaultSpecError = sandbox_runtime()
+    except SandboxMissing as exc:
+        print(f"syncd sandbox: {exc}", file=sys.stderr)
+        return 2
 
     try:
         sandbox = Sandbox.start(seed=args.seed, contacts=args.contacts, faults=args.faults,

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from connectors.sandbox.runtime import Sandbox
-from syncd.demo import REPO_MAPPINGS, write_sandbox_config
+from syncd_sandbox.runtime import Sandbox
+from syncd.demo import DEFAULT_MAPPINGS, write_sandbox_config
 
 
 @pytest.fixture
@@ -18,7 +18,7 @@ def sandbox(tmp_path):
 
 @pytest.fixture
 def config_path(sandbox, tmp_path) -> Path:
-    return write_sandbox_config(sandbox.endpoints, tmp_path / "syncd", mappings=REPO_MAPPINGS)
+    return write_sandbox_config(sandbox.endpoints, tmp_path / "syncd", mappings=DEFAULT_MAPPINGS)
 
 
 def write_calls(stats: dict) -> int:

@@ -11,8 +11,8 @@ import sys
 import time
 from datetime import UTC, datetime, timedelta
 
-from connectors.sandbox.runtime import Sandbox
-from syncd.demo import REPO_MAPPINGS, write_sandbox_config
+from syncd_sandbox.runtime import Sandbox
+from syncd.demo import DEFAULT_MAPPINGS, write_sandbox_config
 
 NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
 SINCE = (NOW - timedelta(days=120)).date().isoformat()
@@ -42,7 +42,7 @@ def _hubspot_calls(sandbox) -> int:
 
 def _run(tmp_path, name, *, kill_after_checkpoints: int | None):
     with Sandbox.start(seed=4, contacts=150, now=NOW, workdir=tmp_path / name / "sb") as sandbox:
-        config = write_sandbox_config(sandbox.endpoints, tmp_path / name, mappings=REPO_MAPPINGS)
+        config = write_sandbox_config(sandbox.endpoints, tmp_path / name, mappings=DEFAULT_MAPPINGS)
         db = tmp_path / name / "state.db"
         proc = _backfill(config)
         killed_at = None

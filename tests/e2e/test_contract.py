@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from connectors.sandbox.hubspot.contract import find_specs_dir, uncovered, validate
-from connectors.sandbox.runtime import Sandbox
+from syncd_sandbox.hubspot.contract import find_specs_dir, uncovered, validate
+from syncd_sandbox.runtime import Sandbox
 from syncd.app import open_app
-from syncd.demo import REPO_MAPPINGS, write_sandbox_config
+from syncd.demo import DEFAULT_MAPPINGS, write_sandbox_config
 from syncd.runner import run_once
 
 REPO = Path(__file__).resolve().parents[2]
@@ -29,7 +29,7 @@ def specs() -> Path:
 
 def test_syncd_hubspot_traffic_validates_against_the_specs(specs, tmp_path):
     with Sandbox.start(seed=5, contacts=40, workdir=tmp_path / "sb", record_hubspot=True) as sandbox:
-        app = open_app(write_sandbox_config(sandbox.endpoints, tmp_path / "syncd", mappings=REPO_MAPPINGS))
+        app = open_app(write_sandbox_config(sandbox.endpoints, tmp_path / "syncd", mappings=DEFAULT_MAPPINGS))
         try:
             run_once(app)
             sandbox.drift(0)

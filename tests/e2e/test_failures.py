@@ -83,9 +83,9 @@ CASES = [
 
 @pytest.mark.parametrize(("breakage", "code", "message"), CASES, ids=[c[0].__name__.strip("_") for c in CASES])
 def test_once_fails_cleanly(breakage, code, message, sandbox, config_path, capsys):
-    from syncd.demo import REPO_MAPPINGS
+    from syncd.demo import DEFAULT_MAPPINGS
 
-    shutil.copytree(REPO_MAPPINGS, config_path.parent.parent / "repo-mappings")
+    shutil.copytree(DEFAULT_MAPPINGS, config_path.parent.parent / "repo-mappings")
     app = open_app(config_path)
     run_once(app)  # a good cycle first, so there are cursors to keep
     app.close()

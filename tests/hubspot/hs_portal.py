@@ -8,8 +8,8 @@ from typing import Any
 
 from connectors.hubspot import HubSpotClientSettings, HubSpotConnector
 from connectors.hubspot.expected import audit
-from connectors.sandbox.hubspot import HubSpotSettings, HubSpotState, create_app
-from connectors.sandbox.server import serve
+from syncd_sandbox.hubspot import HubSpotSettings, HubSpotState, create_app
+from syncd_sandbox.server import serve
 from syncd.clock import FixedClock
 
 NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)

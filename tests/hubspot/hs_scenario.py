@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
-from connectors.sandbox.world import build_world
+from syncd_sandbox.world import build_world
 
 NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)
 

@@ -10,7 +10,7 @@ from hs_portal import NOW, start_portal
 from rich.progress import Progress
 
 from connectors.hubspot.backfill import BACKFILL_STREAMS, run_backfill
-from connectors.sandbox.world import build_world
+from syncd_sandbox.world import build_world
 from syncd.ports import PullBatch
 
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from connectors.sandbox.world import build_world
+from syncd_sandbox.world import build_world
 from syncd.lifecycle import evaluate
 
 from .helpers import default_model

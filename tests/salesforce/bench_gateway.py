@@ -14,8 +14,8 @@ from pathlib import Path
 import simple_salesforce.bulk2
 
 from connectors.salesforce import SalesforceClientSettings, SalesforceGateway
-from connectors.sandbox.salesforce import SalesforceSettings, SalesforceState, create_app
-from connectors.sandbox.server import LocalCA, serve
+from syncd_sandbox.salesforce import SalesforceSettings, SalesforceState, create_app
+from syncd_sandbox.server import LocalCA, serve
 
 OWNER = "0055e000001AAAAAAA"
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from connectors.salesforce import SalesforceClientSettings, SalesforceGateway
-from connectors.sandbox.salesforce import SalesforceSettings, SalesforceState, create_app
-from connectors.sandbox.server import LocalCA, serve
+from syncd_sandbox.salesforce import SalesforceSettings, SalesforceState, create_app
+from syncd_sandbox.server import LocalCA, serve
 from syncd.errors import AuthError, RetriableError, UnreachableError
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

@@ -7,7 +7,7 @@ from hubspot import HubSpot
 from simple_salesforce import Salesforce
 from urllib3.util.retry import Retry
 
-from connectors.sandbox.runtime import Endpoints
+from syncd_sandbox.runtime import Endpoints
 
 
 def hubspot_client(endpoints: Endpoints) -> HubSpot:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from connectors.sandbox.runtime import Sandbox
+from syncd_sandbox.runtime import Sandbox
 
 NOW = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
 

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 from werkzeug.test import Client
 
-from connectors.sandbox.accounting import CallAccounting
-from connectors.sandbox.faults import FaultInjector, parse_faults
+from syncd_sandbox.accounting import CallAccounting
+from syncd_sandbox.faults import FaultInjector, parse_faults
 from syncd.clock import FixedClock
 
 from .conftest import echo_app

@@ -7,7 +7,7 @@ import json
 import pytest
 import requests
 
-from connectors.sandbox.faults import FaultPlan
+from syncd_sandbox.faults import FaultPlan
 
 from .clients import hubspot_client, salesforce_client
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from connectors.sandbox.runtime import Endpoints
+from syncd_sandbox.runtime import Endpoints
 from syncd import cli
 
 from .clients import hubspot_client, salesforce_client

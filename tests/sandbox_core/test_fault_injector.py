@@ -10,8 +10,8 @@ import pytest
 import requests
 from werkzeug.test import Client
 
-from connectors.sandbox.faults import FaultInjector, parse_faults
-from connectors.sandbox.server import serve
+from syncd_sandbox.faults import FaultInjector, parse_faults
+from syncd_sandbox.server import serve
 
 from .conftest import echo_app
 

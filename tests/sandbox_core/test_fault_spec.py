@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from connectors.sandbox.faults import FaultPlan, FaultRule, FaultSpecError, parse_faults
+from syncd_sandbox.faults import FaultPlan, FaultRule, FaultSpecError, parse_faults
 
 
 def test_a_full_spec_parses_into_rules_seed_and_settings() -> None:

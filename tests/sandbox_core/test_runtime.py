@@ -12,8 +12,8 @@ import requests
 from hubspot.crm.contacts import PublicObjectSearchRequest
 from simple_salesforce.exceptions import SalesforceGeneralError, SalesforceRefusedRequest
 
-from connectors.sandbox.faults import FaultPlan, parse_faults
-from connectors.sandbox.runtime import Sandbox
+from syncd_sandbox.faults import FaultPlan, parse_faults
+from syncd_sandbox.runtime import Sandbox
 from syncd.clock import FixedClock
 
 from .clients import hubspot_client, salesforce_client

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from hubspot import HubSpot
 
-from connectors.sandbox.hubspot import HubSpotSettings, HubSpotState, create_app
-from connectors.sandbox.hubspot.contract import Recorder, find_specs_dir, validate
-from connectors.sandbox.server import ServedApp, serve
+from syncd_sandbox.hubspot import HubSpotSettings, HubSpotState, create_app
+from syncd_sandbox.hubspot.contract import Recorder, find_specs_dir, validate
+from syncd_sandbox.server import ServedApp, serve
 
 REPO = Path(__file__).resolve().parents[2]
 SPECS = find_specs_dir(REPO)

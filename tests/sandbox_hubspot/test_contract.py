@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from connectors.sandbox.hubspot.contract import find_specs_dir, uncovered, validate
+from syncd_sandbox.hubspot.contract import find_specs_dir, uncovered, validate
 
 from .conftest import FORM_ID, T0, seed
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from werkzeug.test import Client
 
-from connectors.sandbox.hubspot import HubSpotSettings, HubSpotState, create_app
+from syncd_sandbox.hubspot import HubSpotSettings, HubSpotState, create_app
 
 from .conftest import FORM_ID, T0, StepClock, seed
 

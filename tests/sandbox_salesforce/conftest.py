@@ -8,8 +8,8 @@ import pytest
 import requests
 from simple_salesforce import Salesforce
 
-from connectors.sandbox.salesforce import SalesforceSettings, SalesforceState, create_app
-from connectors.sandbox.server import LocalCA, serve
+from syncd_sandbox.salesforce import SalesforceSettings, SalesforceState, create_app
+from syncd_sandbox.server import LocalCA, serve
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 USER = "0055e000001AAAAAAA"

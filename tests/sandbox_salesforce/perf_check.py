@@ -12,8 +12,8 @@ from pathlib import Path
 import requests
 from simple_salesforce import Salesforce
 
-from connectors.sandbox.salesforce import SalesforceSettings, SalesforceState, create_app
-from connectors.sandbox.server import LocalCA, serve
+from syncd_sandbox.salesforce import SalesforceSettings, SalesforceState, create_app
+from syncd_sandbox.server import LocalCA, serve
 
 from .conftest import small_seed
 

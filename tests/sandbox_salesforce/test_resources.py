@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from simple_salesforce.exceptions import SalesforceResourceNotFound
 
-from connectors.sandbox.salesforce import create_app
+from syncd_sandbox.salesforce import create_app
 
 
 def test_every_request_is_tagged_for_call_accounting(sf, org, switch, session):

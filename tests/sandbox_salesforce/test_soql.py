@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
-from connectors.sandbox.salesforce import SalesforceState
-from connectors.sandbox.salesforce.errors import ApiError
-from connectors.sandbox.salesforce.soql_eval import compile_query
-from connectors.sandbox.salesforce.soql_parser import parse
+from syncd_sandbox.salesforce import SalesforceState
+from syncd_sandbox.salesforce.errors import ApiError
+from syncd_sandbox.salesforce.soql_eval import compile_query
+from syncd_sandbox.salesforce.soql_parser import parse
 
 from .conftest import lead, small_seed
 

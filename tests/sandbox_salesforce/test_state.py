@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from connectors.sandbox.salesforce import SalesforceState, SalesforceWriteError
+from syncd_sandbox.salesforce import SalesforceState, SalesforceWriteError
 
 from .conftest import Clock, small_seed
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from connectors.sandbox.world import World, build_world
+from syncd_sandbox.world import World, build_world
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from connectors.sandbox.world import build_world
-from connectors.sandbox.world._ids import SalesforceIds, rng_uuid, sf_checksum
+from syncd_sandbox.world import build_world
+from syncd_sandbox.world._ids import SalesforceIds, rng_uuid, sf_checksum
 
 from .conftest import NOW
 
@@ -76,7 +76,7 @@ def test_salesforce_ids_are_18_characters_with_prefix_and_unique():
 _DIGEST = """
 import hashlib, json
 from datetime import UTC, datetime
-from connectors.sandbox.world import build_world
+from syncd_sandbox.world import build_world
 w = build_world(4, 60, now=datetime(2026, 11, 25, 12, tzinfo=UTC))
 h = hashlib.sha256(json.dumps([w.hubspot, w.salesforce, w.truth], sort_keys=True).encode())
 for name in sorted(w.offline_files):

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from connectors.sandbox.hubspot.state import HubSpotState
-from connectors.sandbox.salesforce.state import SalesforceState
-from connectors.sandbox.world import drift
+from syncd_sandbox.hubspot.state import HubSpotState
+from syncd_sandbox.salesforce.state import SalesforceState
+from syncd_sandbox.world import drift
 
 from .activity_index import ts
 from .conftest import NOW

@@ -6,8 +6,8 @@ from collections import Counter
 
 import pytest
 
-from connectors.sandbox.world._ids import sf_checksum
-from connectors.sandbox.world.salesforce_seed import LEAD_STATUSES
+from syncd_sandbox.world._ids import sf_checksum
+from syncd_sandbox.world.salesforce_seed import LEAD_STATUSES
 
 from .activity_index import activity_by_contact, ts
 

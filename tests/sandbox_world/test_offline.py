@@ -8,9 +8,9 @@ import io
 import openpyxl
 import pytest
 
-from connectors.sandbox.world.offline_files import LATIN1_COLUMNS, TRADESHOW_COLUMNS, WEBINAR_COLUMNS
-from connectors.sandbox.world.offline_rows import typo
-from connectors.sandbox.world.pools import NICKNAMES
+from syncd_sandbox.world.offline_files import LATIN1_COLUMNS, TRADESHOW_COLUMNS, WEBINAR_COLUMNS
+from syncd_sandbox.world.offline_rows import typo
+from syncd_sandbox.world.pools import NICKNAMES
 
 from .conftest import NOW
 

@@ -7,9 +7,9 @@ from collections import Counter
 
 import pytest
 
-from connectors.sandbox.world import PERSONAS
-from connectors.sandbox.world.activity import PLANS
-from connectors.sandbox.world.personas import assign_personas, persona
+from syncd_sandbox.world import PERSONAS
+from syncd_sandbox.world.activity import PLANS
+from syncd_sandbox.world.personas import assign_personas, persona
 
 from .activity_index import activity_by_contact, ts
 from .conftest import NOW

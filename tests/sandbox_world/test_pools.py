@@ -7,8 +7,8 @@ import random
 import phonenumbers
 import pytest
 
-from connectors.sandbox.world.people import ascii_fold
-from connectors.sandbox.world.pools import COUNTRIES, PHONE_STYLES, format_phone, phone_number
+from syncd_sandbox.world.people import ascii_fold
+from syncd_sandbox.world.pools import COUNTRIES, PHONE_STYLES, format_phone, phone_number
 
 REGION = {"United States": "US", "Canada": "CA", "United Kingdom": "GB", "Germany": "DE",
           "France": "FR", "Netherlands": "NL", "Spain": "ES", "Australia": "AU"}

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from connectors.sandbox.world import PERSONAS, build_world
+from syncd_sandbox.world import PERSONAS, build_world
 
 from .conftest import NOW
 

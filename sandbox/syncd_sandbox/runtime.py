@@ -18,10 +18,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from connectors.sandbox.accounting import CallAccounting
-from connectors.sandbox.admin import create_admin_app
-from connectors.sandbox.faults import KNOBS, FaultInjector, FaultPlan, check_knob, parse_faults
-from connectors.sandbox.server import LocalCA, ServedApp, serve
+from syncd_sandbox.accounting import CallAccounting
+from syncd_sandbox.admin import create_admin_app
+from syncd_sandbox.faults import KNOBS, FaultInjector, FaultPlan, check_knob, parse_faults
+from syncd_sandbox.server import LocalCA, ServedApp, serve
 from syncd.clock import Clock
 
 __all__ = ["Endpoints", "RunningClock", "Sandbox"]
@@ -94,9 +94,9 @@ class Sandbox:
         simulations that move time themselves). The CA bundle and ``offline/`` files are
         written under ``workdir``. ``record_hubspot`` keeps every HubSpot exchange in
         ``hubspot_recorder`` for checking against HubSpot's OpenAPI documents."""
-        from connectors.sandbox.hubspot import HubSpotSettings, HubSpotState
-        from connectors.sandbox.salesforce import SalesforceSettings, SalesforceState
-        from connectors.sandbox.world import build_world
+        from syncd_sandbox.hubspot import HubSpotSettings, HubSpotState
+        from syncd_sandbox.salesforce import SalesforceSettings, SalesforceState
+        from syncd_sandbox.world import build_world
 
         plan = parse_faults(faults) if isinstance(faults, str) else faults or FaultPlan()
         now = now or datetime.now(UTC)
@@ -128,13 +128,13 @@ class Sandbox:
 
     def _serve(self, workdir: Path, hubspot_port: int, salesforce_port: int,
                admin_port: int, *, record_hubspot: bool = False) -> None:
-        from connectors.sandbox.hubspot import create_app as hubspot_app
-        from connectors.sandbox.salesforce import create_app as salesforce_app
+        from syncd_sandbox.hubspot import create_app as hubspot_app
+        from syncd_sandbox.salesforce import create_app as salesforce_app
 
         ca = LocalCA(workdir)
         hubspot_wsgi = hubspot_app(self.hubspot_state, self.hubspot_settings)
         if record_hubspot:
-            from connectors.sandbox.hubspot.contract import Recorder
+            from syncd_sandbox.hubspot.contract import Recorder
 
             self.hubspot_recorder = hubspot_wsgi = Recorder(hubspot_wsgi)
         hubspot = self._served("hubspot", hubspot_wsgi, hubspot_port, None)
@@ -188,7 +188,7 @@ class Sandbox:
     def drift(self, step: int | None = None) -> dict[str, Any]:
         """Apply one drift step (default: the next, starting at 0) to both systems, as of
         the sandbox clock; returns the world's summary of what changed."""
-        from connectors.sandbox.world import drift
+        from syncd_sandbox.world import drift
 
         with self._drift_lock:
             step = self._next_step if step is None else step

@@ -2,7 +2,7 @@
 
     state = HubSpotState.from_seed(seed)            # or HubSpotState.from_seed(seed, clock=...)
     app = create_app(state, HubSpotSettings())
-    served = connectors.sandbox.server.serve(app)   # then HubSpot(access_token=..., host=served.url)
+    served = syncd_sandbox.server.serve(app)   # then HubSpot(access_token=..., host=served.url)
 """
 
 from .app import create_app

@@ -4,7 +4,7 @@ Salesforce org, offline lead files, and drift between sync cycles.
 Usage::
 
     from datetime import UTC, datetime
-    from connectors.sandbox.world import build_world, drift
+    from syncd_sandbox.world import build_world, drift
 
     world = build_world(seed=7, contacts=200, now=datetime(2026, 11, 25, 12, tzinfo=UTC))
     hubspot = HubSpotState.from_seed(world.hubspot)

@@ -3,8 +3,8 @@
 A WSGI application over one in-memory org (``SalesforceState``), driven by the real
 simple-salesforce over TLS::
 
-    from connectors.sandbox.server import LocalCA, serve
-    from connectors.sandbox.salesforce import SalesforceSettings, SalesforceState, create_app
+    from syncd_sandbox.server import LocalCA, serve
+    from syncd_sandbox.salesforce import SalesforceSettings, SalesforceState, create_app
 
     state = SalesforceState.from_seed(seed, clock=clock)
     settings = SalesforceSettings()

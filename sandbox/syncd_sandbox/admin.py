@@ -30,7 +30,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from connectors.sandbox.faults import FaultInjector, FaultPlan, FaultRule, FaultSpecError
+from syncd_sandbox.faults import FaultInjector, FaultPlan, FaultRule, FaultSpecError
 
 __all__ = ["SandboxControl", "create_admin_app"]
 
