@@ -9,8 +9,10 @@ import structlog
 
 from syncd.clock import Clock, SystemClock
 from syncd.config import Settings, load_settings
-from syncd.store import StateStore, open_store
+from syncd.ports import CrmGateway, HubSpotSource, StateStore, WebhookQueue
+from syncd.store import open_store
 from syncd.sync.cycle import CycleDeps
+from syncd.sync.rules import SyncRules
 
 __all__ = ["App", "open_app", "resolve_path", "state_url"]
 
@@ -31,18 +33,24 @@ def state_url(settings: Settings) -> str:
 class App:
     settings: Settings
     store: StateStore
-    hubspot: object
-    salesforce: object
+    hubspot: HubSpotSource
+    salesforce: CrmGateway
     clock: Clock
     log: structlog.typing.FilteringBoundLogger
+    webhooks: WebhookQueue | None = None
+
+    @property
+    def rules(self) -> SyncRules:
+        """What the core is configured with: the field mapping and the scoring model."""
+        return SyncRules(mapping=self.settings.fields, model=self.settings.scoring)
 
     @property
     def config(self):
         return self.settings.config
 
     def deps(self) -> CycleDeps:
-        return CycleDeps(settings=self.settings, hubspot=self.hubspot, crm=self.salesforce,
-                         store=self.store, clock=self.clock)
+        return CycleDeps.standard(hubspot=self.hubspot, crm=self.salesforce, store=self.store,
+                                  clock=self.clock, rules=self.rules)
 
     def close(self) -> None:
         self.store.close()
@@ -50,9 +58,10 @@ class App:
 
 def open_app(config_path: Path, *, clock: Clock | None = None) -> App:
     """Load settings, open the state store and build both connectors (no network yet)."""
-    from syncd.wiring import build_hubspot, build_salesforce
+    from syncd.wiring import build_hubspot, build_salesforce, build_webhook_queue
 
     settings = load_settings(Path(config_path))
+    webhooks = build_webhook_queue(settings)
     return App(settings=settings, store=open_store(state_url(settings)),
-               hubspot=build_hubspot(settings), salesforce=build_salesforce(settings),
-               clock=clock or SystemClock(), log=structlog.get_logger("syncd"))
+               hubspot=build_hubspot(settings, inbox=webhooks), salesforce=build_salesforce(settings),
+               clock=clock or SystemClock(), log=structlog.get_logger("syncd"), webhooks=webhooks)

@@ -70,14 +70,14 @@ class Daemon:
 
         hooks = self.app.config.hubspot.webhooks
         self._webhooks = serve_webhooks(
-            self.app.hubspot, client_secret=self.app.settings.secrets.hubspot_client_secret,
+            self.app.webhooks, client_secret=self.app.settings.secrets.hubspot_client_secret,
             public_url=str(hooks.public_url) if hooks.public_url else None, host=hooks.host, port=hooks.port)
         self.scheduler.add_job(self._trigger_if_named, "interval", seconds=WEBHOOK_POLL_SECONDS,
                                id="webhooks")
         self.log.info("webhooks.listening", port=self._webhooks.port)
 
     def _trigger_if_named(self) -> None:
-        if len(self.app.hubspot.inbox):
+        if self.app.webhooks is not None and len(self.app.webhooks):
             self.scheduler.modify_job("sync", next_run_time=datetime.now(UTC))
 
     def serve(self) -> None:

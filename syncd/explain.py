@@ -59,12 +59,12 @@ def explain_contact(app: App, key: str, *, offline: bool = False) -> Explanation
     if not offline:
         (decision,), opportunities = look_up(
             app.salesforce, app.store, [contact],
-            external_id_field=app.settings.fields.salesforce.external_id_field)
+            external_id_field=app.rules.external_id_field)
         record = decision.record
         if record is not None:
             sf = {"object": record.object, "id": record.id, "matched_by": decision.matched_by}
     previous = app.store.lifecycle_states([hubspot_id]).get(hubspot_id)
-    assessment = evaluate(app.settings.scoring, facts=facts_from(contact, record, opportunities),
+    assessment = evaluate(app.rules.model, facts=facts_from(contact, record, opportunities),
                           events=app.store.events_for([hubspot_id])[hubspot_id],
                           previous=LifecycleState.from_dict(previous) if previous else None,
                           now=app.clock.now())

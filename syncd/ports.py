@@ -11,9 +11,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from syncd.effects import ChunkResult
 from syncd.models import CrmRecord, EngagementEvent, HubSpotContact, WriteResult
 
-__all__ = ["ApiUsage", "CrmGateway", "CursorStore", "FieldSchema", "HubSpotSource", "ObjectSchema", "PullBatch"]
+__all__ = ["ApiUsage", "CrmGateway", "CursorStore", "FieldSchema", "HubSpotSource", "ObjectSchema", "PullBatch",
+           "StateStore", "WebhookQueue"]
 
 Cursors = Mapping[str, Mapping[str, Any]]
 """Per-stream cursor values (JSON-able). A source reads them and returns new ones."""
@@ -112,3 +114,65 @@ class CursorStore(Protocol):
     def load_cursor(self, stream: str) -> Mapping[str, Any] | None: ...
 
     def save_cursor(self, stream: str, value: Mapping[str, Any]) -> None: ...
+
+
+class WebhookQueue(Protocol):
+    """Contact ids named by HubSpot webhooks, waiting for the next cycle to read them."""
+
+    def __len__(self) -> int: ...
+
+
+class StateStore(CursorStore, Protocol):
+    """Everything syncd remembers between cycles. Each method is one transaction.
+
+    The pending set is the durable queue between pull and write: ``save_pull_batch`` makes
+    contacts pending together with the cursors that cover them, ``commit_chunk`` keeps a
+    chunk's facts and takes its settled people out of the set, in one transaction.
+    """
+
+    def load_cursors(self, prefix: str = "") -> dict[str, dict[str, Any]]: ...
+
+    def save_pull_batch(self, batch: PullBatch, *, now: datetime) -> int:
+        """Store contacts, events, merges, deletions and cursors together; new events count."""
+        ...
+
+    def mark_due_for_review(self, now: datetime) -> int:
+        """Make pending the people whose score may change by time alone; how many."""
+        ...
+
+    def pending_contacts(self, limit: int = 1000, *, after: str = "") -> list[HubSpotContact]: ...
+
+    def count_pending(self) -> int: ...
+
+    def events_for(self, contact_ids: Sequence[str]) -> dict[str, list[EngagementEvent]]: ...
+
+    def id_map(self, hubspot_ids: Sequence[str]) -> dict[str, tuple[str, str]]: ...
+
+    def record_states(self, hubspot_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """Per person: ``{"fields": what syncd last wrote, ...}``."""
+        ...
+
+    def lifecycle_states(self, hubspot_ids: Sequence[str]) -> dict[str, dict[str, Any]]: ...
+
+    def commit_chunk(self, result: ChunkResult, *, now: datetime) -> None:
+        """Keep the chunk's facts and settle its people, all or nothing."""
+        ...
+
+    def contact(self, hubspot_id: str) -> dict[str, Any] | None: ...
+
+    def find_contact_by_email(self, email: str) -> str | None: ...
+
+    def stage_history(self, hubspot_id: str) -> list[dict[str, Any]]: ...
+
+    def review_items(self) -> list[dict[str, Any]]: ...
+
+    def start_run(self, run_id: str, *, now: datetime) -> None: ...
+
+    def finish_run(self, run_id: str, *, now: datetime, status: str, summary: Mapping[str, Any],
+                   error: str | None = None) -> None: ...
+
+    def last_runs(self, limit: int = 10) -> list[dict[str, Any]]: ...
+
+    def counts(self) -> dict[str, int]: ...
+
+    def close(self) -> None: ...

@@ -15,7 +15,6 @@ from syncd.errors import (AuthError, ConfigError, ConnectorError, FatalApiError,
 from syncd.lifecycle import load_scoring
 from syncd.schema_check import check_mapping_against_schema
 from syncd.sync.cycle import run_cycle
-from syncd.sync.qualify import Qualifier
 from syncd.sync.summary import CycleSummary
 
 __all__ = ["explain_error", "preflight", "run_once", "write_heartbeat"]
@@ -27,7 +26,7 @@ def preflight(app: App) -> None:
     schemas = {name: app.salesforce.describe(name) for name in ("Lead", "Contact")}
     issues = check_mapping_against_schema(
         app.settings.fields, schemas, file=str(app.settings.mappings_dir / "fields.toml"),
-        picklist_values=Qualifier.written_values(app.settings))
+        picklist_values=app.rules.written_values())
     try:
         load_scoring(app.settings.mappings_dir / "scoring.toml",
                      portal_stages=app.hubspot.lifecycle_stages())

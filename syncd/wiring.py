@@ -11,12 +11,16 @@ from connectors.salesforce.wiring import gateway_from_settings
 from syncd.config import Settings
 from syncd.errors import SyncdError
 
-__all__ = ["SandboxMissing", "build_hubspot", "build_salesforce", "sandbox_runtime", "serve_webhooks"]
+__all__ = ["SandboxMissing", "build_hubspot", "build_salesforce", "build_webhook_queue", "sandbox_runtime", "serve_webhooks"]
 
 
-def build_hubspot(settings: Settings) -> HubSpotConnector:
+def build_webhook_queue(settings: Settings) -> WebhookInbox | None:
+    """The queue HubSpot's webhooks fill, when they are enabled."""
+    return WebhookInbox() if settings.config.hubspot.webhooks.enabled else None
+
+
+def build_hubspot(settings: Settings, *, inbox: WebhookInbox | None = None) -> HubSpotConnector:
     hs = settings.config.hubspot
-    inbox = WebhookInbox() if hs.webhooks.enabled else None
     return HubSpotConnector(HubSpotClientSettings(
         base_url=str(hs.base_url).rstrip("/"), token=settings.secrets.hubspot_token,
         read_timeout=hs.timeout_seconds, rate_limit_per_10s=hs.rate_limit_per_10s,
@@ -49,10 +53,10 @@ def sandbox_runtime():
     return Sandbox, FaultSpecError
 
 
-def serve_webhooks(hubspot, *, client_secret: str | None, public_url: str | None, host: str, port: int):
+def serve_webhooks(inbox, *, client_secret: str | None, public_url: str | None, host: str, port: int):
     """Serve HubSpot's webhook receiver in a thread; returns the server (``.port``, ``.shutdown()``)."""
     from connectors.hubspot.webhooks import create_webhook_app
     from connectors.wsgi import serve
 
-    receiver = create_webhook_app(hubspot.inbox, client_secret=client_secret, public_url=public_url)
+    receiver = create_webhook_app(inbox, client_secret=client_secret, public_url=public_url)
     return serve(receiver, host=host, port=port)

@@ -35,7 +35,6 @@ def run(args: argparse.Namespace) -> int:
     from rich.progress import Progress
 
     from syncd.app import open_app
-    from syncd.sync.qualify import Qualifier
 
     if args.slice_days < 1:
         print("syncd: --slice-days must be at least 1", file=sys.stderr)
@@ -45,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
         app = open_app(args.config)
         now = app.clock.now()
         since = args.since or now - timedelta(days=DEFAULT_DAYS)
-        properties = sorted(app.settings.fields.hubspot_properties() | Qualifier.properties(app.settings))
+        properties = app.rules.hubspot_properties()
         with Progress(transient=False) as progress:
             read = app.hubspot.backfill(app.store, since=since, now=now, progress=progress,
                                 on_batch=lambda batch: app.store.save_pull_batch(batch, now=now),

@@ -1,4 +1,4 @@
-"""``StateStore``: everything syncd remembers between cycles, on SQLite or PostgreSQL.
+"""``SqlStateStore``: everything syncd remembers between cycles, on SQLite or PostgreSQL.
 
 Each public method is one transaction. ``save_pull_batch`` stores contacts, events and the
 stream cursors together, so a crash never leaves a cursor ahead of the data it covers;
@@ -8,30 +8,34 @@ review), which makes the pending set the durable queue between pull and write.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import Engine
 
+from syncd.effects import (ChunkResult, LifecycleUpdate, Link, Reject, ReviewItem, StageChange,
+                           Written)
 from syncd.models import EngagementEvent, EngagementKind, HubSpotContact
 from syncd.ports import PullBatch
 from syncd.store import tables as t
 from syncd.store.engine import create_engine, migrate
 from syncd.store.upsert import insert_ignore, upsert
 
-__all__ = ["StateStore", "open_store"]
+__all__ = ["SqlStateStore", "open_store"]
 
 
-def open_store(url: str) -> StateStore:
+def open_store(url: str) -> SqlStateStore:
     """Open (and migrate) the store at ``url``: ``sqlite:///path`` or ``postgresql://...``."""
     engine = create_engine(url)
     migrate(engine)
-    return StateStore(engine)
+    return SqlStateStore(engine)
 
 
-class StateStore:
+class SqlStateStore:
+    """The ``StateStore`` port on SQLite or PostgreSQL (SQLAlchemy Core)."""
+
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
@@ -126,14 +130,6 @@ class StateStore:
                 c.merged_into.is_(None)).values(pending=True))
             return result.rowcount or 0
 
-    def settle(self, hubspot_ids: Iterable[str]) -> None:
-        """The Salesforce side of these contacts is settled; they leave the pending set."""
-        ids = list(hubspot_ids)
-        with self.engine.begin() as conn:
-            for start in range(0, len(ids), 5000):
-                conn.execute(update(t.contacts).where(t.contacts.c.hubspot_id.in_(ids[start:start + 5000]))
-                             .values(pending=False))
-
     def events_for(self, contact_ids: Sequence[str]) -> dict[str, list[EngagementEvent]]:
         e = t.engagement.c
         out: dict[str, list[EngagementEvent]] = {cid: [] for cid in contact_ids}
@@ -192,21 +188,25 @@ class StateStore:
                                 .order_by(sh.seq))
             return [dict(r) for r in rows.mappings()]
 
-    def record_outcome(self, outcome: Mapping[str, Sequence[dict[str, Any]]], *, now: datetime) -> None:
-        """Persist one write batch's results together: links, written state, stages, rejects."""
+    def commit_chunk(self, result: ChunkResult, *, now: datetime) -> None:
+        """Keep a chunk's facts and take its settled people out of the pending set, in one
+        transaction: a crash leaves either all of it or none."""
+        unknown = sorted({type(f).__name__ for f in result.facts if type(f) not in _FACT_TABLES})
+        if unknown:
+            raise TypeError(f"the state store does not keep facts of type {', '.join(unknown)}")
         with self.engine.begin() as conn:
-            upsert(conn, t.id_map, [{**r, "updated_at": now} for r in outcome.get("links", ())],
-                   ["hubspot_id"])
-            upsert(conn, t.record_state, [{**r, "written_at": now} for r in outcome.get("written", ())],
-                   ["hubspot_id"])
-            upsert(conn, t.lifecycle, [{**r, "updated_at": now} for r in outcome.get("lifecycle", ())],
-                   ["hubspot_id"])
-            for table in ("stage_history", "rejects"):
-                rows = list(outcome.get(table, ()))
-                if rows:
-                    conn.execute(getattr(t, table).insert(), rows)
-            upsert(conn, t.review_queue, [{**r, "created_at": now} for r in outcome.get("review", ())],
-                   ["hubspot_id"])
+            for kind, (table, row, mode) in _FACT_TABLES.items():
+                rows = [row(f, now) for f in result.of(kind)]
+                if not rows:
+                    continue
+                if mode == "insert":
+                    conn.execute(table.insert(), rows)
+                else:
+                    upsert(conn, table, rows, [mode])
+            ids = list(result.settled)
+            for start in range(0, len(ids), 5000):
+                conn.execute(update(t.contacts).where(t.contacts.c.hubspot_id.in_(ids[start:start + 5000]))
+                             .values(pending=False))
 
     def review_items(self) -> list[dict[str, Any]]:
         with self.engine.connect() as conn:
@@ -234,6 +234,29 @@ class StateStore:
         with self.engine.connect() as conn:
             return {name: conn.scalar(select(func.count()).select_from(getattr(t, name))) or 0
                     for name in ("contacts", "engagement", "id_map", "review_queue", "rejects")}
+
+
+# How each fact of a chunk is kept: (table, row builder, "insert" or the upsert key).
+_FACT_TABLES: dict[type, tuple[Any, Callable[[Any, datetime], dict[str, Any]], str]] = {
+    Link: (t.id_map, lambda f, now: {"hubspot_id": f.hubspot_id, "sf_object": f.sf_object,
+                                     "sf_id": f.sf_id, "matched_by": f.matched_by, "updated_at": now},
+           "hubspot_id"),
+    Written: (t.record_state, lambda f, now: {"hubspot_id": f.hubspot_id, "sf_object": f.sf_object,
+                                              "sf_id": f.sf_id, "hash": f.digest, "fields": dict(f.fields),
+                                              "written_at": now}, "hubspot_id"),
+    LifecycleUpdate: (t.lifecycle, lambda f, now: {"hubspot_id": f.hubspot_id, "stage": f.stage,
+                                                   "state": dict(f.state), "next_review_at": f.next_review_at,
+                                                   "updated_at": now}, "hubspot_id"),
+    StageChange: (t.stage_history, lambda f, now: {"hubspot_id": f.hubspot_id, "from_stage": f.from_stage,
+                                                   "to_stage": f.to_stage, "at": f.at, "rule": f.rule,
+                                                   "reason": f.reason, "evidence": dict(f.evidence),
+                                                   "run_id": f.run_id}, "insert"),
+    Reject: (t.rejects, lambda f, now: {"run_id": f.run_id, "hubspot_id": f.hubspot_id, "sf_object": f.sf_object,
+                                        "code": f.code, "message": f.message, "at": f.at}, "insert"),
+    ReviewItem: (t.review_queue, lambda f, now: {"hubspot_id": f.hubspot_id, "reason": f.reason,
+                                                 "candidates": list(f.candidates), "created_at": now},
+                 "hubspot_id"),
+}
 
 
 def _contact_row(contact: HubSpotContact, now: datetime) -> dict[str, Any]:

@@ -1,10 +1,12 @@
-"""One sync cycle: pull → store → match → qualify → plan → write → settle.
+"""One sync cycle: the steps before the chunks (pull, …), then per chunk of pending people
+match → qualify → plan → write → settle, each chunk committed in one transaction.
 
-The shell around the pure core. Order of durability: a pulled batch and its HubSpot cursors
-are committed together and leave the contacts ``pending``; a contact leaves the pending set
-only after its Salesforce write is settled (written, rejected with a reason, or queued for
-review). A crash anywhere therefore resumes with the same pending contacts, and writes are
-idempotent (upsert on the HubSpot id, or update of an already linked record).
+Order of durability: a pulled batch and its HubSpot cursors are committed together and
+leave the contacts ``pending``; a person leaves the pending set only in the transaction
+that keeps their chunk's results (written, rejected with a reason, or queued for review).
+A crash anywhere therefore resumes with the same pending people, and writes are idempotent
+(upsert on the HubSpot id, or update of an already linked record). A failure in one chunk
+keeps what that chunk and the earlier ones achieved, then ends the cycle.
 """
 
 from __future__ import annotations
@@ -13,120 +15,105 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import Protocol
 
 import structlog
 
 from syncd.clock import Clock
-from syncd.config import Settings
 from syncd.models import HubSpotContact
-from syncd.ports import CrmGateway, HubSpotSource
-from syncd.store import StateStore
-from syncd.sync.lookup import look_up
+from syncd.ports import CrmGateway, HubSpotSource, StateStore
+from syncd.sync import stages
+from syncd.sync.executors import Executor, RecordExecutor
+from syncd.sync.planners import Planner, RecordPlanner
+from syncd.sync.rules import SyncRules
 from syncd.sync.summary import CycleSummary
-from syncd.sync.writer import write_planned
-from syncd.sync.qualify import Qualifier
 
-__all__ = ["CycleDeps", "run_cycle"]
+__all__ = ["CycleDeps", "CycleStep", "PullStep", "ReviewDueStep", "run_cycle"]
 
-CHUNK = 1000
+
+class CycleStep(Protocol):
+    """A step that runs once per cycle before the chunks (pull, import, mirror refresh…)."""
+
+    def run(self, deps: CycleDeps, summary: CycleSummary, *, now: datetime, run_id: str) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class PullStep:
+    """Contacts and engagement changed since the cursors, stored batch by batch with them."""
+
+    def run(self, deps: CycleDeps, summary: CycleSummary, *, now: datetime, run_id: str) -> None:
+        log = structlog.get_logger("syncd.cycle").bind(run_id=run_id)
+        cursors = {k: v for k, v in deps.store.load_cursors().items() if not k.startswith("backfill:")}
+        for batch in deps.hubspot.pull(cursors, properties=deps.rules.hubspot_properties(), now=now):
+            summary.events += deps.store.save_pull_batch(batch, now=now)
+            summary.pulled += len(batch.contacts)
+            summary.merged += len(batch.merges)
+            summary.deleted += len(batch.deleted)
+            log.debug("pull.batch", contacts=len(batch.contacts), events=len(batch.events))
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewDueStep:
+    """People whose score or intent may change by time alone (decay, an intent lapse)."""
+
+    def run(self, deps: CycleDeps, summary: CycleSummary, *, now: datetime, run_id: str) -> None:
+        summary.reviewed = deps.store.mark_due_for_review(now)
 
 
 @dataclass(frozen=True, kw_only=True)
 class CycleDeps:
-    settings: Settings
+    """The ports a cycle talks to, the rules it applies, and its pluggable stages."""
+
     hubspot: HubSpotSource
     crm: CrmGateway
     store: StateStore
     clock: Clock
+    rules: SyncRules
+    before: tuple[CycleStep, ...] = ()
+    planners: tuple[Planner, ...] = ()
+    executors: tuple[Executor, ...] = ()
+
+    @classmethod
+    def standard(cls, *, hubspot: HubSpotSource, crm: CrmGateway, store: StateStore, clock: Clock,
+                 rules: SyncRules) -> CycleDeps:
+        """The cycle syncd runs: pull, re-review, then the Salesforce record write."""
+        return cls(hubspot=hubspot, crm=crm, store=store, clock=clock, rules=rules,
+                   before=(PullStep(), ReviewDueStep()), planners=(RecordPlanner(rules.mapping),),
+                   executors=(RecordExecutor(crm, rules.external_id_field),))
 
 
 def run_cycle(deps: CycleDeps, *, run_id: str, stop: threading.Event | None = None) -> CycleSummary:
-    """Run one cycle and return its summary; connector errors propagate to the caller."""
-    log = structlog.get_logger("syncd.cycle").bind(run_id=run_id)
+    """Run one cycle and return its summary; connector errors propagate to the caller after
+    the chunk they interrupted has been kept."""
     summary = CycleSummary(run_id=run_id)
     started = time.monotonic()
     calls_before = _calls(deps)
-    _pull(deps, summary, log)
-    summary.reviewed = deps.store.mark_due_for_review(deps.clock.now())
-    qualifier = Qualifier(deps.settings)
+    for step in deps.before:
+        step.run(deps, summary, now=deps.clock.now(), run_id=run_id)
     after = ""
     while not (stop and stop.is_set()):
-        contacts = deps.store.pending_contacts(CHUNK, after=after)
+        contacts = deps.store.pending_contacts(deps.rules.chunk_size, after=after)
         if not contacts:
             break
-        _process(deps, qualifier, contacts, summary, run_id)
+        _process(deps, contacts, summary, run_id)
         after = contacts[-1].id
     _account(deps, summary, calls_before)
     summary.seconds = round(time.monotonic() - started, 3)
     return summary
 
 
-def _pull(deps: CycleDeps, summary: CycleSummary, log) -> None:
+def _process(deps: CycleDeps, contacts: Sequence[HubSpotContact], summary: CycleSummary, run_id: str) -> None:
     now = deps.clock.now()
-    cursors = {k: v for k, v in deps.store.load_cursors().items() if not k.startswith("backfill:")}
-    properties = sorted(deps.settings.fields.hubspot_properties() | Qualifier.properties(deps.settings))
-    for batch in deps.hubspot.pull(cursors, properties=properties, now=now):
-        summary.events += deps.store.save_pull_batch(batch, now=now)
-        summary.pulled += len(batch.contacts)
-        summary.merged += len(batch.merges)
-        summary.deleted += len(batch.deleted)
-        log.debug("pull.batch", contacts=len(batch.contacts), events=len(batch.events))
-
-
-def _process(deps: CycleDeps, qualifier: Qualifier, contacts: Sequence[HubSpotContact],
-             summary: CycleSummary, run_id: str) -> None:
-    ids = [c.id for c in contacts]
-    store, now = deps.store, deps.clock.now()
-    decisions, opportunities = look_up(
-        deps.crm, store, contacts, external_id_field=deps.settings.fields.salesforce.external_id_field)
-    events = store.events_for(ids)
-    previous = store.lifecycle_states(ids)
-    written = store.record_states(ids)
-    outcome: dict[str, list[dict[str, Any]]] = {k: [] for k in
-                                                ("links", "written", "lifecycle", "stage_history",
-                                                 "rejects", "review")}
-    plans, settled = [], []
-    by_id = {c.id: c for c in contacts}
-    for decision in decisions:
-        contact = by_id[decision.hubspot_id]
-        if decision.action in ("review", "skip"):
-            _park(decision, summary, outcome, settled, run_id, now)
-            continue
-        result = qualifier.assess(contact, decision.record, events[contact.id],
-                                  previous.get(contact.id), now=now, run_id=run_id,
-                                  opportunities=opportunities)
-        outcome["lifecycle"].append(result.lifecycle_row)
-        outcome["stage_history"].extend(result.history_rows)
-        summary.stage_moves += len(result.history_rows)
-        summary.stages[result.computed.values.get("stage")] += 1
-        summary.intents[result.computed.values.get("intent")] += 1
-        summary.matched += decision.action == "link"
-        last = (written.get(contact.id) or {}).get("fields")
-        plan = qualifier.plan(contact, decision.record, result.computed, last_written=last)
-        if plan is None:
-            summary.unchanged += 1
-            settled.append(contact.id)
-        else:
-            plans.append((plan, decision))
-    write_planned(deps.crm, plans, external_id_field=deps.settings.fields.salesforce.external_id_field,
-                  summary=summary, outcome=outcome, settled=settled,
-                  run_id=run_id, now=now)
-    store.record_outcome(outcome, now=now)
-    store.settle(settled)
-
-
-def _park(decision, summary: CycleSummary, outcome, settled: list[str], run_id: str, now) -> None:
-    if decision.action == "review":
-        summary.review += 1
-        outcome["review"].append({"hubspot_id": decision.hubspot_id, "reason": decision.reason,
-                                  "candidates": list(decision.candidates)})
-    else:
-        summary.skipped += 1
-        outcome["rejects"].append({"run_id": run_id, "hubspot_id": decision.hubspot_id,
-                                   "sf_object": None, "code": "NO_EMAIL", "message": decision.reason,
-                                   "at": now})
-    settled.append(decision.hubspot_id)
+    matched = stages.match(deps.crm, deps.store, contacts, external_id_field=deps.rules.external_id_field)
+    qualified = stages.qualify_all(matched, deps.rules.model, now=now, run_id=run_id)
+    plans = stages.plan(qualified, deps.planners, now=now, run_id=run_id)
+    report = stages.write(plans, deps.executors, now=now, run_id=run_id)
+    settled = stages.settle(plans, report, now=now, run_id=run_id)
+    deps.store.commit_chunk(settled.result, now=now)
+    summary.absorb(settled.tally)
+    if report.error is not None:
+        raise report.error
 
 
 def _calls(deps: CycleDeps) -> dict[str, dict[str, int]]:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from syncd.models import HubSpotContact
-from syncd.ports import CrmGateway
-from syncd.store import StateStore
+from syncd.ports import CrmGateway, StateStore
 from syncd.sync.match import MatchDecision, canonical_email, match_contacts
 
 __all__ = ["look_up"]

@@ -7,19 +7,18 @@ always follow syncd.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 import phonenumbers
 
 from syncd.mapping import FieldMapping, FieldRule
 from syncd.models import CrmRecord, HubSpotContact
+from syncd.effects import RecordWrite
 
-__all__ = ["Computed", "PlannedWrite", "plan_write", "transform"]
+__all__ = ["Computed", "plan_write", "transform"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -27,20 +26,6 @@ class Computed:
     """What syncd computed for one contact, by ``ComputedFields`` key."""
 
     values: Mapping[str, Any]
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PlannedWrite:
-    hubspot_id: str
-    object_name: str
-    mode: Literal["update", "upsert"]
-    record_id: str | None
-    fields: Mapping[str, Any]
-    desired: Mapping[str, Any] = field(default_factory=dict)
-
-    @property
-    def digest(self) -> str:
-        return hashlib.sha256(json.dumps(self.desired, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def transform(kind: str, value: str | None, *, region: str) -> str | None:
@@ -114,7 +99,8 @@ def _as_instant(value: Any) -> datetime | None:
 
 
 def plan_write(contact: HubSpotContact, record: CrmRecord | None, computed: Computed, *,
-               mapping: FieldMapping, last_written: Mapping[str, Any] | None = None) -> PlannedWrite | None:
+               mapping: FieldMapping, last_written: Mapping[str, Any] | None = None,
+               matched_by: str | None = None) -> RecordWrite | None:
     """The write that brings Salesforce in line for one contact, or ``None`` if it already is."""
     object_name = record.object if record else mapping.salesforce.create_as
     current = dict(record.fields) if record else None
@@ -136,12 +122,12 @@ def plan_write(contact: HubSpotContact, record: CrmRecord | None, computed: Comp
         for name, default in mapping.salesforce.lead_defaults.items():
             if _blank(desired.get(name)):
                 desired[name] = default
-        return PlannedWrite(hubspot_id=contact.id, object_name=object_name, mode="upsert",
-                            record_id=None, fields=desired, desired=desired)
+        return RecordWrite(hubspot_id=contact.id, object_name=object_name, mode="upsert",
+                           record_id=None, fields=desired, desired=desired)
     changes = {k: v for k, v in desired.items() if not _same(current.get(k), v)}
     if not changes:
         return None
     mode = "upsert" if _same(current.get(ext), contact.id) else "update"
     fields = changes if mode == "update" else {**changes, ext: contact.id}
-    return PlannedWrite(hubspot_id=contact.id, object_name=object_name, mode=mode,
-                        record_id=record.id, fields=fields, desired=desired)
+    return RecordWrite(hubspot_id=contact.id, object_name=object_name, mode=mode,
+                       record_id=record.id, fields=fields, desired=desired, matched_by=matched_by)

@@ -1,4 +1,8 @@
-"""Bridge between a matched contact and the lifecycle engine, and from there to a plan."""
+"""Qualify a matched person: the lifecycle engine's score, intent and stage, as values.
+
+Pure: the person's facts, events and previous state in, a ``Qualified`` out. What to write
+where is the planners' business (``syncd.sync.planners``).
+"""
 
 from __future__ import annotations
 
@@ -7,20 +11,22 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from syncd.config import Settings
-from syncd.lifecycle import (ContactFacts, LifecycleState, evaluate, lead_profile,
-                             required_properties)
+from syncd.lifecycle import ContactFacts, LifecycleState, ScoringModel, evaluate, lead_profile
 from syncd.models import CrmRecord, EngagementEvent, HubSpotContact
-from syncd.sync.plan import Computed, PlannedWrite, plan_write
+from syncd.effects import LifecycleUpdate, StageChange
+from syncd.sync.plan import Computed
 
-__all__ = ["Qualified", "Qualifier", "facts_from"]
+__all__ = ["Qualified", "facts_from", "qualify"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Qualified:
+    """What syncd computed for one person: the values it writes, its new lifecycle state
+    and the stage transitions that led there."""
+
     computed: Computed
-    lifecycle_row: dict[str, Any]
-    history_rows: list[dict[str, Any]]
+    lifecycle: LifecycleUpdate
+    changes: tuple[StageChange, ...]
 
 
 def facts_from(contact: HubSpotContact, record: CrmRecord | None,
@@ -42,48 +48,26 @@ def facts_from(contact: HubSpotContact, record: CrmRecord | None,
         churned=bool(account.get("churned")), owner_id=fields.get("OwnerId"))
 
 
-class Qualifier:
-    def __init__(self, settings: Settings) -> None:
-        self.model = settings.scoring
-        self.mapping = settings.fields
-
-    @staticmethod
-    def properties(settings: Settings) -> frozenset[str]:
-        """HubSpot contact properties the scoring model and the verdict fallback read."""
-        return required_properties(settings.scoring) | {"hs_lead_status"}
-
-    @staticmethod
-    def written_values(settings: Settings) -> dict[str, list[str]]:
-        """Every value syncd may write into the computed picklist fields."""
-        model = settings.scoring
-        return {"stage": sorted({d.salesforce for d in model.stage_defs.values()}),
-                "intent": ["active", "passive"],
-                "grade": sorted({g for g, _ in model.grades})}
-
-    def assess(self, contact: HubSpotContact, record: CrmRecord | None,
-               events: Sequence[EngagementEvent], previous: Mapping[str, Any] | None, *,
-               now: datetime, run_id: str,
-               opportunities: Mapping[str, Mapping[str, bool]] | None = None) -> Qualified:
-        prior = LifecycleState.from_dict(previous) if previous else None
-        facts = facts_from(contact, record, opportunities)
-        result = evaluate(self.model, facts=facts, events=events,
-                          previous=prior, now=now)
-        last = max((e.occurred_at for e in events), default=None)
-        computed = Computed(values={
-            "stage": result.salesforce_stage, "score": round(result.score),
-            "grade": result.grade, "intent": result.intent, "profile": lead_profile(result),
-            "last_engagement": _sf_datetime(last)})
-        history = [{"hubspot_id": contact.id, "from_stage": t.from_stage, "to_stage": t.to_stage,
-                    "at": t.at, "rule": t.rule, "reason": t.reason,
-                    "evidence": _jsonable(t.evidence), "run_id": run_id}
-                   for t in result.transitions]
-        row = {"hubspot_id": contact.id, "stage": result.stage, "state": result.state.to_dict(),
-               "next_review_at": result.next_review_at}
-        return Qualified(computed=computed, lifecycle_row=row, history_rows=history)
-
-    def plan(self, contact: HubSpotContact, record: CrmRecord | None, computed: Computed, *,
-             last_written: Mapping[str, Any] | None) -> PlannedWrite | None:
-        return plan_write(contact, record, computed, mapping=self.mapping, last_written=last_written)
+def qualify(model: ScoringModel, contact: HubSpotContact, record: CrmRecord | None,
+            events: Sequence[EngagementEvent], previous: Mapping[str, Any] | None, *,
+            now: datetime, run_id: str,
+            opportunities: Mapping[str, Mapping[str, bool]] | None = None) -> Qualified:
+    """Score, intent and stage of one person, with every transition since ``previous``."""
+    prior = LifecycleState.from_dict(previous) if previous else None
+    result = evaluate(model, facts=facts_from(contact, record, opportunities), events=events,
+                      previous=prior, now=now)
+    last = max((e.occurred_at for e in events), default=None)
+    computed = Computed(values={
+        "stage": result.salesforce_stage, "score": round(result.score),
+        "grade": result.grade, "intent": result.intent, "profile": lead_profile(result),
+        "last_engagement": _sf_datetime(last)})
+    changes = tuple(StageChange(hubspot_id=contact.id, from_stage=t.from_stage, to_stage=t.to_stage,
+                                at=t.at, rule=t.rule, reason=t.reason, evidence=_jsonable(t.evidence),
+                                run_id=run_id)
+                    for t in result.transitions)
+    lifecycle = LifecycleUpdate(hubspot_id=contact.id, stage=result.stage, state=result.state.to_dict(),
+                                next_review_at=result.next_review_at)
+    return Qualified(computed=computed, lifecycle=lifecycle, changes=changes)
 
 
 def _sf_datetime(value: datetime | None) -> str | None:

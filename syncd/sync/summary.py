@@ -32,9 +32,23 @@ class CycleSummary:
     api_calls_by_endpoint: dict[str, dict[str, int]] = field(default_factory=dict)
     budget_left: dict[str, int | None] = field(default_factory=dict)
     seconds: float = 0.0
+    other: Counter = field(default_factory=Counter)  # counts of stages added later
+
+
+    def absorb(self, tally: Any) -> None:
+        """Add a chunk's tally (``syncd.sync.stages.Tally``)."""
+        for name, value in tally.counts.items():
+            if isinstance(getattr(self, name, None), int):
+                setattr(self, name, getattr(self, name) + value)
+            else:
+                self.other[name] += value
+        self.stages.update(tally.stages)
+        self.intents.update(tally.intents)
 
     def to_dict(self) -> dict[str, Any]:
         out = dict(self.__dict__)
         out["stages"] = dict(sorted(self.stages.items()))
         out["intents"] = dict(sorted(self.intents.items()))
+        other = out.pop("other")
+        out.update(sorted(other.items()))
         return out

@@ -1,4 +1,4 @@
-"""The state store contract, run on SQLite and on PostgreSQL."""
+"""The state store contract, run on the in-memory store, SQLite and PostgreSQL alike."""
 
 from __future__ import annotations
 
@@ -6,9 +6,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from syncd.effects import ChunkResult, LifecycleUpdate, Link, Reject, ReviewItem, StageChange, Written
 from syncd.models import EngagementEvent, EngagementKind, HubSpotContact
 from syncd.ports import PullBatch
 from syncd.store import open_store
+from syncd.testing import MemoryStateStore
+from tests.conftest import _pg_schema_url
 
 NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
@@ -22,11 +25,21 @@ def event(eid: str, cid: str, minutes: int = 0) -> EngagementEvent:
                            occurred_at=NOW - timedelta(minutes=minutes), attributes={"campaign_id": 7})
 
 
-@pytest.fixture
-def store(store_url):
-    s = open_store(store_url)
+@pytest.fixture(params=["memory", "sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def store(request, tmp_path):
+    """Every contract test runs on the in-memory store and on each SQL backend."""
+    if request.param == "memory":
+        yield MemoryStateStore()
+        return
+    urls = iter([f"sqlite:///{tmp_path / 'state.db'}"]) if request.param == "sqlite" else _pg_schema_url()
+    s = open_store(next(urls))
     yield s
     s.close()
+    next(urls, None)  # drops the PostgreSQL schema
+
+
+def settle(store, ids) -> None:
+    store.commit_chunk(ChunkResult(settled=tuple(ids)), now=NOW)
 
 
 def test_migrations_are_idempotent(store_url):
@@ -57,7 +70,7 @@ def test_same_event_twice_is_stored_once(store):
 
 def test_settled_contacts_leave_pending_until_they_change_again(store):
     store.save_pull_batch(PullBatch(contacts=[contact("1"), contact("2")]), now=NOW)
-    store.settle(["1"])
+    settle(store, ["1"])
     assert [c.id for c in store.pending_contacts()] == ["2"]
     store.save_pull_batch(PullBatch(events=[event("e:9", "1")]), now=NOW)
     assert [c.id for c in store.pending_contacts()] == ["1", "2"]
@@ -74,9 +87,8 @@ def test_pending_contacts_pages_by_id(store):
 def test_merge_moves_link_and_events_to_the_survivor(store):
     store.save_pull_batch(PullBatch(contacts=[contact("1"), contact("2")], events=[event("e:1", "1")]),
                           now=NOW)
-    store.record_outcome({"links": [{"hubspot_id": "1", "sf_object": "Lead", "sf_id": "00Q000000000001AAA",
-                                     "matched_by": "email"}]}, now=NOW)
-    store.settle(["1", "2"])
+    store.commit_chunk(ChunkResult(facts=(Link(hubspot_id="1", sf_object="Lead", sf_id="00Q000000000001AAA",
+                                               matched_by="email"),), settled=("1", "2")), now=NOW)
     store.save_pull_batch(PullBatch(merges=[("1", "2")]), now=NOW)
     assert store.id_map(["1", "2"]) == {"2": ("Lead", "00Q000000000001AAA")}
     assert [e.id for e in store.events_for(["2"])["2"]] == ["e:1"]
@@ -96,16 +108,16 @@ def test_deleted_contact_is_purged_and_no_longer_synced(store):
 
 def test_outcome_rows_and_runs_round_trip(store):
     store.start_run("r1", now=NOW)
-    store.record_outcome({
-        "written": [{"hubspot_id": "1", "sf_object": "Lead", "sf_id": "00Q000000000001AAA",
-                     "hash": "h", "fields": {"Lead_Score__c": 40}}],
-        "lifecycle": [{"hubspot_id": "1", "stage": "lead", "state": {"stage": "lead"}}],
-        "stage_history": [{"hubspot_id": "1", "from_stage": None, "to_stage": "lead", "at": NOW,
-                           "rule": "new", "reason": "first seen", "evidence": {}, "run_id": "r1"}],
-        "rejects": [{"run_id": "r1", "hubspot_id": "2", "sf_object": "Lead", "code": "STRING_TOO_LONG",
-                     "message": "LastName too long", "at": NOW}],
-        "review": [{"hubspot_id": "3", "reason": "2 Leads share this email", "candidates": ["a", "b"]}],
-    }, now=NOW)
+    store.commit_chunk(ChunkResult(facts=(
+        Written(hubspot_id="1", sf_object="Lead", sf_id="00Q000000000001AAA", digest="h",
+                fields={"Lead_Score__c": 40}),
+        LifecycleUpdate(hubspot_id="1", stage="lead", state={"stage": "lead"}, next_review_at=None),
+        StageChange(hubspot_id="1", from_stage=None, to_stage="lead", at=NOW, rule="new", reason="first seen",
+                    evidence={}, run_id="r1"),
+        Reject(run_id="r1", hubspot_id="2", sf_object="Lead", code="STRING_TOO_LONG",
+               message="LastName too long", at=NOW),
+        ReviewItem(hubspot_id="3", reason="2 Leads share this email", candidates=("a", "b")),
+    )), now=NOW)
     store.finish_run("r1", now=NOW + timedelta(seconds=3), status="ok", summary={"pulled": 1})
     assert store.record_states(["1"])["1"]["fields"] == {"Lead_Score__c": 40}
     assert store.lifecycle_states(["1"]) == {"1": {"stage": "lead"}}
@@ -124,11 +136,10 @@ def test_naive_datetimes_are_refused(store):
 
 def test_contacts_due_for_review_become_pending_again(store):
     store.save_pull_batch(PullBatch(contacts=[contact("1"), contact("2"), contact("3")]), now=NOW)
-    store.settle(["1", "2", "3"])
-    store.record_outcome({"lifecycle": [
-        {"hubspot_id": "1", "stage": "lead", "state": {}, "next_review_at": NOW - timedelta(minutes=1)},
-        {"hubspot_id": "2", "stage": "lead", "state": {}, "next_review_at": NOW + timedelta(days=3)},
-        {"hubspot_id": "3", "stage": "lead", "state": {}, "next_review_at": None}]}, now=NOW)
+    settle(store, ["1", "2", "3"])
+    store.commit_chunk(ChunkResult(facts=tuple(
+        LifecycleUpdate(hubspot_id=h, stage="lead", state={}, next_review_at=at)
+        for h, at in (("1", NOW - timedelta(minutes=1)), ("2", NOW + timedelta(days=3)), ("3", None)))), now=NOW)
     assert store.mark_due_for_review(NOW) == 1
     assert [c.id for c in store.pending_contacts()] == ["1"]
     assert store.mark_due_for_review(NOW) == 0  # already pending
@@ -145,3 +156,19 @@ def test_migrations_create_exactly_the_tables_the_code_uses(store_url):
         diff = compare_metadata(MigrationContext.configure(conn), metadata)
     store.close()
     assert diff == []
+
+
+def test_a_chunk_is_kept_whole_or_not_at_all(store):
+    store.save_pull_batch(PullBatch(contacts=[contact("1"), contact("2")]), now=NOW)
+    bad = ChunkResult(facts=(Link(hubspot_id="1", sf_object="Lead", sf_id="00Q000000000001AAA", matched_by="email"),
+                             StageChange(hubspot_id="1", from_stage=None, to_stage="lead", at=datetime(2026, 1, 1),
+                                         rule="new", reason="naive time", evidence={}, run_id="r")),
+                      settled=("1",))
+    with pytest.raises(Exception, match="naive"):
+        store.commit_chunk(bad, now=NOW)
+    assert store.id_map(["1"]) == {} and [c.id for c in store.pending_contacts()] == ["1", "2"]
+
+
+def test_a_fact_the_store_cannot_keep_is_refused(store):
+    with pytest.raises(TypeError, match="object"):
+        store.commit_chunk(ChunkResult(facts=(object(),)), now=NOW)

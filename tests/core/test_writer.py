@@ -4,42 +4,53 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from syncd.models import WriteResult
-from syncd.ports import ApiUsage
+from syncd.effects import Link, RecordWrite, Reject, Written
+from syncd.models import HubSpotContact
+from syncd.sync import stages
+from syncd.sync.executors import RecordExecutor
 from syncd.sync.match import MatchDecision
-from syncd.sync.plan import PlannedWrite
-from syncd.sync.summary import CycleSummary
-from syncd.sync.writer import write_planned
+from syncd.sync.planners import Person
+from syncd.testing import MemoryCrm
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
 
 
-class FakeCrm:
-    """Answers every upsert with the results it was given, in order."""
-
-    def __init__(self, results: list[WriteResult]) -> None:
-        self.results, self.sent = results, []
-
-    def upsert(self, object_name, external_id_field, rows):
-        self.sent.append((object_name, external_id_field, list(rows)))
-        return self.results[:len(rows)]
-
-    def usage(self) -> ApiUsage:
-        return ApiUsage(calls={"upsert": len(self.sent)})
+def _write(h: str) -> RecordWrite:
+    return RecordWrite(hubspot_id=h, object_name="Lead", mode="upsert", record_id=None,
+                       fields={"HubSpot_Id__c": h, "LastName": "L"}, desired={"HubSpot_Id__c": h, "LastName": "L"})
 
 
 def test_written_retriable_and_rejected_rows_are_told_apart():
-    plans = [(PlannedWrite(hubspot_id=h, object_name="Lead", mode="upsert", record_id=None,
-                           fields={"HubSpot_Id__c": h}, desired={"HubSpot_Id__c": h}),
-              MatchDecision(hubspot_id=h, action="create")) for h in ("1", "2", "3")]
-    crm = FakeCrm([WriteResult(key="1", ok=True, id="00Q1", created=True),
-                   WriteResult(key="2", ok=False, error_code="UNABLE_TO_LOCK_ROW", retriable=True),
-                   WriteResult(key="3", ok=False, error_code="STRING_TOO_LONG", message="LastName")])
-    summary, settled = CycleSummary(run_id="r"), []
-    outcome = {k: [] for k in ("links", "written", "rejects")}
-    write_planned(crm, plans, external_id_field="HubSpot_Id__c", summary=summary, outcome=outcome,
-                  settled=settled, run_id="r", now=NOW)
-    assert (summary.created, summary.retrying, summary.rejected) == (1, 1, 1)
-    assert settled == ["1", "3"]  # "2" stays pending for the next cycle
-    assert [r["sf_id"] for r in outcome["links"]] == ["00Q1"]
-    assert outcome["rejects"][0]["code"] == "STRING_TOO_LONG"
+    crm = MemoryCrm()
+    crm.fail.update({"2": "UNABLE_TO_LOCK_ROW", "3": "STRING_TOO_LONG"})
+    outcomes = RecordExecutor(crm, "HubSpot_Id__c").execute([_write(h) for h in "123"], run_id="r", now=NOW)
+    by_id = {o.hubspot_id: o for o in outcomes}
+    assert {h: o.status for h, o in by_id.items()} == {"1": "applied", "2": "retry", "3": "rejected"}
+    link, written = by_id["1"].facts
+    assert isinstance(link, Link) and link.sf_id.startswith("00Q") and link.matched_by == "created"
+    assert isinstance(written, Written) and written.fields == {"HubSpot_Id__c": "1", "LastName": "L"}
+    (reject,) = by_id["3"].facts
+    assert isinstance(reject, Reject) and reject.code == "STRING_TOO_LONG"
+    assert by_id["2"].facts == () and by_id["1"].counts == {"created": 1}
+
+
+def test_settling_keeps_retriable_people_pending_and_counts_each_outcome():
+    crm = MemoryCrm()
+    crm.fail["2"] = "UNABLE_TO_LOCK_ROW"
+    people = [Person(contact=HubSpotContact(id=h, properties={}, updated_at=NOW),
+                     decision=MatchDecision(hubspot_id=h, action="create")) for h in "12"]
+    plans = [stages.PersonPlan(person=p, qualified=_qualified(p.id), effects=(_write(p.id),)) for p in people]
+    report = stages.write(plans, [RecordExecutor(crm, "HubSpot_Id__c")], now=NOW, run_id="r")
+    settled = stages.settle(plans, report, now=NOW, run_id="r")
+    assert settled.result.settled == ("1",)
+    assert settled.tally.counts["created"] == 1 and settled.tally.counts["retrying"] == 1
+
+
+def _qualified(h: str):
+    from syncd.effects import LifecycleUpdate
+    from syncd.sync.plan import Computed
+    from syncd.sync.qualify import Qualified
+
+    return Qualified(computed=Computed(values={"stage": "Lead", "intent": "passive"}),
+                     lifecycle=LifecycleUpdate(hubspot_id=h, stage="lead", state={}, next_review_at=None),
+                     changes=())

@@ -46,9 +46,8 @@ def test_the_command_backfills_into_the_store(portal, monkeypatch, tmp_path):
     store = AppStore()
     app = SimpleNamespace(hubspot=portal.connector(), store=store, clock=FixedClock(portal.clock.now()),
                           log=structlog.get_logger("test"), close=lambda: None,
-                          settings=SimpleNamespace(fields=SimpleNamespace(hubspot_properties=lambda: frozenset({"email"}))))
+                          rules=SimpleNamespace(hubspot_properties=lambda: ["email"]))
     monkeypatch.setattr("syncd.app.open_app", lambda path: app)
-    monkeypatch.setattr("syncd.sync.qualify.Qualifier.properties", staticmethod(lambda settings: frozenset()))
     portal.state.record_email_event("p1@example.com", "OPEN", campaign_id=1,
                                     occurred_at=portal.clock.now() - timedelta(days=2))
     since = (portal.clock.now() - timedelta(days=30)).date().isoformat()

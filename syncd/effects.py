@@ -1,0 +1,166 @@
+"""The typed values a cycle's stages hand to each other.
+
+Three families, all frozen:
+
+* **Effects** — what a planner wants done in a system for one person: ``RecordWrite`` (a
+  Salesforce Lead/Contact write), and the room the coming work plugs into (``TaskWrite``,
+  ``HubSpotWrite``). Each is executed by the executor registered for its type.
+* **Facts** — what the state store must remember once a chunk is done: ``Link``,
+  ``Written``, ``LifecycleUpdate``, ``StageChange``, ``Reject``, ``ReviewItem``. The store
+  decides how each is kept; the core never builds a table row.
+* **Outcomes** — what executing one effect gave: applied, rejected or to retry, with the
+  facts it produced and the counts it adds to the cycle summary.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+__all__ = ["ChunkResult", "Effect", "EffectOutcome", "Fact", "HubSpotWrite", "LifecycleUpdate",
+           "Link", "RecordWrite", "Reject", "ReviewItem", "StageChange", "TaskWrite", "Written"]
+
+
+# -- effects ----------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RecordWrite:
+    """Bring one Salesforce Lead or Contact in line: ``update`` by record id, or ``upsert`` on
+    the external id (a retried upsert never duplicates). ``desired`` is the full target state,
+    kept as what syncd last wrote; ``fields`` is what is sent."""
+
+    hubspot_id: str
+    object_name: str
+    mode: Literal["update", "upsert"]
+    record_id: str | None
+    fields: Mapping[str, Any]
+    desired: Mapping[str, Any] = field(default_factory=dict)
+    matched_by: str | None = None  # None: no record existed, the write creates one
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(json.dumps(self.desired, sort_keys=True, default=str).encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TaskWrite:
+    """A follow-up task for a person's owner; ``key`` is deterministic, so a retry or a
+    crash between create and commit can never create a second task."""
+
+    hubspot_id: str
+    key: str
+    fields: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HubSpotWrite:
+    """Contact properties to write to HubSpot. ``clear_first`` names properties that must be
+    cleared in an earlier, separate request (a backward ``lifecyclestage`` move)."""
+
+    hubspot_id: str
+    properties: Mapping[str, Any]
+    clear_first: tuple[str, ...] = ()
+
+
+Effect = RecordWrite | TaskWrite | HubSpotWrite
+
+
+# -- facts ------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Link:
+    """This HubSpot contact is this Salesforce record (the id map)."""
+
+    hubspot_id: str
+    sf_object: str
+    sf_id: str | None
+    matched_by: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Written:
+    """What syncd last wrote to a person's Salesforce record (diffed against next time)."""
+
+    hubspot_id: str
+    sf_object: str
+    sf_id: str | None
+    digest: str
+    fields: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LifecycleUpdate:
+    """A person's lifecycle state after qualifying (``state`` is the engine's JSON form)."""
+
+    hubspot_id: str
+    stage: str
+    state: Mapping[str, Any]
+    next_review_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StageChange:
+    """One stage transition with the rule that made it and its evidence."""
+
+    hubspot_id: str
+    from_stage: str | None
+    to_stage: str
+    at: datetime
+    rule: str
+    reason: str
+    evidence: Mapping[str, Any]
+    run_id: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Reject:
+    """A row refused for good (by a system, or before sending); the reason is kept."""
+
+    hubspot_id: str
+    sf_object: str | None
+    code: str
+    message: str
+    run_id: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReviewItem:
+    """A person parked for a human: never written until the review is decided."""
+
+    hubspot_id: str
+    reason: str
+    candidates: tuple[str, ...] = ()
+
+
+Fact = Link | Written | LifecycleUpdate | StageChange | Reject | ReviewItem
+
+
+# -- outcomes ---------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EffectOutcome:
+    """The result of executing one effect. ``retry``: not done, the person stays pending."""
+
+    effect: Any
+    status: Literal["applied", "rejected", "retry"]
+    facts: tuple[Any, ...] = ()
+    counts: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def hubspot_id(self) -> str:
+        return self.effect.hubspot_id
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ChunkResult:
+    """Everything a chunk changes in the state store, committed in one transaction:
+    the facts to keep and the people that leave the pending set."""
+
+    facts: tuple[Any, ...] = ()
+    settled: tuple[str, ...] = ()
+
+    def of(self, kind: type) -> list[Any]:
+        """The facts of one type, in order."""
+        return [f for f in self.facts if isinstance(f, kind)]

@@ -1,0 +1,68 @@
+"""Executors: carry out one kind of effect in its system, in batches, through a port.
+
+Each turns the system's per-row results into ``EffectOutcome`` values (applied, rejected
+with its reason, or to retry) carrying the facts the state store keeps. Adding an effect
+kind means adding an executor for it; the others do not change.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from syncd.effects import EffectOutcome, Link, RecordWrite, Reject, Written
+from syncd.models import WriteResult
+from syncd.ports import CrmGateway
+
+__all__ = ["Executor", "RecordExecutor"]
+
+
+class Executor(Protocol):
+    effect_type: type
+
+    def execute(self, effects: Sequence, *, run_id: str, now: datetime) -> list[EffectOutcome]:
+        """One outcome per effect, in any order."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class RecordExecutor:
+    """Salesforce Lead/Contact writes: updates by id, upserts on the external id, grouped by
+    object and mode (the gateway batches them into Collections or Bulk 2.0)."""
+
+    crm: CrmGateway
+    external_id_field: str
+    effect_type: type = RecordWrite
+
+    def execute(self, effects: Sequence[RecordWrite], *, run_id: str, now: datetime) -> list[EffectOutcome]:
+        groups: dict[tuple[str, str], list[RecordWrite]] = defaultdict(list)
+        for write in effects:
+            groups[(write.object_name, write.mode)].append(write)
+        outcomes = []
+        for (object_name, mode), group in sorted(groups.items()):
+            if mode == "update":
+                results = self.crm.update(object_name, [{"Id": w.record_id, **w.fields} for w in group])
+            else:
+                results = self.crm.upsert(object_name, self.external_id_field, [dict(w.fields) for w in group])
+            outcomes += [_outcome(w, r, run_id, now) for w, r in zip(group, results, strict=True)]
+        return outcomes
+
+
+def _outcome(write: RecordWrite, result: WriteResult, run_id: str, now: datetime) -> EffectOutcome:
+    if result.ok:
+        record_id = result.id or write.record_id
+        created = result.created or write.matched_by is None
+        facts = (Link(hubspot_id=write.hubspot_id, sf_object=write.object_name, sf_id=record_id,
+                      matched_by=write.matched_by or "created"),
+                 Written(hubspot_id=write.hubspot_id, sf_object=write.object_name, sf_id=record_id,
+                         digest=write.digest, fields=dict(write.desired)))
+        return EffectOutcome(effect=write, status="applied", facts=facts,
+                             counts={"created" if created else "updated": 1})
+    if result.retriable:  # stays pending: the next cycle sends it again
+        return EffectOutcome(effect=write, status="retry", counts={"retrying": 1})
+    reject = Reject(hubspot_id=write.hubspot_id, sf_object=write.object_name, code=result.error_code or "ERROR",
+                    message=result.message or "", run_id=run_id, at=now)
+    return EffectOutcome(effect=write, status="rejected", facts=(reject,), counts={"rejected": 1})

@@ -1,0 +1,160 @@
+"""The per-chunk stages of a cycle: match → qualify → plan → write → settle.
+
+Each stage takes the previous one's frozen result and returns its own. ``match`` and
+``write`` are the shell around the pure steps (they talk to the ports); ``qualify``,
+``plan`` and ``settle`` take values and ``now`` and return values.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from syncd.effects import ChunkResult, Effect, EffectOutcome, Reject, ReviewItem
+from syncd.lifecycle import ScoringModel
+from syncd.models import HubSpotContact
+from syncd.ports import CrmGateway, StateStore
+from syncd.sync.executors import Executor
+from syncd.sync.lookup import look_up
+from syncd.sync.planners import Person, Planner
+from syncd.sync.qualify import Qualified, qualify
+
+__all__ = ["Matched", "PersonPlan", "Settled", "Tally", "WriteReport", "match", "plan", "qualify_all",
+           "settle", "write"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Matched:
+    """A chunk's people with their match decisions, and the opportunity facts of the
+    accounts of the matched Contacts."""
+
+    people: tuple[Person, ...]
+    opportunities: Mapping[str, Mapping[str, bool]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PersonPlan:
+    """One person's effects; ``qualified`` is None for people parked by matching."""
+
+    person: Person
+    qualified: Qualified | None
+    effects: tuple[Effect, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WriteReport:
+    """The outcomes of the effects executed; ``error`` stopped the rest (they stay pending)."""
+
+    outcomes: tuple[EffectOutcome, ...] = ()
+    error: BaseException | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Tally:
+    """What a chunk adds to the cycle summary."""
+
+    counts: Mapping[str, int]
+    stages: Mapping[str, int]
+    intents: Mapping[str, int]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Settled:
+    result: ChunkResult
+    tally: Tally
+
+
+def match(crm: CrmGateway, store: StateStore, contacts: Sequence[HubSpotContact], *,
+          external_id_field: str) -> Matched:
+    """Shell: read candidates and links, decide matches (pure), read opportunity facts."""
+    decisions, opportunities = look_up(crm, store, contacts, external_id_field=external_id_field)
+    ids = [c.id for c in contacts]
+    events, previous, written = store.events_for(ids), store.lifecycle_states(ids), store.record_states(ids)
+    by_id = {c.id: c for c in contacts}
+    people = tuple(Person(contact=by_id[d.hubspot_id], decision=d, events=tuple(events.get(d.hubspot_id, ())),
+                          previous=previous.get(d.hubspot_id),
+                          last_written=(written.get(d.hubspot_id) or {}).get("fields"))
+                   for d in decisions)
+    return Matched(people=people, opportunities=opportunities)
+
+
+def qualify_all(matched: Matched, model: ScoringModel, *, now: datetime, run_id: str
+                ) -> tuple[tuple[Person, Qualified | None], ...]:
+    """Pure: every matched person qualified; people parked by matching are not."""
+    return tuple((p, None if p.decision.action in ("review", "skip") else
+                  qualify(model, p.contact, p.decision.record, p.events, p.previous, now=now,
+                          run_id=run_id, opportunities=matched.opportunities))
+                 for p in matched.people)
+
+
+def plan(qualified: Sequence[tuple[Person, Qualified | None]], planners: Sequence[Planner], *,
+         now: datetime, run_id: str) -> tuple[PersonPlan, ...]:
+    """Pure: each planner's effects for each qualified person, in planner order."""
+    return tuple(PersonPlan(person=p, qualified=q, effects=() if q is None else tuple(
+        e for planner in planners for e in planner.plan(p, q, now=now, run_id=run_id)))
+        for p, q in qualified)
+
+
+def write(plans: Sequence[PersonPlan], executors: Sequence[Executor], *, now: datetime,
+          run_id: str) -> WriteReport:
+    """Shell: hand each kind of effect to its executor. A failure keeps what was done."""
+    unknown = {type(e).__name__ for pp in plans for e in pp.effects} - {
+        x.effect_type.__name__ for x in executors}
+    if unknown:
+        raise TypeError(f"no executor for effects of type {sorted(unknown)}")
+    outcomes: list[EffectOutcome] = []
+    for executor in executors:
+        effects = [e for pp in plans for e in pp.effects if isinstance(e, executor.effect_type)]
+        if not effects:
+            continue
+        try:
+            outcomes += executor.execute(effects, run_id=run_id, now=now)
+        except Exception as exc:  # noqa: BLE001 — re-raised by the cycle once the chunk is kept
+            return WriteReport(outcomes=tuple(outcomes), error=exc)
+    return WriteReport(outcomes=tuple(outcomes))
+
+
+def settle(plans: Sequence[PersonPlan], report: WriteReport, *, now: datetime, run_id: str) -> Settled:
+    """Pure: the chunk's facts and who leaves the pending set. A person is settled when
+    every effect of theirs was applied or refused for good; one to retry keeps them pending."""
+    by_person: dict[str, list[EffectOutcome]] = {}
+    for outcome in report.outcomes:
+        by_person.setdefault(outcome.hubspot_id, []).append(outcome)
+    facts: list[Any] = []
+    settled: list[str] = []
+    counts: Counter = Counter()
+    stages: Counter = Counter()
+    intents: Counter = Counter()
+    for pp in plans:
+        person, q = pp.person, pp.qualified
+        if q is None:
+            facts.append(_parked(person, run_id, now))
+            counts["review" if person.decision.action == "review" else "skipped"] += 1
+            settled.append(person.id)
+            continue
+        facts += [q.lifecycle, *q.changes]
+        counts["stage_moves"] += len(q.changes)
+        counts["matched"] += person.decision.action == "link"
+        stages[q.computed.values.get("stage")] += 1
+        intents[q.computed.values.get("intent")] += 1
+        done = by_person.get(person.id, [])
+        for outcome in done:
+            facts += outcome.facts
+            counts.update(outcome.counts)
+        if not pp.effects:
+            counts["unchanged"] += 1
+        if len(done) == len(pp.effects) and all(o.status != "retry" for o in done):
+            settled.append(person.id)
+    return Settled(result=ChunkResult(facts=tuple(facts), settled=tuple(settled)),
+                   tally=Tally(counts=dict(counts), stages=dict(stages), intents=dict(intents)))
+
+
+def _parked(person: Person, run_id: str, now: datetime) -> ReviewItem | Reject:
+    d = person.decision
+    if d.action == "review":
+        return ReviewItem(hubspot_id=d.hubspot_id, reason=d.reason, candidates=tuple(d.candidates))
+    return Reject(hubspot_id=d.hubspot_id, sf_object=None, code="NO_EMAIL", message=d.reason,
+                  run_id=run_id, at=now)

@@ -1,0 +1,120 @@
+"""The ``CrmGateway`` contract, run over the in-memory fake and over the real gateway against
+the Salesforce emulator (TLS, simple-salesforce): what the pipeline relies on, held by both."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from syncd.testing import MemoryCrm
+
+OWNER = "0055e000001AAAAAAA"
+SEEDED = "2026-01-01T00:00:00.000Z"
+LEAD_FIELDS = ("FirstName", "LastName", "Email", "Company", "Status", "OwnerId", "HubSpot_Id__c",
+               "IsConverted", "ConvertedContactId", "Lead_Score__c", "Lifecycle_Stage__c")
+
+
+def _lead(n: int, email: str, **extra) -> dict:
+    return {"Id": f"00Q5e00000000{n:02d}AAA", "FirstName": f"F{n}", "LastName": f"L{n}", "Email": email,
+            "Company": f"Co {n}", "Status": "Open - Not Contacted", "OwnerId": OWNER,
+            "HubSpot_Id__c": str(1000 + n), **extra}
+
+
+LEADS = [_lead(1, "Ada@Example.com"), _lead(2, "bo@example.org"),
+         _lead(3, "grace@example.com", IsConverted=True, ConvertedContactId="0035e0000000001AAA")]
+CONTACTS = [{"Id": "0035e0000000001AAA", "FirstName": "Grace", "LastName": "Hopper", "Email": "GRACE@example.com",
+             "AccountId": "0015e0000000001AAA", "OwnerId": OWNER, "HubSpot_Id__c": "2001"}]
+OPPORTUNITIES = [{"Id": "0065e0000000001AAA", "AccountId": "0015e0000000001AAA", "Name": "Deal",
+                  "StageName": "Closed Won", "IsClosed": True, "IsWon": True, "CloseDate": "2026-02-01"}]
+
+
+def _memory() -> MemoryCrm:
+    crm = MemoryCrm(schemas={"Lead": LEAD_FIELDS, "Contact": ("FirstName", "LastName", "Email", "AccountId",
+                                                              "OwnerId", "HubSpot_Id__c", "Lead_Score__c")})
+    for row in LEADS:
+        crm.add("Lead", **row)
+    for row in CONTACTS:
+        crm.add("Contact", **row)
+    for row in OPPORTUNITIES:
+        crm.add("Opportunity", **row)
+    return crm
+
+
+def _salesforce(tmp_path_factory, monkeypatch):
+    from connectors.salesforce import SalesforceClientSettings, SalesforceGateway
+    from syncd_sandbox.salesforce import SalesforceSettings, SalesforceState, create_app
+    from syncd_sandbox.server import LocalCA, serve
+
+    monkeypatch.setattr("simple_salesforce.bulk2.sleep", lambda seconds: None)
+    stamp = {"CreatedDate": SEEDED, "LastModifiedDate": SEEDED}
+    seed = {"org_id": "00D5e000000AbCdEAK",
+            "users": [{"Id": OWNER, "Username": "olive@sandbox.example", "Email": "olive@x.example",
+                       "FirstName": "Olive", "LastName": "Owner", "IsActive": True}],
+            "accounts": [{"Id": "0015e0000000001AAA", "Name": "Engines", "OwnerId": OWNER}],
+            "leads": [{**r, **stamp} for r in LEADS], "contacts": [{**r, **stamp} for r in CONTACTS],
+            "opportunities": [{**r, "OwnerId": OWNER, **stamp} for r in OPPORTUNITIES]}
+    ca = LocalCA(tmp_path_factory.mktemp("ca"))
+    knobs = SalesforceSettings()
+    served = serve(create_app(SalesforceState.from_seed(seed, clock=lambda: datetime(2026, 3, 2, tzinfo=UTC)),
+                              knobs), tls=ca)
+    gateway = SalesforceGateway(SalesforceClientSettings(
+        login_url=served.url, auth="client_credentials", client_id=knobs.client_id,
+        client_secret=knobs.client_secret, ca_bundle=ca.ca_file, bulk_poll_seconds=0, timeout=5),
+        sleep=lambda s: None)
+    return gateway, served
+
+
+@pytest.fixture(params=["memory", "salesforce"])
+def crm(request, tmp_path_factory, monkeypatch):
+    if request.param == "memory":
+        yield _memory()
+        return
+    gateway, served = _salesforce(tmp_path_factory, monkeypatch)
+    yield gateway
+    served.shutdown()
+
+
+def test_email_look_up_is_case_insensitive_and_skips_converted_leads(crm):
+    found = crm.find_by_emails(["ada@EXAMPLE.com", "Grace@example.COM", "nobody@example.net"])
+    assert sorted((r.object, r.id) for r in found) == [("Contact", "0035e0000000001AAA"),
+                                                         ("Lead", "00Q5e0000000001AAA")]
+    lead = next(r for r in found if r.object == "Lead")
+    assert lead.fields["HubSpot_Id__c"] == "1001" and lead.fields["Email"] == "Ada@Example.com"
+
+
+def test_an_upsert_creates_once_and_updates_after(crm):
+    row = {"HubSpot_Id__c": "3001", "LastName": "Turing", "Company": "Bletchley", "Email": "alan@b.example"}
+    (first,) = crm.upsert("Lead", "HubSpot_Id__c", [row])
+    (second,) = crm.upsert("Lead", "HubSpot_Id__c", [{**row, "Lead_Score__c": 40}])
+    assert first.ok and first.created and first.key == "3001"
+    assert second.ok and not second.created and second.id == first.id
+    (found,) = crm.find_by_emails(["alan@b.example"])
+    assert found.id == first.id and found.fields["Lead_Score__c"] == 40
+
+
+def test_updates_go_by_id_and_a_missing_record_is_refused_for_good(crm):
+    ok, missing = crm.update("Lead", [{"Id": "00Q5e0000000002AAA", "Lead_Score__c": 12},
+                                      {"Id": "00Q5e0000000099AAA", "Lead_Score__c": 1}])
+    assert ok.ok and ok.key == "00Q5e0000000002AAA"
+    assert not missing.ok and not missing.retriable and missing.error_code
+    (found,) = crm.find_by_emails(["bo@example.org"])
+    assert found.fields["Lead_Score__c"] == 12
+
+
+def test_a_field_the_object_lacks_is_refused_row_by_row(crm):
+    good, bad = crm.upsert("Lead", "HubSpot_Id__c", [{"HubSpot_Id__c": "1002", "Lead_Score__c": 5},
+                                                    {"HubSpot_Id__c": "1001", "No_Such__c": "x"}])
+    assert good.ok and not bad.ok and bad.error_code == "INVALID_FIELD" and not bad.retriable
+
+
+def test_opportunity_facts_per_account(crm):
+    facts = crm.opportunity_facts(["0015e0000000001AAA", "0015e0000000009AAA"])
+    assert facts == {"0015e0000000001AAA": {"open": False, "won": True, "churned": False}}
+
+
+def test_describe_names_the_fields_and_usage_counts_calls(crm):
+    before = crm.usage().total
+    assert {"Email", "HubSpot_Id__c"} <= set(crm.describe("Lead").fields)
+    crm.find_by_emails(["ada@example.com"])
+    assert crm.usage().total > before
