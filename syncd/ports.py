@@ -66,6 +66,20 @@ class HubSpotSource(Protocol):
         """The portal's ``lifecyclestage`` option values, in display order."""
         ...
 
+    def update_contacts(self, rows: Sequence[Mapping[str, Any]]) -> list[WriteResult]:
+        """Batch-update properties of ``{"id", "properties"}`` rows; one result per row, in
+        order, keyed by id. HubSpot moves ``lifecyclestage`` forward only: a backward move is
+        a clear, then a set in a later call."""
+        ...
+
+    def create_contacts(self, rows: Sequence[Mapping[str, Any]]) -> list[WriteResult]:
+        """Batch-create ``{"properties"}`` rows (each with an email); results keyed by email."""
+        ...
+
+    def owners(self) -> list[dict[str, Any]]:
+        """The portal's active owners (``id``, ``email``, names)."""
+        ...
+
     def usage(self) -> ApiUsage: ...
 
 
@@ -101,6 +115,11 @@ class CrmGateway(Protocol):
 
     def opportunity_facts(self, account_ids: Collection[str]) -> dict[str, dict[str, bool]]:
         """Per account id: ``{"open": bool, "won": bool}`` over its opportunities."""
+        ...
+
+    def upsert_tasks(self, rows: Sequence[Mapping[str, Any]]) -> list[WriteResult]:
+        """Upsert Tasks on their deterministic key (``Syncd_Key__c``): a retried or repeated
+        create never makes a second task. One result per row, in order."""
         ...
 
     def describe(self, object_name: str) -> ObjectSchema: ...

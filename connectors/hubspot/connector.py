@@ -16,7 +16,7 @@ from typing import Any
 
 import structlog
 
-from syncd.models import HubSpotContact
+from syncd.models import HubSpotContact, WriteResult
 from syncd.ports import ApiUsage, Cursors, PullBatch
 
 from .contacts import ContactPage, archived_ids, changed_contacts, named_contacts
@@ -26,6 +26,7 @@ from .settings import HubSpotClientSettings
 from .streams import CONTACT_PROPS, STREAMS, Reader, Stream
 from .timeutil import to_ms
 from .transport import HubSpotApi
+from .writes import create_contacts, update_contacts
 
 __all__ = ["HubSpotConnector"]
 
@@ -54,6 +55,24 @@ class HubSpotConnector:
     def usage(self) -> ApiUsage:
         """Calls by endpoint since this connector was built, and the daily budget left."""
         return ApiUsage(calls=dict(self.api.budget.calls), remaining=self.api.budget.remaining())
+
+    def update_contacts(self, rows: Sequence[Mapping[str, Any]]) -> list[WriteResult]:
+        """Batch-update contact properties (``{"id", "properties"}`` rows); one result per row."""
+        return update_contacts(self.api, rows)
+
+    def create_contacts(self, rows: Sequence[Mapping[str, Any]]) -> list[WriteResult]:
+        """Batch-create contacts (``{"properties"}`` rows with an email); results keyed by email."""
+        return create_contacts(self.api, rows)
+
+    def owners(self) -> list[dict[str, Any]]:
+        """The portal's active owners: ``id``, ``email``, ``firstName``, ``lastName``, ``userId``."""
+        found, after = [], None
+        while True:
+            page = self.api.owners(after)
+            found += [dict(o) for o in page.get("results") or []]
+            after = ((page.get("paging") or {}).get("next") or {}).get("after")
+            if not after:
+                return found
 
     def backfill(self, cursor_store: Any, **kwargs: Any) -> dict[str, int]:
         """Read the portal's history into ``cursor_store`` slice by slice (see ``backfill``)."""

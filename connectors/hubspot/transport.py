@@ -140,3 +140,24 @@ class HubSpotApi:
         qs = {"limit": limit, **({"after": after} if after else {})}
         return self._call("GET /form-integrations/v1/submissions/forms/{formGuid}",
                           self._v1(f"/form-integrations/v1/submissions/forms/{form_id}", qs))
+
+    # -- writes --------------------------------------------------------------------------
+    def batch_update_contacts(self, inputs: Sequence[Mapping[str, Any]]) -> dict:
+        """POST /crm/v3/objects/contacts/batch/update (≤ 100; 207 carries per-record errors)."""
+        body = {"inputs": [dict(i) for i in inputs]}
+        return self._call("POST /crm/v3/objects/contacts/batch/update", lambda: self._contacts_batch.update(
+            batch_input_simple_public_object_batch_input=body, _preload_content=False,
+            _request_timeout=self._timeout))
+
+    def batch_create_contacts(self, inputs: Sequence[Mapping[str, Any]]) -> dict:
+        """POST /crm/v3/objects/contacts/batch/create (≤ 100; 207 carries per-record errors)."""
+        body = {"inputs": [{"associations": [], **dict(i)} for i in inputs]}
+        return self._call("POST /crm/v3/objects/contacts/batch/create", lambda: self._contacts_batch.create(
+            batch_input_simple_public_object_batch_input_for_create=body, _preload_content=False,
+            _request_timeout=self._timeout))
+
+    def owners(self, after: str | None) -> dict:
+        """GET /crm/v3/owners/, one page of 500."""
+        kw = {"after": after} if after else {}
+        return self._call("GET /crm/v3/owners/", lambda: self.client.crm.owners.owners_api.get_page(
+            limit=500, archived=False, **kw, _preload_content=False, _request_timeout=self._timeout))

@@ -86,6 +86,10 @@ class MemoryCrm:
         self.calls["upsert"] += 1
         return [self._upsert_one(object_name, external_id_field, dict(row)) for row in rows]
 
+    def upsert_tasks(self, rows: Sequence[Mapping[str, Any]]) -> list[WriteResult]:
+        self.calls["upsert"] += 1
+        return [self._upsert_one("Task", "Syncd_Key__c", dict(row)) for row in rows]
+
     def update(self, object_name: str, rows: Sequence[Mapping[str, Any]]) -> list[WriteResult]:
         self.calls["update"] += 1
         return [self._update_one(object_name, dict(row)) for row in rows]

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from syncd.models import EngagementEvent, HubSpotContact
+from syncd.models import EngagementEvent, HubSpotContact, WriteResult
 from syncd.ports import ApiUsage, CursorStore, PullBatch
 
 __all__ = ["MemoryHubSpot"]
@@ -24,8 +24,12 @@ DEFAULT_STAGES = ["subscriber", "lead", "marketingqualifiedlead", "salesqualifie
 
 
 class MemoryHubSpot:
-    def __init__(self, *, page_size: int = 100, stages: Sequence[str] = DEFAULT_STAGES) -> None:
+    def __init__(self, *, page_size: int = 100, stages: Sequence[str] = DEFAULT_STAGES,
+                 owners: Sequence[Mapping[str, Any]] = ()) -> None:
         self.contacts: dict[str, HubSpotContact] = {}
+        self.owner_list = [dict(o) for o in owners]
+        self.requests: list[tuple[str, list[dict[str, Any]]]] = []  # every write, as sent
+        self.clock: Callable[[], datetime] | None = None  # when set, writes stamp updated_at
         self.log: list[tuple[str, Any]] = []
         self.page_size = page_size
         self.stages = list(stages)
@@ -94,6 +98,57 @@ class MemoryHubSpot:
     def lifecycle_stages(self) -> list[str]:
         self.calls["properties"] += 1
         return list(self.stages)
+
+    def update_contacts(self, rows: Sequence[Mapping[str, Any]]) -> list[WriteResult]:
+        self.calls["batch/update"] += 1
+        self.requests.append(("update", [dict(r) for r in rows]))
+        out = []
+        for row in rows:
+            key = str(row["id"])
+            old = self.contacts.get(key)
+            if old is None:
+                out.append(WriteResult(key=key, ok=False, error_code="OBJECT_NOT_FOUND",
+                                       message=f"Object {key} was not found"))
+                continue
+            props = {**old.properties, **self._forward_only(old.properties, dict(row["properties"]))}
+            self.put_contact(HubSpotContact(id=key, properties=props, updated_at=self._now(old.updated_at)))
+            out.append(WriteResult(key=key, ok=True, id=key))
+        return out
+
+    def _forward_only(self, current: Mapping[str, Any], props: dict[str, Any]) -> dict[str, Any]:
+        """HubSpot ignores a backward ``lifecyclestage`` unless the stored value is blank."""
+        new, old = props.get("lifecyclestage"), current.get("lifecyclestage")
+        if new and old and old in self.stages and new in self.stages and \
+                self.stages.index(new) < self.stages.index(old):
+            props.pop("lifecyclestage")
+        return props
+
+    def create_contacts(self, rows: Sequence[Mapping[str, Any]]) -> list[WriteResult]:
+        self.calls["batch/create"] += 1
+        self.requests.append(("create", [dict(r) for r in rows]))
+        out = []
+        for row in rows:
+            props = dict(row["properties"])
+            key = str(props.get("email") or "").lower()
+            if any((c.properties.get("email") or "").lower() == key for c in self.contacts.values()):
+                out.append(WriteResult(key=key, ok=False, error_code="CONFLICT",
+                                       message="A contact with this email already exists"))
+                continue
+            new_id = str(max([int(i) for i in self.contacts if i.isdigit()] + [100000]) + 1)
+            self.put_contact(HubSpotContact(id=new_id, properties=props, updated_at=self._now(None)))
+            out.append(WriteResult(key=key, ok=True, id=new_id, created=True))
+        return out
+
+    def _now(self, fallback: datetime | None) -> datetime:
+        if self.clock is not None:
+            return self.clock()
+        if fallback is None:
+            raise ValueError("MemoryHubSpot.clock must be set to create contacts")
+        return fallback
+
+    def owners(self) -> list[dict[str, Any]]:
+        self.calls["owners"] += 1
+        return [dict(o) for o in self.owner_list]
 
     def usage(self) -> ApiUsage:
         return ApiUsage(calls=dict(self.calls), remaining=None)

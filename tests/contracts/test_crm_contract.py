@@ -11,6 +11,7 @@ from syncd.testing import MemoryCrm
 
 OWNER = "0055e000001AAAAAAA"
 SEEDED = "2026-01-01T00:00:00.000Z"
+TASK_FIELDS = ("Syncd_Key__c", "Subject", "WhoId", "OwnerId", "Status", "Priority", "ActivityDate", "Description")
 LEAD_FIELDS = ("FirstName", "LastName", "Email", "Company", "Status", "OwnerId", "HubSpot_Id__c",
                "IsConverted", "ConvertedContactId", "Lead_Score__c", "Lifecycle_Stage__c")
 
@@ -31,7 +32,8 @@ OPPORTUNITIES = [{"Id": "0065e0000000001AAA", "AccountId": "0015e0000000001AAA",
 
 def _memory() -> MemoryCrm:
     crm = MemoryCrm(schemas={"Lead": LEAD_FIELDS, "Contact": ("FirstName", "LastName", "Email", "AccountId",
-                                                              "OwnerId", "HubSpot_Id__c", "Lead_Score__c")})
+                                                              "OwnerId", "HubSpot_Id__c", "Lead_Score__c"),
+                           "Task": TASK_FIELDS})
     for row in LEADS:
         crm.add("Lead", **row)
     for row in CONTACTS:
@@ -118,3 +120,11 @@ def test_describe_names_the_fields_and_usage_counts_calls(crm):
     assert {"Email", "HubSpot_Id__c"} <= set(crm.describe("Lead").fields)
     crm.find_by_emails(["ada@example.com"])
     assert crm.usage().total > before
+
+
+def test_a_task_is_created_once_per_key(crm):
+    task = {"Syncd_Key__c": "followup:1001:1", "Subject": "Call Ada", "WhoId": "00Q5e0000000001AAA",
+            "OwnerId": OWNER, "Status": "Not Started", "Priority": "High"}
+    (first,) = crm.upsert_tasks([task])
+    (again,) = crm.upsert_tasks([task])
+    assert first.ok and first.created and again.ok and not again.created and again.id == first.id

@@ -16,11 +16,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "hubspot"))
 from hs_portal import NOW, small_seed, start_portal  # noqa: E402
 
 
+OWNERS = [{"id": "501", "email": "olive@x.example", "firstName": "Olive", "lastName": "Owner",
+           "createdAt": "2026-01-01T00:00:00.000Z", "userId": 9}]
+
+
+def _seed() -> dict:
+    return {**small_seed(12), "owners": OWNERS}
+
+
 class MemoryDriver:
     """Arranges the in-memory portal the way a user would change HubSpot."""
 
     def __init__(self) -> None:
-        self.source, self.now = MemoryHubSpot(page_size=7), NOW
+        self.source, self.now = MemoryHubSpot(page_size=7, owners=OWNERS), NOW
+        self.source.clock = lambda: self.now
         for row in small_seed(12)["contacts"]:
             self.source.put_contact(HubSpotContact(id=row["id"], properties=row["properties"], updated_at=NOW))
 
@@ -40,7 +49,7 @@ class MemoryDriver:
 
 class EmulatorDriver:
     def __init__(self) -> None:
-        self.portal, self.served = start_portal(small_seed(12))
+        self.portal, self.served = start_portal(_seed())
         self.source = self.portal.connector()
 
     @property
@@ -107,3 +116,38 @@ def test_usage_counts_calls_and_the_portal_names_its_stages(portal):
     _pull(portal, {})
     assert portal.source.usage().total > before
     assert "lead" in portal.source.lifecycle_stages()
+
+
+def test_batch_updates_write_properties_and_name_each_failed_row(portal):
+    ok, missing = portal.source.update_contacts([{"id": "1003", "properties": {"firstname": "Set"}},
+                                                 {"id": "999999", "properties": {"firstname": "X"}}])
+    assert ok.ok and ok.key == "1003" and not missing.ok and missing.key == "999999" and not missing.retriable
+    portal.tick()
+    contacts, _ = _pull(portal, {})
+    assert {c.id: c.properties["firstname"] for c in contacts}["1003"] == "Set"
+
+
+def test_lifecyclestage_moves_back_only_when_cleared_in_an_earlier_request(portal):
+    def stage() -> str:
+        portal.tick()
+        found = {c.id: c for c in portal.source.pull({}, properties=["lifecyclestage"], now=portal.now)
+                 .__next__().contacts}
+        return found["1002"].properties.get("lifecyclestage") or ""
+
+    portal.source.update_contacts([{"id": "1002", "properties": {"lifecyclestage": "opportunity"}}])
+    portal.source.update_contacts([{"id": "1002", "properties": {"lifecyclestage": "lead"}}])
+    assert stage() == "opportunity"  # a backward move alone is ignored
+    portal.source.update_contacts([{"id": "1002", "properties": {"lifecyclestage": ""}}])
+    portal.source.update_contacts([{"id": "1002", "properties": {"lifecyclestage": "lead"}}])
+    assert stage() == "lead"
+
+
+def test_batch_create_returns_new_ids_keyed_by_email_and_refuses_a_taken_email(portal):
+    made, taken = portal.source.create_contacts([{"properties": {"email": "New@Example.com", "firstname": "N"}},
+                                                {"properties": {"email": "p1@example.com"}}])
+    assert made.ok and made.created and made.key == "new@example.com" and made.id
+    assert not taken.ok and taken.key == "p1@example.com"
+
+
+def test_owners_are_listed_with_their_email(portal):
+    assert [(o["id"], o["email"]) for o in portal.source.owners()] == [("501", "olive@x.example")]
