@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import structlog
@@ -49,8 +50,9 @@ class App:
         return self.settings.config
 
     def deps(self) -> CycleDeps:
+        every = timedelta(minutes=self.config.salesforce.feed_every_minutes)
         return CycleDeps.standard(hubspot=self.hubspot, crm=self.salesforce, store=self.store,
-                                  clock=self.clock, rules=self.rules)
+                                  clock=self.clock, rules=self.rules, mirror_every=every)
 
     def close(self) -> None:
         self.store.close()

@@ -22,7 +22,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 __all__ = ["ChunkResult", "Effect", "EffectOutcome", "Fact", "HubSpotWrite", "LifecycleUpdate",
-           "Link", "RecordWrite", "Reject", "ReviewItem", "StageChange", "TaskWrite", "Written"]
+           "Link", "MirrorStale", "RecordWrite", "Reject", "ReviewItem", "StageChange", "TaskWrite", "Written"]
 
 
 # -- effects ----------------------------------------------------------------------------
@@ -135,7 +135,16 @@ class ReviewItem:
     candidates: tuple[str, ...] = ()
 
 
-Fact = Link | Written | LifecycleUpdate | StageChange | Reject | ReviewItem
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MirrorStale:
+    """The local mirror held this Salesforce record as live and writable, and Salesforce said
+    otherwise (deleted, converted): stop matching against it until the feed brings it back."""
+
+    sf_id: str
+    reason: str
+
+
+Fact = Link | Written | LifecycleUpdate | StageChange | Reject | ReviewItem | MirrorStale
 
 
 # -- outcomes ---------------------------------------------------------------------------

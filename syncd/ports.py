@@ -122,6 +122,12 @@ class CrmGateway(Protocol):
         create never makes a second task. One result per row, in order."""
         ...
 
+    def people_changed(self, since: Mapping[str, datetime | None]) -> dict[str, list[CrmRecord]]:
+        """Per object (``Lead``, ``Contact``): records whose ``SystemModstamp`` is at or after
+        ``since[object]`` (every record when None), deleted ones included with
+        ``IsDeleted = true``, oldest first. An idle read costs one call."""
+        ...
+
     def describe(self, object_name: str) -> ObjectSchema: ...
 
     def usage(self) -> ApiUsage: ...
@@ -172,6 +178,29 @@ class StateStore(CursorStore, Protocol):
         ...
 
     def lifecycle_states(self, hubspot_ids: Sequence[str]) -> dict[str, dict[str, Any]]: ...
+
+    def mirror_rows(self, sf_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """The mirrored fields of these Salesforce records (deleted ones included)."""
+        ...
+
+    def save_mirror(self, rows: Sequence[Mapping[str, Any]], *, cursors: Mapping[str, Mapping[str, Any]],
+                    pending: Collection[str], now: datetime) -> None:
+        """Keep changed mirror rows (``sf_id, sf_object, fields, email_key, external_id,
+        converted_contact_id, modstamp, deleted``) with the feed's cursors, and make
+        ``pending`` people pending, in one transaction."""
+        ...
+
+    def mirror_candidates(self, *, emails: Collection[str], hubspot_ids: Collection[str],
+                          sf_ids: Collection[str]) -> list[CrmRecord]:
+        """Live mirrored records by canonical email (converted Leads left out), external id or
+        id, plus the Contacts converted Leads among them became."""
+        ...
+
+    def hubspot_ids_for(self, sf_ids: Sequence[str]) -> dict[str, str]:
+        """Salesforce record id → linked HubSpot contact id."""
+        ...
+
+    def mirror_size(self) -> int: ...
 
     def commit_chunk(self, result: ChunkResult, *, now: datetime) -> None:
         """Keep the chunk's facts and settle its people, all or nothing."""

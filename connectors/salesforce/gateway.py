@@ -15,6 +15,7 @@ from typing import Any
 from syncd.models import CrmRecord, WriteResult
 from syncd.ports import ApiUsage, ObjectSchema
 
+from .changes import changed_people
 from .connection import Connection
 from .errors import Verdict, make_error
 from .http import CallMeter
@@ -91,6 +92,12 @@ class SalesforceGateway:
         soql = select(columns, object_name, f"LastModifiedDate > {datetime_literal(since)}",
                       order_by="LastModifiedDate, Id")
         return self._query(object_name, soql)
+
+    def people_changed(self, since: Mapping[str, datetime | None]) -> dict[str, list[CrmRecord]]:
+        """Leads and Contacts changed at or after ``since[object]`` (all when None), deleted
+        ones included: one Composite Batch call, more only for pages past the first."""
+        fields = {o: _with(self.fields[o], "Id", "SystemModstamp", "IsDeleted") for o in ("Lead", "Contact")}
+        return changed_people(self.connection, fields, since)
 
     def opportunity_facts(self, account_ids: Collection[str]) -> dict[str, dict[str, bool]]:
         """Per account: ``open`` (an opportunity is open), ``won`` (one was won) and

@@ -62,6 +62,9 @@ class SalesforceSection(_Frozen):
     api_version: str = Field("59.0", pattern=r"^\d{2}\.0$")
     timeout_seconds: float = Field(30, gt=0, le=600)
     bulk_threshold: int = Field(2000, ge=200)
+    # How fresh sales' changes (Lead Status, owner, conversion) must be: the change feed is
+    # read at most this often, and always when there is work pending.
+    feed_every_minutes: float = Field(5, ge=0, le=1440)
 
     @model_validator(mode="after")
     def _auth_needs(self) -> SalesforceSection:

@@ -15,12 +15,13 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import Engine
 
-from syncd.effects import (ChunkResult, LifecycleUpdate, Link, Reject, ReviewItem, StageChange,
-                           Written)
+from syncd.effects import (ChunkResult, LifecycleUpdate, Link, MirrorStale, Reject, ReviewItem,
+                           StageChange, Written)
 from syncd.models import EngagementEvent, EngagementKind, HubSpotContact
 from syncd.ports import PullBatch
 from syncd.store import tables as t
 from syncd.store.engine import create_engine, migrate
+from syncd.store.mirror import MirrorQueries
 from syncd.store.upsert import insert_ignore, upsert
 
 __all__ = ["SqlStateStore", "open_store"]
@@ -33,7 +34,7 @@ def open_store(url: str) -> SqlStateStore:
     return SqlStateStore(engine)
 
 
-class SqlStateStore:
+class SqlStateStore(MirrorQueries):
     """The ``StateStore`` port on SQLite or PostgreSQL (SQLAlchemy Core)."""
 
     def __init__(self, engine: Engine) -> None:
@@ -199,6 +200,10 @@ class SqlStateStore:
                 rows = [row(f, now) for f in result.of(kind)]
                 if not rows:
                     continue
+                if mode == "stale":
+                    conn.execute(update(t.sf_people).where(t.sf_people.c.sf_id.in_([r["sf_id"] for r in rows]))
+                                 .values(deleted=True, updated_at=now))
+                    continue
                 if mode == "insert":
                     conn.execute(table.insert(), rows)
                 else:
@@ -236,7 +241,7 @@ class SqlStateStore:
                     for name in ("contacts", "engagement", "id_map", "review_queue", "rejects")}
 
 
-# How each fact of a chunk is kept: (table, row builder, "insert" or the upsert key).
+# How each fact of a chunk is kept: (table, row builder, "insert", "stale" or the upsert key).
 _FACT_TABLES: dict[type, tuple[Any, Callable[[Any, datetime], dict[str, Any]], str]] = {
     Link: (t.id_map, lambda f, now: {"hubspot_id": f.hubspot_id, "sf_object": f.sf_object,
                                      "sf_id": f.sf_id, "matched_by": f.matched_by, "updated_at": now},
@@ -253,6 +258,7 @@ _FACT_TABLES: dict[type, tuple[Any, Callable[[Any, datetime], dict[str, Any]], s
                                                    "run_id": f.run_id}, "insert"),
     Reject: (t.rejects, lambda f, now: {"run_id": f.run_id, "hubspot_id": f.hubspot_id, "sf_object": f.sf_object,
                                         "code": f.code, "message": f.message, "at": f.at}, "insert"),
+    MirrorStale: (t.sf_people, lambda f, now: {"sf_id": f.sf_id}, "stale"),
     ReviewItem: (t.review_queue, lambda f, now: {"hubspot_id": f.hubspot_id, "reason": f.reason,
                                                  "candidates": list(f.candidates), "created_at": now},
                  "hubspot_id"),

@@ -118,3 +118,17 @@ runs = Table(
     Column("summary", JSON, nullable=False),
     Column("error", Text),
 )
+
+# Local mirror of Salesforce people (Leads and Contacts), kept current by SystemModstamp.
+sf_people = Table(
+    "sf_people", metadata,
+    Column("sf_id", String(18), primary_key=True),
+    Column("sf_object", String(40), nullable=False),
+    Column("fields", JSON, nullable=False),
+    Column("email_key", String(320), index=True),
+    Column("external_id", String(40), index=True),
+    Column("converted_contact_id", String(18)),
+    Column("modstamp", UtcDateTime),
+    Column("deleted", Boolean, nullable=False, default=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)

@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 import structlog
@@ -25,6 +25,7 @@ from syncd.models import HubSpotContact
 from syncd.ports import CrmGateway, HubSpotSource, StateStore
 from syncd.sync import stages
 from syncd.sync.executors import Executor, RecordExecutor
+from syncd.sync.mirror import MirrorStep
 from syncd.sync.planners import Planner, RecordPlanner
 from syncd.sync.rules import SyncRules
 from syncd.sync.summary import CycleSummary
@@ -76,10 +77,11 @@ class CycleDeps:
 
     @classmethod
     def standard(cls, *, hubspot: HubSpotSource, crm: CrmGateway, store: StateStore, clock: Clock,
-                 rules: SyncRules) -> CycleDeps:
-        """The cycle syncd runs: pull, re-review, then the Salesforce record write."""
+                 rules: SyncRules, mirror_every: timedelta = timedelta(minutes=5)) -> CycleDeps:
+        """The cycle syncd runs: the HubSpot pull, re-review, the Salesforce mirror, then the
+        Salesforce record write."""
         return cls(hubspot=hubspot, crm=crm, store=store, clock=clock, rules=rules,
-                   before=(PullStep(), ReviewDueStep()), planners=(RecordPlanner(rules.mapping),),
+                   before=(PullStep(), ReviewDueStep(), MirrorStep(every=mirror_every)), planners=(RecordPlanner(rules.mapping),),
                    executors=(RecordExecutor(crm, rules.external_id_field),))
 
 

@@ -13,11 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from syncd.effects import EffectOutcome, Link, RecordWrite, Reject, Written
+from syncd.effects import EffectOutcome, Link, MirrorStale, RecordWrite, Reject, Written
 from syncd.models import WriteResult
 from syncd.ports import CrmGateway
 
-__all__ = ["Executor", "RecordExecutor"]
+__all__ = ["Executor", "RecordExecutor", "STALE_MIRROR"]
+
+STALE_MIRROR = frozenset({"ENTITY_IS_DELETED", "CANNOT_UPDATE_CONVERTED_LEAD"})
+"""Answers to an update that mean the mirrored record is no longer what the mirror says."""
 
 
 class Executor(Protocol):
@@ -61,6 +64,10 @@ def _outcome(write: RecordWrite, result: WriteResult, run_id: str, now: datetime
                          digest=write.digest, fields=dict(write.desired)))
         return EffectOutcome(effect=write, status="applied", facts=facts,
                              counts={"created" if created else "updated": 1})
+    if write.record_id and result.error_code in STALE_MIRROR:
+        # The mirror held the record as live and writable: forget it and look again next cycle.
+        stale = MirrorStale(sf_id=write.record_id, reason=result.error_code)
+        return EffectOutcome(effect=write, status="retry", facts=(stale,), counts={"stale_records": 1})
     if result.retriable:  # stays pending: the next cycle sends it again
         return EffectOutcome(effect=write, status="retry", counts={"retrying": 1})
     reject = Reject(hubspot_id=write.hubspot_id, sf_object=write.object_name, code=result.error_code or "ERROR",

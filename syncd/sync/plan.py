@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import phonenumbers
@@ -17,8 +16,9 @@ import phonenumbers
 from syncd.mapping import FieldMapping, FieldRule
 from syncd.models import CrmRecord, HubSpotContact
 from syncd.effects import RecordWrite
+from syncd.timefmt import as_instant
 
-__all__ = ["Computed", "plan_write", "transform"]
+__all__ = ["Computed", "plan_write", "same_value", "transform"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -62,7 +62,7 @@ def _mapped_value(rule: FieldRule, contact: HubSpotContact, current: Mapping[str
         return _blank(sf_value), value
     if rule.rule == "two_way":
         if target in last_written:
-            return not _same(last_written[target], value), value
+            return not same_value(last_written[target], value), value
         return _blank(sf_value) or current is None, value
     return False, None
 
@@ -71,7 +71,7 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _same(a: Any, b: Any) -> bool:
+def same_value(a: Any, b: Any) -> bool:
     """Equal as Salesforce would store them: 42 == 42.0, datetimes by instant, '' == None."""
     if _blank(a) and _blank(b):
         return True
@@ -80,22 +80,10 @@ def _same(a: Any, b: Any) -> bool:
             return float(a) == float(b)
         except (TypeError, ValueError):
             return False
-    ta, tb = _as_instant(a), _as_instant(b)
+    ta, tb = as_instant(a), as_instant(b)
     if ta is not None and tb is not None:
         return ta == tb
     return a == b
-
-
-def _as_instant(value: Any) -> datetime | None:
-    if not isinstance(value, str) or len(value) < 19 or value[10] != "T":
-        return None
-    text = value.replace("Z", "+00:00")
-    if len(text) > 5 and text[-5] in "+-" and text[-3] != ":":
-        text = f"{text[:-2]}:{text[-2:]}"
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        return None
 
 
 def plan_write(contact: HubSpotContact, record: CrmRecord | None, computed: Computed, *,
@@ -124,10 +112,10 @@ def plan_write(contact: HubSpotContact, record: CrmRecord | None, computed: Comp
                 desired[name] = default
         return RecordWrite(hubspot_id=contact.id, object_name=object_name, mode="upsert",
                            record_id=None, fields=desired, desired=desired)
-    changes = {k: v for k, v in desired.items() if not _same(current.get(k), v)}
+    changes = {k: v for k, v in desired.items() if not same_value(current.get(k), v)}
     if not changes:
         return None
-    mode = "upsert" if _same(current.get(ext), contact.id) else "update"
+    mode = "upsert" if same_value(current.get(ext), contact.id) else "update"
     fields = changes if mode == "update" else {**changes, ext: contact.id}
     return RecordWrite(hubspot_id=contact.id, object_name=object_name, mode=mode,
                        record_id=record.id, fields=fields, desired=desired, matched_by=matched_by)

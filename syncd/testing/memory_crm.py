@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
+from datetime import UTC, datetime, timedelta
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from syncd.models import CrmRecord, WriteResult
 from syncd.ports import ApiUsage, FieldSchema, ObjectSchema
+from syncd.timefmt import as_instant
 
 __all__ = ["MemoryCrm"]
 
 _PREFIX = {"Lead": "00Q", "Contact": "003", "Account": "001", "Opportunity": "006", "Task": "00T"}
+_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 _RETRIABLE = frozenset({"UNABLE_TO_LOCK_ROW", "SERVER_UNAVAILABLE"})
 
 
@@ -29,19 +32,38 @@ class MemoryCrm:
         self.calls: Counter = Counter()
         self.fail: dict[str, str] = {}  # row key (external id or Id) → error code for its next write
         self._ids = itertools.count(1)
+        self._ticks = itertools.count(1)
+
+    def _stamp(self, row: dict[str, Any]) -> dict[str, Any]:
+        """Salesforce bumps SystemModstamp on every change; here one millisecond per change."""
+        at = _EPOCH + timedelta(milliseconds=next(self._ticks))
+        row["SystemModstamp"] = at.strftime("%Y-%m-%dT%H:%M:%S.") + f"{at.microsecond // 1000:03d}+0000"
+        row.setdefault("IsDeleted", False)
+        return row
 
     # -- seeding ---------------------------------------------------------------------
     def add(self, object_name: str, **fields: Any) -> str:
         """Put a record in place as if it had always been there; returns its Id."""
         record_id = fields.pop("Id", None) or self._new_id(object_name)
-        self.objects.setdefault(object_name, {})[record_id] = {"Id": record_id, **fields}
+        self.objects.setdefault(object_name, {})[record_id] = self._stamp({"Id": record_id, **fields})
         return record_id
+
+    def change(self, object_name: str, record_id: str, **fields: Any) -> None:
+        """A change made in Salesforce (by sales), not by syncd."""
+        self._stamp(self.objects[object_name][record_id]).update(fields)
+
+    def delete(self, object_name: str, record_id: str) -> None:
+        self._stamp(self.objects[object_name][record_id])["IsDeleted"] = True
 
     def _new_id(self, object_name: str) -> str:
         return f"{_PREFIX.get(object_name, 'a00')}{next(self._ids):012d}AAA"
 
     def get(self, object_name: str, record_id: str) -> dict[str, Any] | None:
-        return self.objects.get(object_name, {}).get(record_id)
+        row = self.objects.get(object_name, {}).get(record_id)
+        return None if row is None or row.get("IsDeleted") else row
+
+    def _live(self, object_name: str) -> list[dict[str, Any]]:
+        return [r for r in self.objects.get(object_name, {}).values() if not r.get("IsDeleted")]
 
     # -- reads -----------------------------------------------------------------------
     def find_by_emails(self, emails: Collection[str]) -> list[CrmRecord]:
@@ -49,11 +71,22 @@ class MemoryCrm:
         wanted = {e.strip().lower() for e in emails if e and e.strip()}
         found = []
         for object_name in ("Lead", "Contact"):
-            for row in self.objects.get(object_name, {}).values():
+            for row in self._live(object_name):
                 converted = object_name == "Lead" and row.get("IsConverted")
                 if not converted and (row.get("Email") or "").lower() in wanted:
                     found.append(CrmRecord(object=object_name, id=row["Id"], fields=dict(row)))
         return found
+
+    def people_changed(self, since: Mapping[str, datetime | None]) -> dict[str, list[CrmRecord]]:
+        self.calls["composite_batch"] += 1
+        out = {}
+        for object_name in ("Lead", "Contact"):
+            floor = since.get(object_name)
+            rows = [r for r in self.objects.get(object_name, {}).values()
+                    if floor is None or as_instant(r["SystemModstamp"]) >= floor]
+            rows.sort(key=lambda r: (r["SystemModstamp"], r["Id"]))
+            out[object_name] = [CrmRecord(object=object_name, id=r["Id"], fields=dict(r)) for r in rows]
+        return out
 
     def opportunity_facts(self, account_ids: Collection[str]) -> dict[str, dict[str, bool]]:
         self.calls["query"] += 1
@@ -99,26 +132,29 @@ class MemoryCrm:
         if (refused := self._refusal(object_name, key, row)) is not None:
             return refused
         records = self.objects.setdefault(object_name, {})
-        same = [r for r in records.values() if str(r.get(ext) or "") == key]
+        same = [r for r in self._live(object_name) if str(r.get(ext) or "") == key]
         if len(same) > 1:
             return WriteResult(key=key, ok=False, error_code="DUPLICATE_EXTERNAL_ID",
                                message=f"{len(same)} records share {ext} {key}")
         if same:
-            same[0].update(row)
+            self._stamp(same[0]).update(row)
             return WriteResult(key=key, ok=True, id=same[0]["Id"], created=False)
         record_id = self._new_id(object_name)
-        records[record_id] = {"Id": record_id, **row}
+        records[record_id] = self._stamp({"Id": record_id, **row})
         return WriteResult(key=key, ok=True, id=record_id, created=True)
 
     def _update_one(self, object_name: str, row: dict[str, Any]) -> WriteResult:
         record_id = str(row.pop("Id", "") or "")
         if (refused := self._refusal(object_name, record_id, row)) is not None:
             return refused
-        record = self.objects.get(object_name, {}).get(record_id)
+        record = self.get(object_name, record_id)
         if record is None:
             return WriteResult(key=record_id, ok=False, error_code="ENTITY_IS_DELETED",
                                message="entity is deleted")
-        record.update(row)
+        if object_name == "Lead" and record.get("IsConverted"):
+            return WriteResult(key=record_id, ok=False, error_code="CANNOT_UPDATE_CONVERTED_LEAD",
+                               message="cannot reference converted lead")
+        self._stamp(record).update(row)
         return WriteResult(key=record_id, ok=True, id=record_id)
 
     def _refusal(self, object_name: str, key: str, row: Mapping[str, Any]) -> WriteResult | None:

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import copy
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from syncd.effects import ChunkResult, LifecycleUpdate, Link, Reject, ReviewItem, StageChange, Written
-from syncd.models import EngagementEvent, HubSpotContact, require_aware
+from syncd.effects import (ChunkResult, LifecycleUpdate, Link, MirrorStale, Reject, ReviewItem, StageChange,
+                           Written)
+from syncd.models import CrmRecord, EngagementEvent, HubSpotContact, require_aware
 from syncd.ports import PullBatch
 
 __all__ = ["MemoryStateStore"]
@@ -34,6 +35,7 @@ class MemoryStateStore:
         self.review: dict[str, dict[str, Any]] = {}
         self.runs: dict[str, dict[str, Any]] = {}
         self.id_history: list[dict[str, Any]] = []
+        self.mirror: dict[str, dict[str, Any]] = {}
 
     def close(self) -> None:
         """Nothing to release."""
@@ -176,10 +178,53 @@ class MemoryStateStore:
         elif isinstance(f, Reject):
             self.rejects.append({"seq": len(self.rejects) + 1, "run_id": f.run_id, "hubspot_id": f.hubspot_id,
                                  "sf_object": f.sf_object, "code": f.code, "message": f.message, "at": f.at})
+        elif isinstance(f, MirrorStale):
+            if f.sf_id in self.mirror:
+                self.mirror[f.sf_id]["deleted"] = True
         elif isinstance(f, ReviewItem):
             self.review[f.hubspot_id] = {"hubspot_id": f.hubspot_id, "reason": f.reason,
                                          "candidates": list(f.candidates), "created_at": now}
 
+
+    # -- the Salesforce mirror --------------------------------------------------------
+    def mirror_rows(self, sf_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        return {i: copy.deepcopy(self.mirror[i]["fields"]) for i in sf_ids if i in self.mirror}
+
+    def save_mirror(self, rows: Sequence[Mapping[str, Any]], *, cursors: Mapping[str, Mapping[str, Any]],
+                    pending: Collection[str], now: datetime) -> None:
+        require_aware("now", now)
+        with self._lock:
+            for row in rows:
+                self.mirror[row["sf_id"]] = {**copy.deepcopy(dict(row)), "updated_at": now}
+            for stream, value in cursors.items():
+                self.save_cursor(stream, value)
+            for h in pending:
+                if h in self.contacts and not self.contacts[h]["archived"]:
+                    self.contacts[h]["pending"] = True
+
+    def mirror_candidates(self, *, emails: Collection[str], hubspot_ids: Collection[str],
+                          sf_ids: Collection[str]) -> list[CrmRecord]:
+        emails, hubspot_ids, sf_ids = set(emails), set(hubspot_ids), set(sf_ids)
+        found = {}
+        for sf_id, row in self.mirror.items():
+            if row["deleted"]:
+                continue
+            by_email = row["email_key"] in emails and not (row["sf_object"] == "Lead" and row["converted_contact_id"])
+            if by_email or row["external_id"] in hubspot_ids or sf_id in sf_ids:
+                found[sf_id] = row
+        for row in list(found.values()):
+            target = self.mirror.get(row["fields"].get("ConvertedContactId") or "")
+            if target is not None and not target["deleted"]:
+                found[target["sf_id"]] = target
+        return [CrmRecord(object=r["sf_object"], id=r["sf_id"], fields=copy.deepcopy(r["fields"]))
+                for r in found.values()]
+
+    def hubspot_ids_for(self, sf_ids: Sequence[str]) -> dict[str, str]:
+        wanted = set(sf_ids)
+        return {row["sf_id"]: h for h, row in self.links.items() if row["sf_id"] in wanted}
+
+    def mirror_size(self) -> int:
+        return sum(1 for r in self.mirror.values() if not r["deleted"])
 
     def review_items(self) -> list[dict[str, Any]]:
         return [dict(r) for r in self.review.values()]
@@ -203,7 +248,7 @@ class MemoryStateStore:
                 "review_queue": len(self.review), "rejects": len(self.rejects)}
 
 
-_KEPT = (Link, Written, LifecycleUpdate, StageChange, Reject, ReviewItem)
+_KEPT = (Link, Written, LifecycleUpdate, StageChange, Reject, ReviewItem, MirrorStale)
 
 
 def _check(fact: Any) -> None:

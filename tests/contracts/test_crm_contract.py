@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from syncd.testing import MemoryCrm
+from syncd.timefmt import as_instant
 
 OWNER = "0055e000001AAAAAAA"
 SEEDED = "2026-01-01T00:00:00.000Z"
@@ -128,3 +129,18 @@ def test_a_task_is_created_once_per_key(crm):
     (first,) = crm.upsert_tasks([task])
     (again,) = crm.upsert_tasks([task])
     assert first.ok and first.created and again.ok and not again.created and again.id == first.id
+
+
+def test_the_change_feed_reads_everything_first_then_what_changed_deletions_included(crm):
+    first = crm.people_changed({"Lead": None, "Contact": None})
+    assert sorted(r.id for r in first["Lead"]) == [r["Id"] for r in LEADS]
+    assert [r.id for r in first["Contact"]] == ["0035e0000000001AAA"]
+    assert all(r.fields["SystemModstamp"] and r.fields["IsDeleted"] is False for r in first["Lead"])
+    cursor = {o: max(as_instant(r.fields["SystemModstamp"]) for r in rows) for o, rows in first.items()}
+    crm.update("Lead", [{"Id": "00Q5e0000000002AAA", "Lead_Score__c": 9}])
+    calls = crm.usage().total
+    later = crm.people_changed(cursor)
+    assert crm.usage().total - calls == 1  # one composite call for both objects
+    changed = [r for r in later["Lead"] if as_instant(r.fields["SystemModstamp"]) > cursor["Lead"]]
+    assert [(r.id, r.fields["Lead_Score__c"]) for r in changed] == [("00Q5e0000000002AAA", 9)]
+    assert all(as_instant(r.fields["SystemModstamp"]) >= cursor["Contact"] for r in later["Contact"])

@@ -1,0 +1,95 @@
+"""The local mirror of Salesforce people, kept current once per cycle by the change feed.
+
+Matching reads the mirror instead of querying Salesforce for every chunk. The feed also
+tells which linked people changed on the Salesforce side in a way that matters (sales'
+verdict, owner, conversion, a field syncd maps): those become pending so the cycle looks at
+them again. syncd's own writes come back through the feed too; a field holding exactly what
+syncd last wrote there is no news, so they start nothing (no echo).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import structlog
+
+from syncd.models import CrmRecord
+from syncd.sync.match import canonical_email
+from syncd.sync.plan import same_value
+from syncd.timefmt import as_instant
+
+__all__ = ["FEED", "MirrorStep", "mirror_row", "worth_a_look"]
+
+FEED = "salesforce:people"
+OBJECTS = ("Lead", "Contact")
+VOLATILE = frozenset({"SystemModstamp", "LastModifiedDate", "LastActivityDate", "attributes"})
+
+
+def mirror_row(record: CrmRecord, external_id_field: str) -> dict[str, Any]:
+    """The store's row for one record read from the feed."""
+    f = record.fields
+    return {"sf_id": record.id, "sf_object": record.object, "fields": dict(f),
+            "email_key": canonical_email(f.get("Email")), "external_id": f.get(external_id_field) or None,
+            "converted_contact_id": f.get("ConvertedContactId") or None,
+            "modstamp": as_instant(f.get("SystemModstamp")), "deleted": bool(f.get("IsDeleted"))}
+
+
+def worth_a_look(old: Mapping[str, Any] | None, new: Mapping[str, Any],
+                 last_written: Mapping[str, Any] | None) -> bool:
+    """Did the record change in a way the cycle must look at? Fields back to what syncd
+    last wrote are its own echo; a record first seen counts only where it differs from
+    what syncd wrote into it."""
+    written = last_written or {}
+    if old is None:
+        keys = set(written)
+    else:
+        keys = {k for k in new.keys() | old.keys() if k not in VOLATILE and not same_value(old.get(k), new.get(k))}
+    return any(not (k in written and same_value(written[k], new.get(k))) for k in keys)
+
+
+@dataclass(frozen=True, slots=True)
+class MirrorStep:
+    """A cycle step: read the feed, keep it, and make pending who changed in Salesforce.
+
+    The feed is read when people are pending (they are about to be matched against it), and
+    otherwise once ``every`` has passed since the last read, so an idle cycle soon after
+    another costs no Salesforce call."""
+
+    every: timedelta = timedelta(minutes=5)
+
+    def due(self, store: Any, cursor: Mapping[str, Any], now: datetime) -> bool:
+        read_at = as_instant(cursor.get("read_at"))
+        return read_at is None or now - read_at >= self.every or store.count_pending() > 0
+
+    def run(self, deps: Any, summary: Any, *, now: datetime, run_id: str) -> None:
+        store, ext = deps.store, deps.rules.external_id_field
+        cursor = dict(store.load_cursor(FEED) or {})
+        if not self.due(store, cursor, now):
+            return
+        cursor["read_at"] = now.isoformat()
+        changed = deps.crm.people_changed({o: as_instant(cursor.get(o)) for o in OBJECTS})
+        records = [r for o in OBJECTS for r in changed.get(o, [])]
+        old = store.mirror_rows([r.id for r in records])
+        fresh = [r for r in records if (old.get(r.id) or {}).get("SystemModstamp") != r.fields.get("SystemModstamp")]
+        pending = _people_to_look_at(store, fresh, old, ext)
+        for o in OBJECTS:
+            stamps = [r.fields["SystemModstamp"] for r in changed.get(o, []) if r.fields.get("SystemModstamp")]
+            if stamps:
+                cursor[o] = max(stamps, key=as_instant)
+        store.save_mirror([mirror_row(r, ext) for r in fresh], cursors={FEED: cursor}, pending=pending, now=now)
+        summary.other["mirrored"] += len(fresh)
+        summary.other["changed_in_salesforce"] += len(pending)
+        structlog.get_logger("syncd.cycle").debug("mirror.refreshed", run_id=run_id, rows=len(fresh),
+                                                  pending=len(pending))
+
+
+def _people_to_look_at(store: Any, records: Sequence[CrmRecord], old: Mapping[str, Mapping[str, Any]],
+                       ext: str) -> set[str]:
+    links = store.hubspot_ids_for([r.id for r in records])
+    owner = {r.id: links.get(r.id) or r.fields.get(ext) for r in records}
+    written = store.record_states(sorted({h for h in owner.values() if h}))
+    return {h for r in records if (h := owner[r.id])
+            and worth_a_look(old.get(r.id), r.fields, (written.get(h) or {}).get("fields"))}

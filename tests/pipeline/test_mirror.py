@@ -1,0 +1,86 @@
+"""The Salesforce mirror: matching reads it, sales' changes reach the cycle, syncd's own
+writes do not come back as news, and a record the mirror has stale is caught by the write."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from syncd.sync.cycle import run_cycle
+from syncd.sync.mirror import worth_a_look
+from tests.pipeline.conftest import person
+
+
+@pytest.mark.parametrize("old, new, written, expect", [
+    (None, {"Status": "Open"}, None, False),                                   # first seen, never written
+    (None, {"Lead_Score__c": 40}, {"Lead_Score__c": 40}, False),               # syncd's own create
+    (None, {"Lead_Score__c": 12}, {"Lead_Score__c": 40}, True),                # differs from what syncd wrote
+    ({"Status": "Open"}, {"Status": "Nurture"}, {}, True),                     # sales' verdict
+    ({"Lead_Score__c": 10}, {"Lead_Score__c": 40}, {"Lead_Score__c": 40}, False),  # echo of syncd's write
+    ({"Lead_Score__c": 40}, {"Lead_Score__c": 40.0}, {}, False),               # same as Salesforce stores it
+    ({"SystemModstamp": "a", "LastActivityDate": "x"}, {"SystemModstamp": "b", "LastActivityDate": "y"}, {}, False),
+    ({"OwnerId": "005A"}, {"OwnerId": "005B"}, {"OwnerId": "005A"}, True),    # reassigned by sales
+])
+def test_worth_a_look(old, new, written, expect):
+    assert worth_a_look(old, new, written) is expect
+
+
+def _writes(crm) -> int:
+    return crm.calls["upsert"] + crm.calls["update"]
+
+
+def test_matching_reads_the_mirror_not_salesforce_per_chunk(world):
+    hubspot, crm, store, deps = world
+    crm.add("Lead", Email="a@example.com", LastName="A", Company="X")
+    for i in range(5):
+        hubspot.put_contact(person(str(i), f"{'a' if i == 0 else i}@example.com"))
+    summary = run_cycle(deps, run_id="r1")
+    assert summary.matched == 1 and summary.created == 4
+    assert crm.calls["composite_batch"] == 1 and crm.calls["query"] == 0
+    assert store.mirror_size() == 1  # filled before syncd's own creates
+
+
+def test_sales_verdict_brings_the_person_back_and_quiet_cycles_write_nothing(world):
+    hubspot, crm, store, deps = world
+    lead = crm.add("Lead", Email="v@example.com", LastName="V", Company="X", Status="Working - Contacted")
+    hubspot.put_contact(person("9", "v@example.com"))
+    run_cycle(deps, run_id="r1")
+    for n in range(3):  # no outside change: nothing written, the echo of syncd's write is no news
+        deps.clock.advance(timedelta(minutes=10))
+        quiet = run_cycle(deps, run_id=f"q{n}")
+        assert quiet.pulled == 0 and quiet.matched == 0 and quiet.to_dict().get("changed_in_salesforce", 0) == 0
+    writes = _writes(crm)
+    crm.change("Lead", lead, Status="Nurture")
+    deps.clock.advance(timedelta(minutes=10))
+    summary = run_cycle(deps, run_id="r2")
+    assert summary.to_dict()["changed_in_salesforce"] == 1 and summary.matched == 1
+    assert store.lifecycle_states(["9"])["9"]["stage"] == "recycled"
+    assert crm.get("Lead", lead)["Lifecycle_Stage__c"] == "Recycled" and _writes(crm) == writes + 1
+
+
+def test_the_feed_is_not_read_by_an_idle_cycle_soon_after_another(world):
+    hubspot, crm, store, deps = world
+    hubspot.put_contact(person("1", "one@example.com"))
+    run_cycle(deps, run_id="r1")
+    deps.clock.advance(timedelta(minutes=1))
+    before = crm.usage().total
+    assert run_cycle(deps, run_id="r2").pulled == 0 and crm.usage().total == before
+    deps.clock.advance(timedelta(minutes=5))
+    run_cycle(deps, run_id="r3")
+    assert crm.usage().total == before + 1  # one composite read when the interval has passed
+
+
+def test_a_record_deleted_behind_the_mirror_is_caught_by_the_write_and_replaced(world):
+    hubspot, crm, store, deps = world
+    lead = crm.add("Lead", Email="d@example.com", LastName="D", Company="X")
+    hubspot.put_contact(person("4", "d@example.com"))
+    run_cycle(deps, run_id="r1")
+    assert store.id_map(["4"])["4"][1] == lead
+    crm.delete("Lead", lead)  # deleted in Salesforce; the mirror has not seen it yet
+    hubspot.put_contact(person("4", "d@example.com", firstname="Changed"))
+    store.save_cursor("salesforce:people", {**store.load_cursor("salesforce:people"), "Lead": "2999-01-01T00:00:00Z"})
+    stale = run_cycle(deps, run_id="r2")
+    assert stale.to_dict()["stale_records"] == 1 and store.count_pending() == 1 and stale.rejected == 0
+    again = run_cycle(deps, run_id="r3")
+    assert again.created == 1 and store.id_map(["4"])["4"][1] != lead
