@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-__all__ = ["ChunkResult", "Effect", "EffectOutcome", "Fact", "HubSpotWrite", "LifecycleUpdate",
+__all__ = ["ChunkResult", "Effect", "EffectOutcome", "Fact", "HubSpotWrite", "HubSpotWritten", "LifecycleUpdate",
            "Link", "MirrorStale", "RecordWrite", "Reject", "ReviewItem", "StageChange", "TaskWrite", "Written"]
 
 
@@ -39,6 +39,8 @@ class RecordWrite:
     fields: Mapping[str, Any]
     desired: Mapping[str, Any] = field(default_factory=dict)
     matched_by: str | None = None  # None: no record existed, the write creates one
+    old: Mapping[str, Any] = field(default_factory=dict)  # Salesforce's values before, per sent field
+    why: Mapping[str, str] = field(default_factory=dict)  # the rule behind each sent field
 
     @property
     def digest(self) -> str:
@@ -58,11 +60,14 @@ class TaskWrite:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class HubSpotWrite:
     """Contact properties to write to HubSpot. ``clear_first`` names properties that must be
-    cleared in an earlier, separate request (a backward ``lifecyclestage`` move)."""
+    cleared in an earlier, separate request (a backward ``lifecyclestage`` move). ``old``
+    holds HubSpot's values before, ``why`` the rule behind each property."""
 
     hubspot_id: str
     properties: Mapping[str, Any]
     clear_first: tuple[str, ...] = ()
+    old: Mapping[str, Any] = field(default_factory=dict)
+    why: Mapping[str, str] = field(default_factory=dict)
 
 
 Effect = RecordWrite | TaskWrite | HubSpotWrite
@@ -144,7 +149,15 @@ class MirrorStale:
     reason: str
 
 
-Fact = Link | Written | LifecycleUpdate | StageChange | Reject | ReviewItem | MirrorStale
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HubSpotWritten:
+    """What syncd last wrote to a HubSpot contact's properties."""
+
+    hubspot_id: str
+    properties: Mapping[str, Any]
+
+
+Fact = Link | Written | LifecycleUpdate | StageChange | Reject | ReviewItem | MirrorStale | HubSpotWritten
 
 
 # -- outcomes ---------------------------------------------------------------------------

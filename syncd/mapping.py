@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from syncd.issues import issues_from_validation, read_toml
 from syncd.errors import ConfigIssue
 
-__all__ = ["ComputedFields", "FieldMapping", "FieldRule", "load_field_mapping"]
+__all__ = ["ComputedFields", "FieldMapping", "FieldRule", "HubSpotWriteback", "load_field_mapping"]
 
 SyncRule = Literal["always_hubspot", "prefer_salesforce_unless_blank", "two_way", "dont_sync"]
 Transform = Literal["none", "strip", "lower", "upper", "title", "e164"]
@@ -74,13 +74,36 @@ class SalesforceTargets(_Frozen):
     lead_defaults: dict[str, str] = Field(default_factory=dict)
 
 
+class HubSpotWriteback(_Frozen):
+    """HubSpot contact properties that receive what syncd computes and sales' verdict, so
+    HubSpot workflows can nurture passive and active contacts. Leave a name out to not
+    write it. ``lead_status_values`` translates Salesforce Lead Status values into the
+    options of ``lead_status``; a status not listed is not written."""
+
+    stage: str | None = None
+    intent: str | None = None
+    score: str | None = None
+    grade: str | None = None
+    verdict: str | None = None
+    lead_status: str | None = None
+    owner: str | None = None
+    lead_status_values: dict[str, str] = Field(default_factory=dict)
+
+    def properties(self) -> dict[str, str]:
+        """What each written value is called in HubSpot, by syncd's name for it."""
+        return {k: v for k, v in self.model_dump(exclude={"lead_status_values"}).items() if v}
+
+
 class FieldMapping(_Frozen):
     salesforce: SalesforceTargets = SalesforceTargets()
     computed: ComputedFields = ComputedFields()
+    hubspot: HubSpotWriteback = HubSpotWriteback()
     fields: tuple[FieldRule, ...] = ()
 
     def hubspot_properties(self) -> frozenset[str]:
-        return frozenset(r.hubspot for r in self.fields if r.rule != "dont_sync") | {"email"}
+        """Every HubSpot property this mapping reads or writes back."""
+        read = frozenset(r.hubspot for r in self.fields if r.rule != "dont_sync") | {"email"}
+        return read | frozenset(self.hubspot.properties().values())
 
     def salesforce_fields(self, object_name: str) -> frozenset[str]:
         """Every Salesforce field this mapping reads or writes on ``object_name``."""

@@ -117,6 +117,14 @@ class CrmGateway(Protocol):
         """Per account id: ``{"open": bool, "won": bool}`` over its opportunities."""
         ...
 
+    def users(self) -> list[dict[str, Any]]:
+        """Active Salesforce users (``Id``, ``Email``, names): possible owners."""
+        ...
+
+    def queues(self) -> list[dict[str, Any]]:
+        """Lead queues (``Id``, ``Name``, ``DeveloperName``)."""
+        ...
+
     def upsert_tasks(self, rows: Sequence[Mapping[str, Any]]) -> list[WriteResult]:
         """Upsert Tasks on their deterministic key (``Syncd_Key__c``): a retried or repeated
         create never makes a second task. One result per row, in order."""
@@ -178,6 +186,10 @@ class StateStore(CursorStore, Protocol):
         ...
 
     def lifecycle_states(self, hubspot_ids: Sequence[str]) -> dict[str, dict[str, Any]]: ...
+
+    def hubspot_states(self, hubspot_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """Per person: ``{"properties": what syncd last wrote to HubSpot, "written_at"}``."""
+        ...
 
     def mirror_rows(self, sf_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
         """The mirrored fields of these Salesforce records (deleted ones included)."""

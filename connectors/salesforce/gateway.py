@@ -130,6 +130,11 @@ class SalesforceGateway:
         soql = select(_USER_FIELDS, "User", "IsActive = true", order_by="Username")
         return [dict(r.fields) for r in self._query("User", soql)]
 
+    def queues(self) -> list[dict]:
+        """Lead queues (possible record owners)."""
+        soql = select(("Id", "Name", "DeveloperName"), "Group", "Type = 'Queue'", order_by="Name")
+        return [dict(r.fields) for r in self._query("Group", soql)]
+
     def describe(self, object_name: str) -> ObjectSchema:
         """Fields of ``object_name``: type, length, picklist values (cached per object)."""
         if object_name not in self._schemas:

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import Engine
 
-from syncd.effects import (ChunkResult, LifecycleUpdate, Link, MirrorStale, Reject, ReviewItem,
+from syncd.effects import (ChunkResult, HubSpotWritten, LifecycleUpdate, Link, MirrorStale, Reject, ReviewItem,
                            StageChange, Written)
 from syncd.models import EngagementEvent, EngagementKind, HubSpotContact
 from syncd.ports import PullBatch
@@ -176,6 +176,13 @@ class SqlStateStore(MirrorQueries):
             rows = conn.execute(select(t.record_state).where(r.hubspot_id.in_(list(hubspot_ids))))
             return {row["hubspot_id"]: dict(row) for row in rows.mappings()}
 
+    def hubspot_states(self, hubspot_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """Per person: ``{"properties": what syncd last wrote to HubSpot, "written_at"}``."""
+        h = t.hubspot_written.c
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(t.hubspot_written).where(h.hubspot_id.in_(list(hubspot_ids))))
+            return {row["hubspot_id"]: dict(row) for row in rows.mappings()}
+
     def lifecycle_states(self, hubspot_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
         lc = t.lifecycle.c
         with self.engine.connect() as conn:
@@ -258,6 +265,9 @@ _FACT_TABLES: dict[type, tuple[Any, Callable[[Any, datetime], dict[str, Any]], s
                                                    "run_id": f.run_id}, "insert"),
     Reject: (t.rejects, lambda f, now: {"run_id": f.run_id, "hubspot_id": f.hubspot_id, "sf_object": f.sf_object,
                                         "code": f.code, "message": f.message, "at": f.at}, "insert"),
+    HubSpotWritten: (t.hubspot_written, lambda f, now: {"hubspot_id": f.hubspot_id,
+                                                       "properties": dict(f.properties), "written_at": now},
+                     "hubspot_id"),
     MirrorStale: (t.sf_people, lambda f, now: {"sf_id": f.sf_id}, "stale"),
     ReviewItem: (t.review_queue, lambda f, now: {"hubspot_id": f.hubspot_id, "reason": f.reason,
                                                  "candidates": list(f.candidates), "created_at": now},

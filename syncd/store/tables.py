@@ -132,3 +132,11 @@ sf_people = Table(
     Column("deleted", Boolean, nullable=False, default=False),
     Column("updated_at", UtcDateTime, nullable=False),
 )
+
+# What syncd last wrote to each HubSpot contact (write-back properties, two_way fields).
+hubspot_written = Table(
+    "hubspot_written", metadata,
+    Column("hubspot_id", String(40), primary_key=True),
+    Column("properties", JSON, nullable=False),
+    Column("written_at", UtcDateTime, nullable=False),
+)

@@ -26,7 +26,8 @@ from syncd.ports import CrmGateway, HubSpotSource, StateStore
 from syncd.sync import stages
 from syncd.sync.executors import Executor, RecordExecutor
 from syncd.sync.mirror import MirrorStep
-from syncd.sync.planners import Planner, RecordPlanner
+from syncd.sync.directory import Directory, DirectoryLoader
+from syncd.sync.planners import PlanContext, Planner, RecordPlanner
 from syncd.sync.rules import SyncRules
 from syncd.sync.summary import CycleSummary
 
@@ -74,6 +75,7 @@ class CycleDeps:
     before: tuple[CycleStep, ...] = ()
     planners: tuple[Planner, ...] = ()
     executors: tuple[Executor, ...] = ()
+    directory: DirectoryLoader | None = None
 
     @classmethod
     def standard(cls, *, hubspot: HubSpotSource, crm: CrmGateway, store: StateStore, clock: Clock,
@@ -109,7 +111,8 @@ def _process(deps: CycleDeps, contacts: Sequence[HubSpotContact], summary: Cycle
     now = deps.clock.now()
     matched = stages.match(deps.crm, deps.store, contacts, external_id_field=deps.rules.external_id_field)
     qualified = stages.qualify_all(matched, deps.rules.model, now=now, run_id=run_id)
-    plans = stages.plan(qualified, deps.planners, now=now, run_id=run_id)
+    directory = deps.directory.get(now) if deps.directory and any(q for _, q in qualified) else Directory()
+    plans = stages.plan(qualified, deps.planners, PlanContext(now=now, run_id=run_id, directory=directory))
     report = stages.write(plans, deps.executors, now=now, run_id=run_id)
     settled = stages.settle(plans, report, now=now, run_id=run_id)
     deps.store.commit_chunk(settled.result, now=now)

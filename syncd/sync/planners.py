@@ -8,18 +8,19 @@ to the pipeline's list. Pure: values in, values out.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from syncd.effects import Effect
 from syncd.mapping import FieldMapping
 from syncd.models import EngagementEvent, HubSpotContact
+from syncd.sync.directory import Directory
 from syncd.sync.match import MatchDecision
 from syncd.sync.plan import plan_write
 from syncd.sync.qualify import Qualified
 
-__all__ = ["Person", "Planner", "RecordPlanner"]
+__all__ = ["Person", "PlanContext", "Planner", "RecordPlanner", "agreed_values"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -31,16 +32,47 @@ class Person:
     events: tuple[EngagementEvent, ...] = ()
     previous: Mapping[str, Any] | None = None  # lifecycle state after the last cycle
     last_written: Mapping[str, Any] | None = None  # what syncd last wrote to Salesforce
+    written_at: datetime | None = None
+    last_hubspot: Mapping[str, Any] | None = None  # what syncd last wrote to HubSpot
+    hubspot_written_at: datetime | None = None
 
     @property
     def id(self) -> str:
         return self.contact.id
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlanContext:
+    """What every planner may read besides the person: the time, the run, the directory."""
+
+    now: datetime
+    run_id: str
+    directory: Directory = field(default_factory=Directory)
+
+
 class Planner(Protocol):
-    def plan(self, person: Person, qualified: Qualified, *, now: datetime, run_id: str) -> Sequence[Effect]:
+    def plan(self, person: Person, qualified: Qualified, ctx: PlanContext) -> Sequence[Effect]:
         """The effects this planner wants for ``person`` (none when nothing is to change)."""
         ...
+
+
+def agreed_values(person: Person, mapping: FieldMapping) -> dict[str, Any]:
+    """Per ``two_way`` Salesforce field: the value both sides held after syncd last wrote it
+    (to Salesforce or to HubSpot, whichever was later); fields never written are absent."""
+    record = person.decision.record
+    object_name = record.object if record else mapping.salesforce.create_as
+    sf, hs = person.last_written or {}, person.last_hubspot or {}
+    out = {}
+    for rule in mapping.fields:
+        target = rule.target(object_name)
+        if rule.rule != "two_way" or not target:
+            continue
+        seen = [(when, value) for when, book, key in ((person.written_at, sf, target),
+                                                      (person.hubspot_written_at, hs, rule.hubspot))
+                if key in book for value in (book[key],)]
+        if seen:
+            out[target] = max(seen, key=lambda s: s[0] or datetime.min.replace(tzinfo=UTC))[1]
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +82,8 @@ class RecordPlanner:
 
     mapping: FieldMapping
 
-    def plan(self, person: Person, qualified: Qualified, *, now: datetime, run_id: str) -> Sequence[Effect]:
+    def plan(self, person: Person, qualified: Qualified, ctx: PlanContext) -> Sequence[Effect]:
         write = plan_write(person.contact, person.decision.record, qualified.computed, mapping=self.mapping,
-                           last_written=person.last_written, matched_by=person.decision.matched_by)
+                           last_written=person.last_written, matched_by=person.decision.matched_by,
+                           agreed=agreed_values(person, self.mapping))
         return () if write is None else (write,)

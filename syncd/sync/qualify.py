@@ -60,7 +60,8 @@ def qualify(model: ScoringModel, contact: HubSpotContact, record: CrmRecord | No
     computed = Computed(values={
         "stage": result.salesforce_stage, "score": round(result.score),
         "grade": result.grade, "intent": result.intent, "profile": lead_profile(result),
-        "last_engagement": _sf_datetime(last)})
+        "last_engagement": _sf_datetime(last), "hubspot_stage": result.hubspot_stage,
+        "verdict": result.verdict})
     changes = tuple(StageChange(hubspot_id=contact.id, from_stage=t.from_stage, to_stage=t.to_stage,
                                 at=t.at, rule=t.rule, reason=t.reason, evidence=_jsonable(t.evidence),
                                 run_id=run_id)

@@ -19,7 +19,7 @@ from syncd.models import HubSpotContact
 from syncd.ports import CrmGateway, StateStore
 from syncd.sync.executors import Executor
 from syncd.sync.lookup import look_up
-from syncd.sync.planners import Person, Planner
+from syncd.sync.planners import Person, PlanContext, Planner
 from syncd.sync.qualify import Qualified, qualify
 
 __all__ = ["Matched", "PersonPlan", "Settled", "Tally", "WriteReport", "match", "plan", "qualify_all",
@@ -72,11 +72,15 @@ def match(crm: CrmGateway, store: StateStore, contacts: Sequence[HubSpotContact]
     """Shell: read candidates and links, decide matches (pure), read opportunity facts."""
     decisions, opportunities = look_up(crm, store, contacts, external_id_field=external_id_field)
     ids = [c.id for c in contacts]
-    events, previous, written = store.events_for(ids), store.lifecycle_states(ids), store.record_states(ids)
+    events, previous = store.events_for(ids), store.lifecycle_states(ids)
+    written, hubspot = store.record_states(ids), store.hubspot_states(ids)
     by_id = {c.id: c for c in contacts}
     people = tuple(Person(contact=by_id[d.hubspot_id], decision=d, events=tuple(events.get(d.hubspot_id, ())),
                           previous=previous.get(d.hubspot_id),
-                          last_written=(written.get(d.hubspot_id) or {}).get("fields"))
+                          last_written=(written.get(d.hubspot_id) or {}).get("fields"),
+                          written_at=(written.get(d.hubspot_id) or {}).get("written_at"),
+                          last_hubspot=(hubspot.get(d.hubspot_id) or {}).get("properties"),
+                          hubspot_written_at=(hubspot.get(d.hubspot_id) or {}).get("written_at"))
                    for d in decisions)
     return Matched(people=people, opportunities=opportunities)
 
@@ -90,11 +94,11 @@ def qualify_all(matched: Matched, model: ScoringModel, *, now: datetime, run_id:
                  for p in matched.people)
 
 
-def plan(qualified: Sequence[tuple[Person, Qualified | None]], planners: Sequence[Planner], *,
-         now: datetime, run_id: str) -> tuple[PersonPlan, ...]:
+def plan(qualified: Sequence[tuple[Person, Qualified | None]], planners: Sequence[Planner],
+         ctx: PlanContext) -> tuple[PersonPlan, ...]:
     """Pure: each planner's effects for each qualified person, in planner order."""
     return tuple(PersonPlan(person=p, qualified=q, effects=() if q is None else tuple(
-        e for planner in planners for e in planner.plan(p, q, now=now, run_id=run_id)))
+        e for planner in planners for e in planner.plan(p, q, ctx)))
         for p, q in qualified)
 
 

@@ -105,6 +105,14 @@ class MemoryCrm:
             entry["churned"] = entry["won"] and not max(closed.get(account, [("", True)]))[1]
         return facts
 
+    def users(self) -> list[dict[str, Any]]:
+        self.calls["query"] += 1
+        return [dict(u) for u in self._live("User") if u.get("IsActive", True)]
+
+    def queues(self) -> list[dict[str, Any]]:
+        self.calls["query"] += 1
+        return [dict(q) for q in self._live("Group") if q.get("Type") == "Queue"]
+
     def describe(self, object_name: str) -> ObjectSchema:
         self.calls["describe"] += 1
         names = self.schemas.get(object_name) or {k for r in self.objects.get(object_name, {}).values() for k in r}

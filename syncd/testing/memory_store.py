@@ -13,7 +13,7 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from syncd.effects import (ChunkResult, LifecycleUpdate, Link, MirrorStale, Reject, ReviewItem, StageChange,
+from syncd.effects import (ChunkResult, HubSpotWritten, LifecycleUpdate, Link, MirrorStale, Reject, ReviewItem, StageChange,
                            Written)
 from syncd.models import CrmRecord, EngagementEvent, HubSpotContact, require_aware
 from syncd.ports import PullBatch
@@ -36,6 +36,7 @@ class MemoryStateStore:
         self.runs: dict[str, dict[str, Any]] = {}
         self.id_history: list[dict[str, Any]] = []
         self.mirror: dict[str, dict[str, Any]] = {}
+        self.hubspot_written: dict[str, dict[str, Any]] = {}
 
     def close(self) -> None:
         """Nothing to release."""
@@ -141,6 +142,9 @@ class MemoryStateStore:
     def record_states(self, hubspot_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
         return {h: copy.deepcopy(self.written[h]) for h in hubspot_ids if h in self.written}
 
+    def hubspot_states(self, hubspot_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        return {h: copy.deepcopy(self.hubspot_written[h]) for h in hubspot_ids if h in self.hubspot_written}
+
     def lifecycle_states(self, hubspot_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
         return {h: copy.deepcopy(self.lifecycle[h]["state"]) for h in hubspot_ids if h in self.lifecycle}
 
@@ -178,6 +182,9 @@ class MemoryStateStore:
         elif isinstance(f, Reject):
             self.rejects.append({"seq": len(self.rejects) + 1, "run_id": f.run_id, "hubspot_id": f.hubspot_id,
                                  "sf_object": f.sf_object, "code": f.code, "message": f.message, "at": f.at})
+        elif isinstance(f, HubSpotWritten):
+            self.hubspot_written[f.hubspot_id] = {"hubspot_id": f.hubspot_id, "written_at": now,
+                                                  "properties": copy.deepcopy(dict(f.properties))}
         elif isinstance(f, MirrorStale):
             if f.sf_id in self.mirror:
                 self.mirror[f.sf_id]["deleted"] = True
@@ -248,7 +255,7 @@ class MemoryStateStore:
                 "review_queue": len(self.review), "rejects": len(self.rejects)}
 
 
-_KEPT = (Link, Written, LifecycleUpdate, StageChange, Reject, ReviewItem, MirrorStale)
+_KEPT = (Link, Written, LifecycleUpdate, StageChange, Reject, ReviewItem, MirrorStale, HubSpotWritten)
 
 
 def _check(fact: Any) -> None:

@@ -67,7 +67,7 @@ class Greeting:
 
 @dataclass(frozen=True, slots=True)
 class GreetingPlanner:
-    def plan(self, person, qualified, *, now: datetime, run_id: str):
+    def plan(self, person, qualified, ctx):
         return (Greeting(hubspot_id=person.id, text=f"hello {qualified.computed.values['stage']}"),)
 
 

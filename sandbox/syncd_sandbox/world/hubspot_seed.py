@@ -37,6 +37,16 @@ CONTACT_PROPERTIES = [
      "fieldType": "select", "groupName": "contactinformation", "hubspotDefined": True,
      "options": [{"label": b, "value": b, "displayOrder": i, "hidden": False}
                  for i, b in enumerate([b for _, b in _BUCKETS] + ["1000+"])]},
+    *({"name": name, "label": label, "type": "enumeration", "fieldType": "select", "groupName": "syncd",
+       "options": [{"label": v.title(), "value": v, "displayOrder": i, "hidden": False}
+                   for i, v in enumerate(values)]}
+      for name, label, values in (
+          ("syncd_buying_intent", "Buying intent (syncd)", ("passive", "active")),
+          ("syncd_fit_grade", "Fit grade (syncd)", ("A", "B", "C", "D")),
+          ("syncd_sales_verdict", "Sales verdict (syncd)",
+           ("open", "working", "recycled", "disqualified", "converted")))),
+    {"name": "syncd_lead_score", "label": "Lead score (syncd)", "type": "number", "fieldType": "number",
+     "groupName": "syncd"},
 ]
 
 
