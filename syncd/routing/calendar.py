@@ -21,7 +21,7 @@ from syncd.routing.values import minutes
 
 __all__ = ["business_hours_between", "due_at", "is_working_day"]
 
-# Far beyond any SLA; only reached if a calendar had no working day at all.
+# Far beyond any SLA: only a calendar of a few minutes a week could run out.
 _MAX_DAYS = 366 * 30
 
 
@@ -37,7 +37,8 @@ def due_at(sla: SlaSection, start: datetime) -> datetime:
         if remaining <= closes - begin:
             return (begin + remaining).astimezone(UTC)
         remaining -= closes - begin
-    raise ValueError("the SLA calendar has no working hours")  # unreachable by validation
+    raise ValueError(f"the SLA calendar has fewer than {sla.hours} working hours in "
+                     f"{_MAX_DAYS // 366} years")
 
 
 def business_hours_between(sla: SlaSection, a: datetime, b: datetime) -> float:

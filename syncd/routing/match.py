@@ -48,8 +48,10 @@ def _holds(condition: Condition, value: Any) -> str | None:
     if not text:
         return None
     if condition.values is not None:
-        wanted = {v.strip().casefold() for v in condition.values}
-        return f"{condition.property} {text}" if text.casefold() in wanted else None
+        # The reason quotes the configured value, never the person's own text.
+        hit = next((v for v in condition.values if v.strip().casefold() == text.casefold()),
+                   None)
+        return None if hit is None else f"{condition.property} {hit.strip()}"
     span = number_range(text)
     if span is None:
         return None

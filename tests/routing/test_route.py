@@ -38,7 +38,7 @@ CASES = [
     ("another state is not the territory", {}, person(country="US", state="NY"), {},
      "round_robin", "005DAN", ["default pool, round-robin rep 1 of 2"]),
     ("segment by industry, any case", {}, person(country="US", industry="banking"), {},
-     "territory:Finance", "005DAN", ["industry banking"]),
+     "territory:Finance", "005DAN", ["industry Banking"]),
     ("segment by a band inside min..max", {}, person(numemployees="100-500"), {},
      "territory:Mid-market", "005EVE", ["numemployees 100-500"]),
     ("a band across the bounds is outside", {}, person(numemployees="500-5000"), {},
