@@ -34,8 +34,9 @@ def _request(ctx: Ctx) -> tuple[bool, list]:
 
 
 def _type_of(ctx: Ctx, record: dict, expected: str | None) -> str | RowError:
-    kind = (record.get("attributes") or {}).get("type")
-    if not kind:
+    attributes = record.get("attributes")
+    kind = attributes.get("type") if isinstance(attributes, dict) else None
+    if not kind or not isinstance(kind, str):
         return RowError(code="INVALID_TYPE", message="Must send a concrete entity type.")
     if kind not in ctx.state.schemas or kind in ("User", "LeadStatus"):
         return RowError(code="INVALID_TYPE", message=f"sObject type '{kind}' is not supported.")

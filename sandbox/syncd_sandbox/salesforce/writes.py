@@ -87,8 +87,15 @@ def create(ctx: WriteContext, obj: str, payload: dict) -> Outcome:
     return Outcome(id=record["Id"], created=True)
 
 
+def _malformed_id(record_id: object) -> Outcome:
+    return _fail(RowError(code="MALFORMED_ID", message=f"invalid record id: {record_id}",
+                          fields=("Id",)))
+
+
 def update(ctx: WriteContext, obj: str, record_id: str, payload: dict) -> Outcome:
     """Change fields of one existing record."""
+    if not isinstance(record_id, str):
+        return _malformed_id(record_id)
     ident = normalize_id(record_id)
     lock = _locked(ctx, ident)
     current = ctx.store.get(obj, ident)
@@ -135,6 +142,8 @@ def upsert(ctx: WriteContext, obj: str, ext_field: str, value: object, payload: 
 
 def delete(ctx: WriteContext, obj: str, record_id: str) -> Outcome:
     """Move one record to the recycle bin (it stays visible to queryAll)."""
+    if not isinstance(record_id, str):
+        return _malformed_id(record_id)
     ident = normalize_id(record_id)
     lock = _locked(ctx, ident)
     current = ctx.store.get(obj, ident)
