@@ -148,6 +148,26 @@ def test_bulk_ingest_jobs(org, args):
         org.call("GET", f"{path}/{kind}")
 
 
+_query_job = st.fixed_dictionaries(
+    {"operation": st.sampled_from(["query", "queryAll"]) | json_values, "query": soql() | json_values},
+    optional={"contentType": st.just("CSV") | json_values,
+              "columnDelimiter": st.sampled_from(["COMMA", "TAB", "SEMICOLON"]) | json_values,
+              "lineEnding": st.sampled_from(["LF", "CRLF"]) | json_values}) | json_values
+
+
+@fuzz(st.tuples(_query_job, st.text(max_size=8), st.text(max_size=6)), examples=60)
+def test_bulk_query_jobs(org, args):
+    job, locator, max_records = args
+    created = org.call("POST", f"{V}/jobs/query", job)
+    if created.status_code != 200:
+        return
+    path = f"{V}/jobs/query/{created.get_json()['id']}"
+    org.call("GET", path)
+    org.call("GET", f"{path}/results?locator={quote(locator)}&maxRecords={quote(max_records)}")
+    org.call("GET", f"{path}/results?maxRecords=1")
+    org.call("PATCH", path, {"state": "Aborted"})
+
+
 @fuzz(st.tuples(soql(), st.booleans()), examples=150)
 def test_soql(org, args):
     query, include_deleted = args

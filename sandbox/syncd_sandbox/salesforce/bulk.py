@@ -6,6 +6,7 @@ from werkzeug.wrappers import Response
 
 from .bulk_process import DELIMITERS, parse_upload, process_rows, results_csv
 from .errors import ApiError
+from .schema_data import READ_ONLY_OBJECTS
 from .http import Ctx, json_response, read_json
 from .ids import KEY_PREFIXES, make_id
 
@@ -33,7 +34,7 @@ def _check_request(ctx: Ctx, body: dict) -> tuple[str, str, str | None]:
             raise _invalid(f"{key}: must be a string")
     obj, op = body.get("object"), body.get("operation")
     schema = ctx.state.schemas.get(obj or "")
-    if schema is None or obj in ("User", "LeadStatus"):
+    if schema is None or obj in READ_ONLY_OBJECTS:
         raise _invalid(f"Unsupported or unknown object: {obj}")
     if op not in _OPERATIONS:
         raise _invalid(f"Unknown operation: {op}; use one of {', '.join(_OPERATIONS)}")
