@@ -13,6 +13,7 @@ from syncd_sandbox.server import LocalCA, serve
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 USER = "0055e000001AAAAAAA"
+QUEUE = "00G5e0000000001EAA"
 
 
 class Clock:
@@ -41,6 +42,9 @@ def small_seed(leads: int = 5) -> dict:
         "org_id": "00D5e000000AbCdEAK",
         "users": [{"Id": USER, "Username": "owner@sandbox.example", "Email": "owner@x.example",
                    "FirstName": "Olive", "LastName": "Owner", "IsActive": True}],
+        "groups": [{"Id": QUEUE, "Name": "Inbound Leads", "DeveloperName": "Inbound_Leads",
+                    "Type": "Queue"},
+                   {"Name": "Everyone", "DeveloperName": "Everyone", "Type": "Regular"}],
         "leads": [{k: v for k, v in lead(n).items() if v is not None} for n in range(leads)],
     }
 

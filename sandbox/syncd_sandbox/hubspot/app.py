@@ -43,6 +43,9 @@ class HubSpotApp:
         except ApiError as exc:
             response = json_response(exc.body, exc.status)
             headers = {**headers, **exc.headers}
+        except Exception as exc:  # noqa: BLE001 - an emulator bug must still look like HubSpot
+            error = ApiError.of(500, "INTERNAL_ERROR", f"{type(exc).__name__}: {exc}")
+            response = json_response(error.body, 500)
         for name, value in headers.items():
             response.headers[name] = value
         return response(environ, start_response)

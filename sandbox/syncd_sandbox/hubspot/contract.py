@@ -71,10 +71,17 @@ class Recorder:
 
 
 def find_specs_dir(repo_root: Path) -> Path | None:
-    """``$SYNCD_HUBSPOT_SPECS`` if set, else ``<repo>/../shared/specs/hubspot``; None if absent."""
+    """``$SYNCD_HUBSPOT_SPECS`` if set, else the first ``shared/specs/hubspot`` beside the
+    repository or beside one of its parent folders (a git worktree lives deeper than the
+    clone); None if absent."""
     candidate = os.environ.get("SYNCD_HUBSPOT_SPECS")
-    path = Path(candidate) if candidate else repo_root.parent / "shared" / "specs" / "hubspot"
-    return path if path.is_dir() else None
+    if candidate:
+        return Path(candidate) if Path(candidate).is_dir() else None
+    for folder in Path(repo_root).resolve().parents:
+        path = folder / "shared" / "specs" / "hubspot"
+        if path.is_dir():
+            return path
+    return None
 
 
 def _describe(exc: Exception) -> str:

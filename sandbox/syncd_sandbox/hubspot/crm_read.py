@@ -10,7 +10,7 @@ from .records import Record, render
 from .timeutil import iso
 
 __all__ = ["list_objects", "get_object", "batch_read", "props_for", "batch_body",
-           "defined_props", "lookup"]
+           "defined_props", "lookup", "input_id"]
 
 DEFAULT_PROPS = {"contacts": ["createdate", "email", "firstname", "hs_object_id",
                               "lastmodifieddate", "lastname"]}
@@ -103,19 +103,29 @@ def get_object(ctx: Ctx, object_type: str, object_id: str) -> Any:
         return json_response(_render(ctx, object_type, record))
 
 
+def input_id(item: dict, index: int) -> str:
+    """The ``id`` of one batch input: a string (or a number, as the SDK may send), else 400."""
+    ref = item.get("id")
+    if isinstance(ref, bool) or not isinstance(ref, str | int):
+        raise ApiError.validation(f"inputs[{index}].id: must be a string", field="inputs")
+    return str(ref)
+
+
 def batch_read(ctx: Ctx, object_type: str) -> Any:
     """POST /crm/v3/objects/{type}/batch/read; unknown ids come back as a 207 error."""
     body = ctx.body()
     inputs = ctx.inputs(body)
-    props = props_for(object_type, body.get("properties"))
-    history = body.get("propertiesWithHistory") or None
+    props = props_for(object_type, ctx.names(body, "properties"))
+    history = ctx.names(body, "propertiesWithHistory") or None
+    id_property = ctx.text(body, "idProperty")
+    refs = [input_id(item, i) for i, item in enumerate(inputs)]
     started = iso(ctx.state.now())
     results, missing = [], []
     with ctx.state.lock:
-        for item in inputs:
-            record = lookup(ctx, object_type, str(item.get("id", "")), body.get("idProperty"))
+        for ref in refs:
+            record = lookup(ctx, object_type, ref, id_property)
             if record is None or record.archived:
-                missing.append(str(item.get("id", "")))
+                missing.append(ref)
             else:
                 results.append(render(record, props, history, defined_props(ctx, object_type)))
     errors = [standard_error("OBJECT_NOT_FOUND", f"Could not get some {object_type} objects, "

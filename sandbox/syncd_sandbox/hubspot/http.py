@@ -79,6 +79,23 @@ class Ctx:
         except (ValueError, UnicodeDecodeError) as exc:
             raise ApiError.validation(f"Invalid input JSON: {exc}", field="body") from None
 
+    def names(self, body: dict, key: str) -> list[str] | None:
+        """``body[key]`` as a list of property names (absent or null: None), else 400."""
+        value = body.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ApiError.validation(f"{key}: must be a list of property names (strings)",
+                                      field=key)
+        return value
+
+    def text(self, body: dict, key: str) -> str | None:
+        """``body[key]`` as a string (absent or null: None), else 400 naming it."""
+        value = body.get(key)
+        if value is not None and not isinstance(value, str):
+            raise ApiError.validation(f"{key}: must be a string", field=key)
+        return value
+
     def inputs(self, body: Any, *, max_inputs: int = 100) -> list[dict]:
         """The ``inputs`` list of a batch body: 1..max_inputs objects, else 400."""
         inputs = body.get("inputs") if isinstance(body, dict) else None

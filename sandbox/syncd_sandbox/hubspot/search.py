@@ -65,9 +65,10 @@ def _parse_group(group: Any, index: int) -> list[dict]:
         if not isinstance(f, dict) or not isinstance(f.get("propertyName"), str):
             raise _bad(f"{where}.propertyName: is required", "filterGroups")
         op = f.get("operator")
-        if op not in _ALL_OPS:
+        if not isinstance(op, str) or op not in _ALL_OPS:
             raise _bad(f"{where}.operator: {op!r} is not one of {', '.join(sorted(_ALL_OPS))}",
                        "filterGroups")
+        _check_scalars(f, where)
         if op in _VALUE_OPS and f.get("value") is None:
             raise _bad(f"{where}.value: is required for operator {op}", "filterGroups")
         if op == "BETWEEN" and (f.get("value") is None or f.get("highValue") is None):
@@ -76,6 +77,20 @@ def _parse_group(group: Any, index: int) -> list[dict]:
             raise _bad(f"{where}.values: a list is required for operator {op}", "filterGroups")
     return [{k: f[k] for k in ("propertyName", "operator", "value", "highValue", "values") if k in f}
             for f in filters]
+
+
+def _scalar(value: Any) -> bool:
+    return value is None or isinstance(value, str | int | float | bool)
+
+
+def _check_scalars(f: dict, where: str) -> None:
+    """Filter values are strings (numbers and booleans are read as their text), else 400."""
+    for key in ("value", "highValue"):
+        if not _scalar(f.get(key)):
+            raise _bad(f"{where}.{key}: must be a string", "filterGroups")
+    values = f.get("values")
+    if values is not None and not (isinstance(values, list) and all(_scalar(v) for v in values)):
+        raise _bad(f"{where}.values: must be a list of strings", "filterGroups")
 
 
 def _parse_sorts(sorts: Any) -> tuple[str, bool] | None:
@@ -88,7 +103,7 @@ def _parse_sorts(sorts: Any) -> tuple[str, bool] | None:
         return (sort.lstrip("-"), sort.startswith("-"))
     if isinstance(sort, dict) and isinstance(sort.get("propertyName"), str):
         direction = sort.get("direction", "ASCENDING")
-        if direction not in {"ASCENDING", "DESCENDING"}:
+        if not isinstance(direction, str) or direction not in {"ASCENDING", "DESCENDING"}:
             raise _bad(f"sorts[0].direction: {direction!r} is not ASCENDING or DESCENDING", "sorts")
         return (sort["propertyName"], direction == "DESCENDING")
     raise _bad("sorts[0]: use {\"propertyName\": ..., \"direction\": \"ASCENDING\"}", "sorts")

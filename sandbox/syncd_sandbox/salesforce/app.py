@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from werkzeug.wrappers import Request, Response
 
-from . import auth, bulk, composite, composite_batch, composite_ids, rest
+from . import auth, bulk, bulk_query, composite, composite_batch, composite_ids, rest
 from .errors import ApiError
 from .http import Ctx, json_response
 from .router import Router
@@ -20,7 +20,7 @@ _SESSION_INVALID = ApiError.of(401, "INVALID_SESSION_ID", "Session expired or in
 
 def _router() -> Router:
     router = Router()
-    for module in (auth, rest, composite, composite_batch, composite_ids, bulk):
+    for module in (auth, rest, composite, composite_batch, composite_ids, bulk, bulk_query):
         for method, template, handler in module.ROUTES:
             router.add(method, template, handler)
     return router

@@ -6,6 +6,7 @@ from werkzeug.wrappers import Response
 
 from .bulk_process import DELIMITERS, parse_upload, process_rows, results_csv
 from .errors import ApiError
+from .schema_data import READ_ONLY_OBJECTS
 from .http import Ctx, json_response, read_json
 from .ids import KEY_PREFIXES, make_id
 
@@ -27,15 +28,21 @@ def _job(ctx: Ctx, job_id: str) -> dict:
 
 
 def _check_request(ctx: Ctx, body: dict) -> tuple[str, str, str | None]:
+    for key in ("object", "operation", "externalIdFieldName", "contentType",
+                "columnDelimiter", "lineEnding"):
+        if body.get(key) is not None and not isinstance(body[key], str):
+            raise _invalid(f"{key}: must be a string")
     obj, op = body.get("object"), body.get("operation")
     schema = ctx.state.schemas.get(obj or "")
-    if schema is None or obj in ("User", "LeadStatus"):
+    if schema is None or obj in READ_ONLY_OBJECTS:
         raise _invalid(f"Unsupported or unknown object: {obj}")
     if op not in _OPERATIONS:
         raise _invalid(f"Unknown operation: {op}; use one of {', '.join(_OPERATIONS)}")
-    if body.get("contentType", "CSV") != "CSV":
+    if (body.get("contentType") or "CSV") != "CSV":
         raise _invalid("Content type must be CSV")
-    if body.get("columnDelimiter", "COMMA") not in DELIMITERS:
+    if body.get("lineEnding") not in (None, "LF", "CRLF"):
+        raise _invalid(f"Unknown lineEnding: {body.get('lineEnding')}; use LF or CRLF")
+    if (body.get("columnDelimiter") or "COMMA") not in DELIMITERS:
         raise _invalid(f"Unknown columnDelimiter: {body.get('columnDelimiter')}")
     ext = body.get("externalIdFieldName")
     if op == "upsert":
@@ -65,8 +72,8 @@ def create_job(ctx: Ctx, v: str) -> Response:
                 "concurrencyMode": "Parallel", "contentType": "CSV",
                 "apiVersion": float(v[1:]), "jobType": "V2Ingest",
                 "contentUrl": f"services/data/{v}/jobs/ingest/{job_id}/batches",
-                "lineEnding": body.get("lineEnding", "LF"),
-                "columnDelimiter": body.get("columnDelimiter", "COMMA"),
+                "lineEnding": body.get("lineEnding") or "LF",
+                "columnDelimiter": body.get("columnDelimiter") or "COMMA",
                 "numberRecordsProcessed": 0, "numberRecordsFailed": 0, "retries": 0,
                 "totalProcessingTime": 0, "apiActiveProcessingTime": 0,
                 "apexProcessingTime": 0}

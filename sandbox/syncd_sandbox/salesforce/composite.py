@@ -7,6 +7,7 @@ from collections import Counter
 from werkzeug.wrappers import Response
 
 from .errors import ApiError, RowError
+from .schema_data import READ_ONLY_OBJECTS
 from .http import Ctx, json_response, read_json
 from .writes import Outcome, WriteContext, create, update, upsert
 
@@ -34,10 +35,11 @@ def _request(ctx: Ctx) -> tuple[bool, list]:
 
 
 def _type_of(ctx: Ctx, record: dict, expected: str | None) -> str | RowError:
-    kind = (record.get("attributes") or {}).get("type")
-    if not kind:
+    attributes = record.get("attributes")
+    kind = attributes.get("type") if isinstance(attributes, dict) else None
+    if not kind or not isinstance(kind, str):
         return RowError(code="INVALID_TYPE", message="Must send a concrete entity type.")
-    if kind not in ctx.state.schemas or kind in ("User", "LeadStatus"):
+    if kind not in ctx.state.schemas or kind in READ_ONLY_OBJECTS:
         return RowError(code="INVALID_TYPE", message=f"sObject type '{kind}' is not supported.")
     if expected and kind != expected:
         return RowError(code="INVALID_TYPE", message=f"The sObject type '{kind}' doesn't match "

@@ -6,7 +6,7 @@ __all__ = ["KEY_PREFIXES", "make_id", "normalize_id", "looks_like_id"]
 
 KEY_PREFIXES = {
     "Account": "001", "Contact": "003", "User": "005", "Opportunity": "006",
-    "Lead": "00Q", "Task": "00T", "LeadStatus": "01J", "Organization": "00D",
+    "Lead": "00Q", "Task": "00T", "Event": "00U", "Group": "00G", "LeadStatus": "01J", "Organization": "00D",
     "QueryLocator": "01g", "Job": "750",
 }
 _SUFFIX_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"

@@ -26,7 +26,8 @@ def limits(ctx: Ctx, v: str) -> Response:
     used = ctx.state.api_calls_today
     return json_response({
         "DailyApiRequests": {"Max": limit, "Remaining": max(0, limit - used)},
-        "DailyBulkV2QueryJobs": {"Max": 10000, "Remaining": 10000},
+        "DailyBulkV2QueryJobs": {"Max": 10000,
+                                 "Remaining": 10000 - ctx.state.query_job_count},
         "DailyBulkApiBatches": {"Max": 15000, "Remaining": 15000 - len(ctx.state.jobs)},
         "DataStorageMB": {"Max": 1024, "Remaining": 1000},
     })

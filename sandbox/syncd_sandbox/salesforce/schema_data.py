@@ -10,7 +10,8 @@ datetime, date, double, int, currency, id), ``length``, ``precision``, ``scale``
 
 from __future__ import annotations
 
-__all__ = ["DEFAULT_SCHEMA", "SYSTEM_FIELDS", "LIFECYCLE_STAGES", "COMPUTED_NAME_OBJECTS"]
+__all__ = ["DEFAULT_SCHEMA", "SYSTEM_FIELDS", "LIFECYCLE_STAGES", "COMPUTED_NAME_OBJECTS",
+           "READ_ONLY_OBJECTS"]
 
 LIFECYCLE_STAGES = ("Subscriber", "Lead", "MQL", "SQL", "Opportunity", "Customer", "Recycled",
                     "Disqualified")
@@ -34,6 +35,10 @@ SYSTEM_FIELDS = {
 
 _OWNER = {"type": "reference", "reference_to": ["User"], "length": 18, "nillable": False,
           "label": "Owner ID"}
+# A Lead may be owned by a user or a queue (a Group of type Queue).
+_LEAD_OWNER = {**_OWNER, "reference_to": ["User", "Group"]}
+_LAST_ACTIVITY = {"type": "date", "createable": False, "updateable": False,
+                  "label": "Last Activity"}
 _NAME = {"type": "string", "length": 121, "createable": False, "updateable": False,
          "label": "Full Name"}
 _INDUSTRIES = ("Agriculture", "Banking", "Consulting", "Education", "Finance", "Healthcare",
@@ -56,14 +61,35 @@ _PERSON = {
     "Name": _NAME,
     "Email": {"type": "email", "length": 80},
     "Phone": {"type": "phone", "length": 40},
+    "MobilePhone": {"type": "phone", "length": 40, "label": "Mobile Phone"},
     "Title": {"type": "string", "length": 128},
     "OwnerId": _OWNER,
     "Description": {"type": "textarea", "length": 32000},
+    "LastActivityDate": _LAST_ACTIVITY,
+}
+_ADDRESS = {"Street": {"type": "textarea", "length": 255},
+            "City": {"type": "string", "length": 40},
+            "State": {"type": "string", "length": 80, "label": "State/Province"},
+            "PostalCode": {"type": "string", "length": 20, "label": "Zip/Postal Code"},
+            "Country": {"type": "string", "length": 80}}
+_MAILING = {f"Mailing{name}": {**spec, "label": f"Mailing {spec.get('label', name)}"}
+            for name, spec in _ADDRESS.items()}
+_ACTIVITY = {
+    "WhoId": {"type": "reference", "reference_to": ["Contact", "Lead"], "length": 18,
+              "label": "Name ID"},
+    "WhatId": {"type": "reference", "reference_to": ["Account", "Opportunity"],
+               "length": 18, "label": "Related To ID"},
+    "OwnerId": _OWNER,
+    "Subject": {"type": "string", "length": 255},
+    "Description": {"type": "textarea", "length": 32000, "label": "Comments"},
+    "Syncd_Key__c": {"type": "string", "length": 80, "external_id": True, "unique": True,
+                     "label": "Syncd Key"},
 }
 
 DEFAULT_SCHEMA: dict[str, dict[str, dict]] = {
     "Lead": {
         **_PERSON,
+        "OwnerId": _LEAD_OWNER,
         "Company": {"type": "string", "length": 255, "required": True},
         # Values come from the org's LeadStatus rows at load time.
         "Status": {"type": "picklist", "restricted": True, "values": (), "nillable": False,
@@ -73,7 +99,7 @@ DEFAULT_SCHEMA: dict[str, dict[str, dict]] = {
         "Website": {"type": "url", "length": 255},
         "Industry": {"type": "picklist", "values": _INDUSTRIES},
         "NumberOfEmployees": {"type": "int", "precision": 8, "label": "Employees"},
-        "Country": {"type": "string", "length": 80},
+        **_ADDRESS,
         "IsConverted": {"type": "boolean", "createable": False, "updateable": False,
                         "nillable": False, "label": "Converted"},
         "ConvertedContactId": {"type": "reference", "reference_to": ["Contact"], "length": 18,
@@ -87,6 +113,7 @@ DEFAULT_SCHEMA: dict[str, dict[str, dict]] = {
         **_PERSON,
         "AccountId": {"type": "reference", "reference_to": ["Account"], "length": 18,
                       "label": "Account ID"},
+        **_MAILING,
         **_SYNC_FIELDS,
     },
     "Account": {
@@ -112,21 +139,34 @@ DEFAULT_SCHEMA: dict[str, dict[str, dict]] = {
         "OwnerId": _OWNER,
     },
     "Task": {
-        "WhoId": {"type": "reference", "reference_to": ["Contact", "Lead"], "length": 18,
-                  "label": "Name ID"},
-        "WhatId": {"type": "reference", "reference_to": ["Account", "Opportunity"],
-                   "length": 18, "label": "Related To ID"},
-        "OwnerId": _OWNER,
-        "Subject": {"type": "string", "length": 255},
+        **_ACTIVITY,
         "ActivityDate": {"type": "date", "label": "Due Date Only"},
         "Status": {"type": "picklist", "restricted": True, "nillable": False,
                    "default": "Not Started", "values": ("Not Started", "In Progress",
                    "Completed", "Waiting on someone else", "Deferred")},
         "Priority": {"type": "picklist", "restricted": True, "nillable": False,
                      "default": "Normal", "values": ("High", "Normal", "Low")},
-        "Description": {"type": "textarea", "length": 32000, "label": "Comments"},
-        "Syncd_Key__c": {"type": "string", "length": 80, "external_id": True, "unique": True,
-                         "label": "Syncd Key"},
+        "IsClosed": {"type": "boolean", "createable": False, "updateable": False,
+                     "nillable": False, "label": "Closed"},
+        "CompletedDateTime": {"type": "datetime", "createable": False, "updateable": False,
+                              "label": "Completed Date/Time"},
+    },
+    "Event": {
+        **_ACTIVITY,
+        "StartDateTime": {"type": "datetime", "required": True, "label": "Start"},
+        "EndDateTime": {"type": "datetime", "required": True, "label": "End"},
+        "ActivityDate": {"type": "date", "createable": False, "updateable": False,
+                         "label": "Due Date Only"},
+        "DurationInMinutes": {"type": "int", "createable": False, "updateable": False,
+                              "label": "Duration"},
+    },
+    "Group": {
+        "Name": {"type": "string", "length": 40, "createable": False, "updateable": False},
+        "DeveloperName": {"type": "string", "length": 80, "createable": False,
+                          "updateable": False},
+        "Type": {"type": "picklist", "createable": False, "updateable": False,
+                 "values": ("Queue", "Regular", "Role", "Organization")},
+        "Email": {"type": "email", "length": 255, "createable": False, "updateable": False},
     },
     "User": {
         "Username": {"type": "string", "length": 80, "createable": False, "updateable": False},
@@ -148,3 +188,6 @@ DEFAULT_SCHEMA: dict[str, dict[str, dict]] = {
 
 # Objects whose Name is FirstName + LastName, maintained by the org, never written.
 COMPUTED_NAME_OBJECTS = frozenset({"Lead", "Contact", "User"})
+
+# Objects the org maintains; the API reads them but never writes them.
+READ_ONLY_OBJECTS = frozenset({"User", "LeadStatus", "Group"})

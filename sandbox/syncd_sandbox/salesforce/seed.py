@@ -8,8 +8,9 @@ from .store import Store
 
 __all__ = ["SEED_TABLES", "load_records"]
 
-SEED_TABLES = {"users": "User", "accounts": "Account", "leads": "Lead",
-               "contacts": "Contact", "opportunities": "Opportunity", "tasks": "Task"}
+SEED_TABLES = {"users": "User", "groups": "Group", "accounts": "Account", "leads": "Lead",
+               "contacts": "Contact", "opportunities": "Opportunity", "tasks": "Task",
+               "events": "Event"}
 _KNOWN_KEYS = {"org_id", "lead_statuses", "schema_overrides", *SEED_TABLES}
 
 
@@ -50,6 +51,8 @@ def _record(store: Store, obj: str, row: dict, where: str, now: str) -> dict:
     for ref in ("CreatedById", "LastModifiedById"):
         record[ref] = record.get(ref) or record.get("OwnerId")
     record["SystemModstamp"] = record.get("SystemModstamp") or record["LastModifiedDate"]
+    if obj == "Task" and "IsClosed" not in row:
+        record["IsClosed"] = record.get("Status") == "Completed"
     if obj in ("Lead", "Contact", "User") and not row.get("Name"):
         record["Name"] = " ".join(p for p in (record.get("FirstName"),
                                               record.get("LastName")) if p) or None

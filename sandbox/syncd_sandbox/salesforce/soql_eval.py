@@ -185,6 +185,8 @@ class CompiledQuery:
     count_only: bool
     run: Callable[[Iterable[dict]], list[dict]]
     project: Callable[[dict], dict]
+    columns: tuple[str, ...] = ()      # selected fields, canonical (``Account.Name``)
+    has_offset: bool = False
 
 
 def compile_query(soql: str, query: Query, schemas: dict[str, ObjectSchema], lookup: Lookup,

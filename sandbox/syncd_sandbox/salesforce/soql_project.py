@@ -65,5 +65,7 @@ def build_plan(comp, query: Query, where, version: str) -> CompiledQuery:
             selected = sort(selected)
         return selected[start:stop]
 
+    columns = tuple(".".join(comp.column(f).path) for f in query.fields)
     return CompiledQuery(object_name=comp.schema.name, count_only=query.count, run=run,
-                         project=_projector(comp, query, version))
+                         project=_projector(comp, query, version), columns=columns,
+                         has_offset=query.offset is not None)

@@ -28,7 +28,9 @@ _DEFAULT_STATUSES = [
      "IsConverted": False},
     {"MasterLabel": "Unqualified", "ApiName": "Unqualified", "SortOrder": 4,
      "IsDefault": False, "IsConverted": False},
-    {"MasterLabel": "Closed - Converted", "ApiName": "Closed - Converted", "SortOrder": 5,
+    {"MasterLabel": "Closed - Not Converted", "ApiName": "Closed - Not Converted",
+     "SortOrder": 5, "IsDefault": False, "IsConverted": False},
+    {"MasterLabel": "Closed - Converted", "ApiName": "Closed - Converted", "SortOrder": 6,
      "IsDefault": False, "IsConverted": True},
 ]
 
@@ -57,6 +59,8 @@ class SalesforceState:
         self.api_calls_today = 0
         self.api_day: date = clock().date()  # the count restarts when the clock's day changes
         self.jobs: dict[str, dict] = {}
+        self.query_jobs: dict[str, dict] = {}
+        self.query_job_count = 0
         self.cursors: dict[str, tuple[list[dict], int]] = {}
         self.cursor_count = 0
         self._rng: tuple[int, random.Random] | None = None

@@ -5,8 +5,10 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
+from .activity import derive_activity, roll_up_activity
 from .errors import RowError
 from .ids import normalize_id
+from .schema_data import READ_ONLY_OBJECTS
 from .store import Store, Undo
 from .validate import clean_fields, record_checks
 
@@ -62,8 +64,25 @@ def _derive(obj: str, record: dict) -> None:
         record["IsWon"] = record["StageName"] == "Closed Won"
 
 
+def _checked(ctx: WriteContext, obj: str, record: dict, previous: dict | None) -> list:
+    """Derived fields filled in, then the record-level errors (empty when it may be saved)."""
+    _derive(obj, record)
+    conflict = derive_activity(obj, record, previous, ctx.now)
+    if conflict is not None:
+        return [conflict]
+    return record_checks(ctx, obj, record, creating=previous is None)
+
+
+def _save(ctx: WriteContext, obj: str, record: dict) -> None:
+    ctx.undo.append(ctx.store.put(obj, record))
+    roll_up_activity(ctx, obj, record)
+
+
 def create(ctx: WriteContext, obj: str, payload: dict) -> Outcome:
     """Insert one record; errors are returned, nothing is raised."""
+    if obj in READ_ONLY_OBJECTS:
+        return _fail(RowError(code="INVALID_TYPE", message=f"entity type {obj} does not "
+                              "support insert through the API"))
     lock = _locked(ctx, None)
     clean, errors = clean_fields(ctx, obj, payload, creating=True)
     if lock or errors:
@@ -79,16 +98,22 @@ def create(ctx: WriteContext, obj: str, payload: dict) -> Outcome:
     if "OwnerId" in record:
         record["OwnerId"] = ctx.default_owner
     record.update(clean)
-    _derive(obj, record)
-    errors = record_checks(ctx, obj, record, creating=True)
+    errors = _checked(ctx, obj, record, None)
     if errors:
         return _fail(*errors)
-    ctx.undo.append(ctx.store.put(obj, record))
+    _save(ctx, obj, record)
     return Outcome(id=record["Id"], created=True)
+
+
+def _malformed_id(record_id: object) -> Outcome:
+    return _fail(RowError(code="MALFORMED_ID", message=f"invalid record id: {record_id}",
+                          fields=("Id",)))
 
 
 def update(ctx: WriteContext, obj: str, record_id: str, payload: dict) -> Outcome:
     """Change fields of one existing record."""
+    if not isinstance(record_id, str):
+        return _malformed_id(record_id)
     ident = normalize_id(record_id)
     lock = _locked(ctx, ident)
     current = ctx.store.get(obj, ident)
@@ -106,11 +131,10 @@ def update(ctx: WriteContext, obj: str, record_id: str, payload: dict) -> Outcom
         return _fail(*([lock] if lock else errors), ident=ident)
     record = {**current, **clean, "LastModifiedDate": ctx.now, "LastModifiedById": ctx.user_id,
               "SystemModstamp": ctx.now}
-    _derive(obj, record)
-    errors = record_checks(ctx, obj, record, creating=False)
+    errors = _checked(ctx, obj, record, current)
     if errors:
         return _fail(*errors, ident=ident)
-    ctx.undo.append(ctx.store.put(obj, record))
+    _save(ctx, obj, record)
     return Outcome(id=ident)
 
 
@@ -135,6 +159,8 @@ def upsert(ctx: WriteContext, obj: str, ext_field: str, value: object, payload: 
 
 def delete(ctx: WriteContext, obj: str, record_id: str) -> Outcome:
     """Move one record to the recycle bin (it stays visible to queryAll)."""
+    if not isinstance(record_id, str):
+        return _malformed_id(record_id)
     ident = normalize_id(record_id)
     lock = _locked(ctx, ident)
     current = ctx.store.get(obj, ident)

@@ -21,7 +21,10 @@ LEAD_STATUSES = [
     {"MasterLabel": label, "ApiName": label, "SortOrder": i + 1, "IsDefault": i == 0,
      "IsConverted": label == "Closed - Converted"}
     for i, label in enumerate(("Open - Not Contacted", "Working - Contacted", "Nurture",
-                               "Unqualified", "Closed - Converted"))]
+                               "Unqualified", "Closed - Not Converted", "Closed - Converted"))]
+# Queues for leads no rep takes (routing falls back to one of them).
+QUEUES = [("Inbound Leads", "Inbound_Leads", "inbound-leads@brightloop.io"),
+          ("Partner Leads", "Partner_Leads", "partner-leads@brightloop.io")]
 _SOURCES = ("Web", "Phone Inquiry", "Partner Referral", "Purchased List", "Other")
 
 
@@ -110,9 +113,16 @@ class OrgBuilder:
                               "HubSpot_Id__c": hubspot_id, **self._stamps(created_ms)})
         return cid
 
+    def queues(self) -> list[dict]:
+        """The org's lead queues (Group records of Type Queue), ids in their own sequence."""
+        ids = SalesforceIds()
+        return [{"Id": ids.new("00G"), "Name": name, "DeveloperName": dev, "Type": "Queue",
+                 "Email": email} for name, dev, email in QUEUES]
+
     def seed(self) -> dict:
         """The org seed dict in the emulator's format."""
-        return {"org_id": ORG_ID, "users": self.users, "accounts": self.accounts,
+        return {"org_id": ORG_ID, "users": self.users, "groups": self.queues(),
+                "accounts": self.accounts,
                 "leads": self.leads, "contacts": self.contacts,
                 "opportunities": self.opportunities, "tasks": [],
                 "lead_statuses": LEAD_STATUSES}
