@@ -11,7 +11,7 @@ STAMP := $(VENV)/.syncd-installed
 
 .PHONY: demo test install bench lint clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements-test.txt sandbox/pyproject.toml
 	$(MAKE) install PKG='-e ./sandbox -e .[test]'
 	touch $(STAMP)
 

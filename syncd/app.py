@@ -43,7 +43,7 @@ class App:
     @property
     def rules(self) -> SyncRules:
         """What the core is configured with: the field mapping and the scoring model."""
-        return SyncRules(mapping=self.settings.fields, model=self.settings.scoring)
+        return SyncRules(mapping=self.settings.fields, model=self.settings.scoring, routing=self.settings.routing)
 
     @property
     def config(self):

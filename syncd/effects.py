@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-__all__ = ["ChunkResult", "Effect", "EffectOutcome", "Fact", "HubSpotWrite", "HubSpotWritten", "LifecycleUpdate",
-           "Link", "MirrorStale", "RecordWrite", "Reject", "ReviewItem", "StageChange", "TaskWrite", "Written"]
+__all__ = ["ChunkResult", "Effect", "EffectOutcome", "Fact", "FollowUp", "RoutingPositions", "HubSpotWrite", "HubSpotWritten", "LifecycleUpdate",
+           "Link", "MirrorPatch", "MirrorStale", "RecordWrite", "Reject", "ReviewItem", "StageChange", "TaskWrite", "Written"]
 
 
 # -- effects ----------------------------------------------------------------------------
@@ -50,11 +50,16 @@ class RecordWrite:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TaskWrite:
     """A follow-up task for a person's owner; ``key`` is deterministic, so a retry or a
-    crash between create and commit can never create a second task."""
+    crash between create and commit can never create a second task. ``who_id`` is the
+    person's Salesforce record when known; a record created in the same chunk is found by
+    the executor. ``follow_up`` is what the state store keeps once the task exists."""
 
     hubspot_id: str
     key: str
     fields: Mapping[str, Any]
+    who_id: str | None = None
+    follow_up: Any = None  # a FollowUp fact, completed with the record and task ids
+    replaces: Any = None  # an earlier FollowUp this task escalates (kept as escalated)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -150,6 +155,18 @@ class MirrorStale:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class MirrorPatch:
+    """What syncd just wrote to a Salesforce record, put in the local mirror at once, so
+    the change feed's next read of the record tells sales' changes from syncd's own."""
+
+    sf_id: str
+    sf_object: str
+    fields: Mapping[str, Any]
+    email_key: str | None = None  # the canonical form of ``fields["Email"]``, when it is written
+    external_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class HubSpotWritten:
     """What syncd last wrote to a HubSpot contact's properties."""
 
@@ -157,7 +174,35 @@ class HubSpotWritten:
     properties: Mapping[str, Any]
 
 
-Fact = Link | Written | LifecycleUpdate | StageChange | Reject | ReviewItem | MirrorStale | HubSpotWritten
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FollowUp:
+    """A follow-up under the SLA: who owns it, why it started, when it is due, and how it
+    stands (``open``, ``touched`` by sales in time or late, ``breached``)."""
+
+    hubspot_id: str
+    seq: int
+    key: str
+    owner_id: str
+    rule: str
+    reason: str
+    crossing: str
+    started_at: datetime
+    due_at: datetime
+    sf_id: str | None = None
+    task_id: str | None = None
+    status: str = "open"
+    touched_at: datetime | None = None
+    breached_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RoutingPositions:
+    """Round-robin turns per pool after a chunk, so fairness survives restarts and replicas."""
+
+    positions: Mapping[str, int]
+
+
+Fact = Link | Written | LifecycleUpdate | StageChange | Reject | ReviewItem | MirrorStale | MirrorPatch | HubSpotWritten | FollowUp | RoutingPositions
 
 
 # -- outcomes ---------------------------------------------------------------------------

@@ -165,8 +165,13 @@ class StateStore(CursorStore, Protocol):
 
     def load_cursors(self, prefix: str = "") -> dict[str, dict[str, Any]]: ...
 
-    def save_pull_batch(self, batch: PullBatch, *, now: datetime) -> int:
-        """Store contacts, events, merges, deletions and cursors together; new events count."""
+    def save_pull_batch(self, batch: PullBatch, *, now: datetime, quiet: Collection[str] = ()) -> int:
+        """Store contacts, events, merges, deletions and cursors together; new events count.
+        Contacts in ``quiet`` (syncd's own echo) do not become pending."""
+        ...
+
+    def contact_properties(self, hubspot_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """The stored snapshot of these contacts' properties."""
         ...
 
     def mark_due_for_review(self, now: datetime) -> int:
@@ -213,6 +218,26 @@ class StateStore(CursorStore, Protocol):
         ...
 
     def mirror_size(self) -> int: ...
+
+    def follow_ups_for(self, hubspot_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """Each person's latest follow-up under the SLA."""
+        ...
+
+    def open_follow_ups(self) -> list[dict[str, Any]]: ...
+
+    def touch_follow_ups(self, touches: Mapping[str, datetime]) -> int:
+        """Follow-ups whose task sales closed (task key → when) become touched; how many."""
+        ...
+
+    def mark_pending(self, hubspot_ids: Sequence[str]) -> None: ...
+
+    def open_per_owner(self) -> dict[str, int]:
+        """Open follow-ups per owner (what a cap of open active leads counts)."""
+        ...
+
+    def routing_positions(self) -> dict[str, int]: ...
+
+    def follow_up_stats(self) -> list[dict[str, Any]]: ...
 
     def commit_chunk(self, result: ChunkResult, *, now: datetime) -> None:
         """Keep the chunk's facts and settle its people, all or nothing."""

@@ -22,9 +22,14 @@ from .soql import datetime_literal, select
 __all__ = ["changed_people"]
 
 
+# Only syncd's own follow-up tasks are followed on the feed.
+_FILTERS = {"Task": "Syncd_Key__c != null"}
+
+
 def _soql(object_name: str, fields: Sequence[str], since: datetime | None) -> str:
-    where = f"SystemModstamp >= {datetime_literal(since)}" if since is not None else ""
-    return select(fields, object_name, where, order_by="SystemModstamp, Id")
+    parts = [f"SystemModstamp >= {datetime_literal(since)}"] if since is not None else []
+    parts += [_FILTERS[object_name]] if object_name in _FILTERS else []
+    return select(fields, object_name, " AND ".join(parts), order_by="SystemModstamp, Id")
 
 
 def changed_people(connection: Connection, fields: Mapping[str, Sequence[str]],

@@ -37,6 +37,7 @@ DEFAULT_FIELDS: Mapping[str, tuple[str, ...]] = {
 }
 """What ``find_by_emails`` reads unless told otherwise, per object."""
 
+_TASK_FIELDS = ("Id", "Syncd_Key__c", "Status", "IsClosed", "WhoId", "OwnerId")
 _USER_FIELDS = ("Id", "Username", "Email", "FirstName", "LastName", "Name", "IsActive")
 _STATUS_FIELDS = ("Id", "MasterLabel", "ApiName", "SortOrder", "IsDefault", "IsConverted")
 
@@ -94,9 +95,11 @@ class SalesforceGateway:
         return self._query(object_name, soql)
 
     def people_changed(self, since: Mapping[str, datetime | None]) -> dict[str, list[CrmRecord]]:
-        """Leads and Contacts changed at or after ``since[object]`` (all when None), deleted
-        ones included: one Composite Batch call, more only for pages past the first."""
-        fields = {o: _with(self.fields[o], "Id", "SystemModstamp", "IsDeleted") for o in ("Lead", "Contact")}
+        """Leads and Contacts (and syncd's follow-up Tasks when ``since`` names ``Task``)
+        changed at or after ``since[object]`` (all when None), deleted ones included: one
+        Composite Batch call, more only for pages past the first."""
+        fields = {o: _with(self.fields.get(o, _TASK_FIELDS), "Id", "SystemModstamp", "IsDeleted")
+                  for o in ("Lead", "Contact", "Task") if o in since}
         return changed_people(self.connection, fields, since)
 
     def opportunity_facts(self, account_ids: Collection[str]) -> dict[str, dict[str, bool]]:

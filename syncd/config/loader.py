@@ -16,6 +16,7 @@ from syncd.mapping import FieldMapping, load_field_mapping
 
 if TYPE_CHECKING:
     from syncd.lifecycle import ScoringModel
+    from syncd.routing import RoutingRules
 
 __all__ = ["Settings", "load_config", "load_settings"]
 
@@ -30,6 +31,7 @@ class Settings:
     mappings_dir: Path
     fields: FieldMapping
     scoring: "ScoringModel"
+    routing: "RoutingRules | None" = None
 
 
 def load_config(path: Path) -> Config:
@@ -92,6 +94,7 @@ def _resolve_secrets(config: Config, file: str, issues: list[ConfigIssue]) -> Se
 def load_settings(path: Path) -> Settings:
     """Load config, secrets and mappings; raise one ``ConfigError`` listing every problem."""
     from syncd.lifecycle import load_scoring
+    from syncd.routing import load_routing
 
     path = Path(path)
     config, issues = _parse_config(path)
@@ -103,12 +106,18 @@ def load_settings(path: Path) -> Settings:
         mappings_dir = (path.parent / mappings_dir).resolve()
     fields, field_issues = load_field_mapping(mappings_dir / "fields.toml")
     issues += field_issues
-    scoring = None
+    scoring = routing = None
     try:
         scoring = load_scoring(mappings_dir / "scoring.toml")
     except ConfigError as exc:
         issues += exc.issues
+    routing_file = mappings_dir / "routing.toml"
+    if routing_file.exists():  # without it: no owner rules, no follow-up tasks (check-config says so)
+        try:
+            routing = load_routing(routing_file, stage_keys=scoring.ranks if scoring else None)
+        except ConfigError as exc:
+            issues += exc.issues
     if issues or secrets is None or fields is None or scoring is None:
         raise ConfigError(issues)
     return Settings(config_path=path, config=config, secrets=secrets,
-                    mappings_dir=mappings_dir, fields=fields, scoring=scoring)
+                    mappings_dir=mappings_dir, fields=fields, scoring=scoring, routing=routing)

@@ -50,6 +50,24 @@ class MirrorQueries:
                                                       t.contacts.c.archived.is_(False))
                              .values(pending=True))
 
+    def _patch_mirror(self, conn: Any, patches: Sequence[Any], now: datetime) -> None:
+        """Merge what syncd wrote into the mirrored rows (new rows for records it created)."""
+        p = t.sf_people.c
+        ids = [x.sf_id for x in patches]
+        old = {r["sf_id"]: dict(r) for r in conn.execute(select(t.sf_people).where(p.sf_id.in_(ids))).mappings()}
+        rows = {}
+        for x in patches:
+            row = old.get(x.sf_id) or {"sf_id": x.sf_id, "sf_object": x.sf_object, "fields": {"Id": x.sf_id},
+                                       "email_key": None, "external_id": None, "converted_contact_id": None,
+                                       "modstamp": None}
+            row = {**row, "fields": {**row["fields"], **x.fields}, "deleted": False, "updated_at": now}
+            if "Email" in x.fields:
+                row["email_key"] = x.email_key
+            if x.external_id:
+                row["external_id"] = x.external_id
+            rows[x.sf_id] = row
+        upsert(conn, t.sf_people, list(rows.values()), ["sf_id"])
+
     def mirror_candidates(self, *, emails: Collection[str], hubspot_ids: Collection[str],
                           sf_ids: Collection[str]) -> list[CrmRecord]:
         """Live mirrored records a person may be: by canonical email (converted Leads left

@@ -8,20 +8,21 @@ review), which makes the pending set the durable queue between pull and write.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import Engine
 
-from syncd.effects import (ChunkResult, HubSpotWritten, LifecycleUpdate, Link, MirrorStale, Reject, ReviewItem,
-                           StageChange, Written)
+from syncd.effects import (ChunkResult, FollowUp, HubSpotWritten, LifecycleUpdate, Link, MirrorPatch, MirrorStale, Reject, ReviewItem,
+                           RoutingPositions, StageChange, Written)
 from syncd.models import EngagementEvent, EngagementKind, HubSpotContact
 from syncd.ports import PullBatch
 from syncd.store import tables as t
 from syncd.store.engine import create_engine, migrate
 from syncd.store.mirror import MirrorQueries
+from syncd.store.sales import SalesQueries
 from syncd.store.upsert import insert_ignore, upsert
 
 __all__ = ["SqlStateStore", "open_store"]
@@ -34,7 +35,7 @@ def open_store(url: str) -> SqlStateStore:
     return SqlStateStore(engine)
 
 
-class SqlStateStore(MirrorQueries):
+class SqlStateStore(MirrorQueries, SalesQueries):
     """The ``StateStore`` port on SQLite or PostgreSQL (SQLAlchemy Core)."""
 
     def __init__(self, engine: Engine) -> None:
@@ -64,10 +65,15 @@ class SqlStateStore(MirrorQueries):
                                  for s, v in cursors.items()], ["stream"])
 
     # -- pulled data -----------------------------------------------------------------
-    def save_pull_batch(self, batch: PullBatch, *, now: datetime) -> int:
-        """Store a pulled batch and its cursors atomically; return the number of new events."""
+    def save_pull_batch(self, batch: PullBatch, *, now: datetime, quiet: Collection[str] = ()) -> int:
+        """Store a pulled batch and its cursors atomically; return the number of new events.
+        Contacts in ``quiet`` (the echo of syncd's own writes) are stored without becoming
+        pending."""
+        rows = [_contact_row(c, now) for c in batch.contacts]
         with self.engine.begin() as conn:
-            upsert(conn, t.contacts, [_contact_row(c, now) for c in batch.contacts], ["hubspot_id"])
+            upsert(conn, t.contacts, [r for r in rows if r["hubspot_id"] not in quiet], ["hubspot_id"])
+            upsert(conn, t.contacts, [{k: v for k, v in r.items() if k != "pending"}
+                                      for r in rows if r["hubspot_id"] in quiet], ["hubspot_id"])
             new_events = insert_ignore(conn, t.engagement, [_event_row(e) for e in batch.events], "id")
             touched = sorted({e.contact_id for e in batch.events})
             if touched:
@@ -102,6 +108,13 @@ class SqlStateStore(MirrorQueries):
         conn.execute(delete(t.review_queue).where(t.review_queue.c.hubspot_id == hubspot_id))
         conn.execute(t.id_map_history.insert().values(
             hubspot_id=hubspot_id, event="deleted", detail={}, at=now))
+
+    def contact_properties(self, hubspot_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """The stored snapshot of these contacts' properties."""
+        c = t.contacts.c
+        with self.engine.connect() as conn:
+            return {h: p for h, p in conn.execute(select(c.hubspot_id, c.properties)
+                                                  .where(c.hubspot_id.in_(list(hubspot_ids))))}
 
     def pending_contacts(self, limit: int = 1000, *, after: str = "") -> list[HubSpotContact]:
         """Contacts still to sync, in id order, ``limit`` at a time after id ``after``."""
@@ -204,17 +217,19 @@ class SqlStateStore(MirrorQueries):
             raise TypeError(f"the state store does not keep facts of type {', '.join(unknown)}")
         with self.engine.begin() as conn:
             for kind, (table, row, mode) in _FACT_TABLES.items():
-                rows = [row(f, now) for f in result.of(kind)]
+                rows = [r for f in result.of(kind) for r in _as_rows(row(f, now))]
                 if not rows:
                     continue
-                if mode == "stale":
+                if mode == "patch":
+                    self._patch_mirror(conn, result.of(kind), now)
+                elif mode == "stale":
                     conn.execute(update(t.sf_people).where(t.sf_people.c.sf_id.in_([r["sf_id"] for r in rows]))
                                  .values(deleted=True, updated_at=now))
-                    continue
-                if mode == "insert":
+                elif mode == "insert":
                     conn.execute(table.insert(), rows)
-                else:
-                    upsert(conn, table, rows, [mode])
+                else:  # upsert on the key columns; the last fact for a key wins
+                    keys = (mode,) if isinstance(mode, str) else mode
+                    upsert(conn, table, list({tuple(r[k] for k in keys): r for r in rows}.values()), list(keys))
             ids = list(result.settled)
             for start in range(0, len(ids), 5000):
                 conn.execute(update(t.contacts).where(t.contacts.c.hubspot_id.in_(ids[start:start + 5000]))
@@ -249,7 +264,15 @@ class SqlStateStore(MirrorQueries):
 
 
 # How each fact of a chunk is kept: (table, row builder, "insert", "stale" or the upsert key).
-_FACT_TABLES: dict[type, tuple[Any, Callable[[Any, datetime], dict[str, Any]], str]] = {
+_FOLLOW_UP_COLUMNS = ("hubspot_id", "seq", "key", "owner_id", "rule", "reason", "crossing", "started_at",
+                      "due_at", "sf_id", "task_id", "status", "touched_at", "breached_at")
+
+
+def _as_rows(built: dict[str, Any] | list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return built if isinstance(built, list) else [built]
+
+
+_FACT_TABLES: dict[type, tuple[Any, Callable[[Any, datetime], Any], str | tuple[str, ...]]] = {
     Link: (t.id_map, lambda f, now: {"hubspot_id": f.hubspot_id, "sf_object": f.sf_object,
                                      "sf_id": f.sf_id, "matched_by": f.matched_by, "updated_at": now},
            "hubspot_id"),
@@ -268,6 +291,11 @@ _FACT_TABLES: dict[type, tuple[Any, Callable[[Any, datetime], dict[str, Any]], s
     HubSpotWritten: (t.hubspot_written, lambda f, now: {"hubspot_id": f.hubspot_id,
                                                        "properties": dict(f.properties), "written_at": now},
                      "hubspot_id"),
+    FollowUp: (t.follow_ups, lambda f, now: {k: getattr(f, k) for k in _FOLLOW_UP_COLUMNS},
+               ("hubspot_id", "seq")),
+    RoutingPositions: (t.routing_positions, lambda f, now: [{"pool": pool, "position": pos, "updated_at": now}
+                                                             for pool, pos in f.positions.items()], "pool"),
+    MirrorPatch: (t.sf_people, lambda f, now: {"sf_id": f.sf_id}, "patch"),
     MirrorStale: (t.sf_people, lambda f, now: {"sf_id": f.sf_id}, "stale"),
     ReviewItem: (t.review_queue, lambda f, now: {"hubspot_id": f.hubspot_id, "reason": f.reason,
                                                  "candidates": list(f.candidates), "created_at": now},

@@ -140,3 +140,29 @@ hubspot_written = Table(
     Column("properties", JSON, nullable=False),
     Column("written_at", UtcDateTime, nullable=False),
 )
+
+# Follow-ups under the SLA: one row per crossing of the trigger (seq counts them per person).
+follow_ups = Table(
+    "follow_ups", metadata,
+    Column("hubspot_id", String(40), primary_key=True),
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("key", String(80), nullable=False, unique=True),
+    Column("owner_id", String(18), nullable=False, index=True),
+    Column("rule", String(120), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("crossing", String(200), nullable=False),
+    Column("started_at", UtcDateTime, nullable=False),
+    Column("due_at", UtcDateTime, nullable=False),
+    Column("sf_id", String(18)),
+    Column("task_id", String(18)),
+    Column("status", String(20), nullable=False, index=True),
+    Column("touched_at", UtcDateTime),
+    Column("breached_at", UtcDateTime),
+)
+
+routing_positions = Table(
+    "routing_positions", metadata,
+    Column("pool", String(200), primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)

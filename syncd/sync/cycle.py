@@ -14,7 +14,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -22,16 +22,20 @@ import structlog
 
 from syncd.clock import Clock
 from syncd.models import HubSpotContact
-from syncd.ports import CrmGateway, HubSpotSource, StateStore
+from syncd.ports import CrmGateway, HubSpotSource, PullBatch, StateStore
 from syncd.sync import stages
 from syncd.sync.executors import Executor, RecordExecutor
 from syncd.sync.mirror import MirrorStep
 from syncd.sync.directory import Directory, DirectoryLoader
+from syncd.sync.followup import TaskExecutor, TaskPlanner, route_people
+from syncd.sync.plan import same_value
 from syncd.sync.planners import PlanContext, Planner, RecordPlanner
+from syncd.sync.sla import SlaStep
+from syncd.sync.writeback import HubSpotWriteExecutor, HubSpotWritePlanner
 from syncd.sync.rules import SyncRules
 from syncd.sync.summary import CycleSummary
 
-__all__ = ["CycleDeps", "CycleStep", "PullStep", "ReviewDueStep", "run_cycle"]
+__all__ = ["CycleDeps", "CycleStep", "EchoStep", "PullStep", "ReviewDueStep", "echo_of_own_writes", "run_cycle"]
 
 
 class CycleStep(Protocol):
@@ -42,17 +46,31 @@ class CycleStep(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class PullStep:
-    """Contacts and engagement changed since the cursors, stored batch by batch with them."""
+    """Contacts and engagement changed since the cursors, stored batch by batch with them.
+    A contact whose only change is what syncd itself wrote to HubSpot is stored without
+    becoming pending (no echo)."""
 
     def run(self, deps: CycleDeps, summary: CycleSummary, *, now: datetime, run_id: str) -> None:
         log = structlog.get_logger("syncd.cycle").bind(run_id=run_id)
         cursors = {k: v for k, v in deps.store.load_cursors().items() if not k.startswith("backfill:")}
         for batch in deps.hubspot.pull(cursors, properties=deps.rules.hubspot_properties(), now=now):
-            summary.events += deps.store.save_pull_batch(batch, now=now)
-            summary.pulled += len(batch.contacts)
+            quiet = echo_of_own_writes(deps.store, batch)
+            summary.events += deps.store.save_pull_batch(batch, now=now, quiet=quiet)
+            summary.pulled += len(batch.contacts) - len(quiet)
+            summary.other["echo"] += len(quiet)
             summary.merged += len(batch.merges)
             summary.deleted += len(batch.deleted)
             log.debug("pull.batch", contacts=len(batch.contacts), events=len(batch.events))
+
+
+@dataclass(frozen=True, slots=True)
+class EchoStep:
+    """After a cycle that wrote to HubSpot, read the changes once more: the contacts come
+    back with syncd's own values and are stored quietly, so the next cycle starts idle."""
+
+    def run(self, deps: CycleDeps, summary: CycleSummary, *, now: datetime, run_id: str) -> None:
+        if summary.other.get("hubspot_updated"):
+            PullStep().run(deps, summary, now=now, run_id=run_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +91,7 @@ class CycleDeps:
     clock: Clock
     rules: SyncRules
     before: tuple[CycleStep, ...] = ()
+    after: tuple[CycleStep, ...] = ()
     planners: tuple[Planner, ...] = ()
     executors: tuple[Executor, ...] = ()
     directory: DirectoryLoader | None = None
@@ -82,9 +101,45 @@ class CycleDeps:
                  rules: SyncRules, mirror_every: timedelta = timedelta(minutes=5)) -> CycleDeps:
         """The cycle syncd runs: the HubSpot pull, re-review, the Salesforce mirror, then the
         Salesforce record write."""
-        return cls(hubspot=hubspot, crm=crm, store=store, clock=clock, rules=rules,
-                   before=(PullStep(), ReviewDueStep(), MirrorStep(every=mirror_every)), planners=(RecordPlanner(rules.mapping),),
-                   executors=(RecordExecutor(crm, rules.external_id_field),))
+        planners: list[Planner] = [RecordPlanner(rules.mapping)]
+        executors: list[Executor] = [RecordExecutor(crm, rules.external_id_field)]
+        before: list[CycleStep] = [PullStep(), ReviewDueStep(),
+                                   MirrorStep(every=mirror_every, tasks=rules.routing is not None)]
+        if rules.routing is not None:
+            planners.append(TaskPlanner(rules.routing))
+            executors.append(TaskExecutor(crm))
+            before.append(SlaStep(rules.routing))
+        after: list[CycleStep] = []
+        if rules.mapping.hubspot.properties():
+            planners.append(HubSpotWritePlanner(rules.mapping, rules.hubspot_stages))
+            executors.append(HubSpotWriteExecutor(hubspot))
+            after.append(EchoStep())
+        return cls(hubspot=hubspot, crm=crm, store=store, clock=clock, rules=rules, before=tuple(before),
+                   after=tuple(after),
+                   planners=tuple(planners), executors=tuple(executors), directory=DirectoryLoader(crm, hubspot))
+
+
+HUBSPOT_VOLATILE = frozenset({"lastmodifieddate", "hs_lastmodifieddate", "hs_object_id"})
+
+
+def echo_of_own_writes(store: StateStore, batch: PullBatch) -> set[str]:
+    """Contacts of ``batch`` whose every changed property holds what syncd last wrote to it
+    (and with no new engagement): the echo of syncd's own write-back."""
+    ids = [c.id for c in batch.contacts]
+    if not ids:
+        return set()
+    written, old = store.hubspot_states(ids), store.contact_properties(ids)
+    active = {e.contact_id for e in batch.events}
+    quiet = set()
+    for c in batch.contacts:
+        mine, before = (written.get(c.id) or {}).get("properties"), old.get(c.id)
+        if not mine or before is None or c.id in active:
+            continue
+        changed = {k for k in c.properties.keys() | before.keys()
+                   if k not in HUBSPOT_VOLATILE and not same_value(before.get(k), c.properties.get(k))}
+        if all(k in mine and same_value(mine[k], c.properties.get(k)) for k in changed):
+            quiet.add(c.id)
+    return quiet
 
 
 def run_cycle(deps: CycleDeps, *, run_id: str, stop: threading.Event | None = None) -> CycleSummary:
@@ -102,6 +157,8 @@ def run_cycle(deps: CycleDeps, *, run_id: str, stop: threading.Event | None = No
             break
         _process(deps, contacts, summary, run_id)
         after = contacts[-1].id
+    for step in deps.after:
+        step.run(deps, summary, now=deps.clock.now(), run_id=run_id)
     _account(deps, summary, calls_before)
     summary.seconds = round(time.monotonic() - started, 3)
     return summary
@@ -112,10 +169,16 @@ def _process(deps: CycleDeps, contacts: Sequence[HubSpotContact], summary: Cycle
     matched = stages.match(deps.crm, deps.store, contacts, external_id_field=deps.rules.external_id_field)
     qualified = stages.qualify_all(matched, deps.rules.model, now=now, run_id=run_id)
     directory = deps.directory.get(now) if deps.directory and any(q for _, q in qualified) else Directory()
+    turns = None
+    if deps.rules.routing is not None:
+        qualified, turns = route_people(deps.rules.routing, qualified, directory,
+                                        positions=deps.store.routing_positions(),
+                                        open_per_owner=deps.store.open_per_owner())
     plans = stages.plan(qualified, deps.planners, PlanContext(now=now, run_id=run_id, directory=directory))
     report = stages.write(plans, deps.executors, now=now, run_id=run_id)
     settled = stages.settle(plans, report, now=now, run_id=run_id)
-    deps.store.commit_chunk(settled.result, now=now)
+    result = settled.result if turns is None else replace(settled.result, facts=(*settled.result.facts, turns))
+    deps.store.commit_chunk(result, now=now)
     summary.absorb(settled.tally)
     if report.error is not None:
         raise report.error

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from syncd.effects import EffectOutcome, Link, MirrorStale, RecordWrite, Reject, Written
+from syncd.effects import EffectOutcome, Link, MirrorPatch, MirrorStale, RecordWrite, Reject, Written
 from syncd.models import WriteResult
 from syncd.ports import CrmGateway
+from syncd.sync.match import canonical_email
 
 __all__ = ["Executor", "RecordExecutor", "STALE_MIRROR"]
 
@@ -26,8 +27,10 @@ STALE_MIRROR = frozenset({"ENTITY_IS_DELETED", "CANNOT_UPDATE_CONVERTED_LEAD"})
 class Executor(Protocol):
     effect_type: type
 
-    def execute(self, effects: Sequence, *, run_id: str, now: datetime) -> list[EffectOutcome]:
-        """One outcome per effect, in any order."""
+    def execute(self, effects: Sequence, *, run_id: str, now: datetime,
+                earlier: Sequence[EffectOutcome] = ()) -> list[EffectOutcome]:
+        """One outcome per effect, in any order; ``earlier`` holds what the executors before
+        this one achieved in the same chunk (e.g. the record a task belongs to)."""
         ...
 
 
@@ -40,7 +43,8 @@ class RecordExecutor:
     external_id_field: str
     effect_type: type = RecordWrite
 
-    def execute(self, effects: Sequence[RecordWrite], *, run_id: str, now: datetime) -> list[EffectOutcome]:
+    def execute(self, effects: Sequence[RecordWrite], *, run_id: str, now: datetime,
+                earlier: Sequence[EffectOutcome] = ()) -> list[EffectOutcome]:
         groups: dict[tuple[str, str], list[RecordWrite]] = defaultdict(list)
         for write in effects:
             groups[(write.object_name, write.mode)].append(write)
@@ -50,18 +54,23 @@ class RecordExecutor:
                 results = self.crm.update(object_name, [{"Id": w.record_id, **w.fields} for w in group])
             else:
                 results = self.crm.upsert(object_name, self.external_id_field, [dict(w.fields) for w in group])
-            outcomes += [_outcome(w, r, run_id, now) for w, r in zip(group, results, strict=True)]
+            outcomes += [_outcome(w, r, run_id, now, self.external_id_field)
+                         for w, r in zip(group, results, strict=True)]
         return outcomes
 
 
-def _outcome(write: RecordWrite, result: WriteResult, run_id: str, now: datetime) -> EffectOutcome:
+def _outcome(write: RecordWrite, result: WriteResult, run_id: str, now: datetime,
+             external_id_field: str) -> EffectOutcome:
     if result.ok:
         record_id = result.id or write.record_id
         created = result.created or write.matched_by is None
         facts = (Link(hubspot_id=write.hubspot_id, sf_object=write.object_name, sf_id=record_id,
                       matched_by=write.matched_by or "created"),
                  Written(hubspot_id=write.hubspot_id, sf_object=write.object_name, sf_id=record_id,
-                         digest=write.digest, fields=dict(write.desired)))
+                         digest=write.digest, fields=dict(write.desired)),
+                 MirrorPatch(sf_id=record_id, sf_object=write.object_name, fields=dict(write.fields),
+                             email_key=canonical_email(write.fields.get("Email")),
+                             external_id=write.fields.get(external_id_field)))
         return EffectOutcome(effect=write, status="applied", facts=facts,
                              counts={"created" if created else "updated": 1})
     if write.record_id and result.error_code in STALE_MIRROR:

@@ -59,6 +59,7 @@ class MirrorStep:
     another costs no Salesforce call."""
 
     every: timedelta = timedelta(minutes=5)
+    tasks: bool = False  # also follow syncd's follow-up tasks (routing is on)
 
     def due(self, store: Any, cursor: Mapping[str, Any], now: datetime) -> bool:
         read_at = as_instant(cursor.get("read_at"))
@@ -70,12 +71,17 @@ class MirrorStep:
         if not self.due(store, cursor, now):
             return
         cursor["read_at"] = now.isoformat()
-        changed = deps.crm.people_changed({o: as_instant(cursor.get(o)) for o in OBJECTS})
+        objects = (*OBJECTS, "Task") if self.tasks else OBJECTS
+        changed = deps.crm.people_changed({o: as_instant(cursor.get(o)) for o in objects})
         records = [r for o in OBJECTS for r in changed.get(o, [])]
         old = store.mirror_rows([r.id for r in records])
         fresh = [r for r in records if (old.get(r.id) or {}).get("SystemModstamp") != r.fields.get("SystemModstamp")]
         pending = _people_to_look_at(store, fresh, old, ext)
-        for o in OBJECTS:
+        closed = {t.fields["Syncd_Key__c"]: as_instant(t.fields.get("SystemModstamp")) or now
+                  for t in changed.get("Task", []) if t.fields.get("IsClosed")}
+        if closed:
+            summary.other["sla_touched"] += store.touch_follow_ups(closed)
+        for o in objects:
             stamps = [r.fields["SystemModstamp"] for r in changed.get(o, []) if r.fields.get("SystemModstamp")]
             if stamps:
                 cursor[o] = max(stamps, key=as_instant)

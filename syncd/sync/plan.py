@@ -117,8 +117,10 @@ def same_value(a: Any, b: Any) -> bool:
 
 def plan_write(contact: HubSpotContact, record: CrmRecord | None, computed: Computed, *,
                mapping: FieldMapping, last_written: Mapping[str, Any] | None = None,
-               matched_by: str | None = None, agreed: Mapping[str, Any] | None = None) -> RecordWrite | None:
-    """The write that brings Salesforce in line for one contact, or ``None`` if it already is."""
+               matched_by: str | None = None, agreed: Mapping[str, Any] | None = None,
+               owner: Any = None) -> RecordWrite | None:
+    """The write that brings Salesforce in line for one contact, or ``None`` if it already is.
+    ``owner`` is the routing assignment of a person crossing the trigger, if any."""
     object_name = record.object if record else mapping.salesforce.create_as
     current = dict(record.fields) if record else None
     ext = mapping.salesforce.external_id_field
@@ -135,6 +137,8 @@ def plan_write(contact: HubSpotContact, record: CrmRecord | None, computed: Comp
     for key, target in mapping.computed.targets().items():
         if key in computed.values:
             desired[target], why[target] = computed.values[key], f"computed: {key}"
+    if owner is not None:  # routing.toml chose an owner as the person crossed the trigger
+        desired["OwnerId"], why["OwnerId"] = owner.owner_id, f"routing {owner.rule}: {owner.reason}"
     if record is None:
         for name, default in mapping.salesforce.lead_defaults.items():
             if _blank(desired.get(name)):

@@ -35,6 +35,7 @@ class Person:
     written_at: datetime | None = None
     last_hubspot: Mapping[str, Any] | None = None  # what syncd last wrote to HubSpot
     hubspot_written_at: datetime | None = None
+    follow_up: Mapping[str, Any] | None = None  # the latest follow-up under the SLA
 
     @property
     def id(self) -> str:
@@ -85,5 +86,5 @@ class RecordPlanner:
     def plan(self, person: Person, qualified: Qualified, ctx: PlanContext) -> Sequence[Effect]:
         write = plan_write(person.contact, person.decision.record, qualified.computed, mapping=self.mapping,
                            last_written=person.last_written, matched_by=person.decision.matched_by,
-                           agreed=agreed_values(person, self.mapping))
+                           agreed=agreed_values(person, self.mapping), owner=qualified.assignment)
         return () if write is None else (write,)

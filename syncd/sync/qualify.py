@@ -27,6 +27,8 @@ class Qualified:
     computed: Computed
     lifecycle: LifecycleUpdate
     changes: tuple[StageChange, ...]
+    crossing: str | None = None  # why a follow-up starts now (routing.toml's trigger), if it does
+    assignment: Any = None  # the owner routing chose (syncd.routing.Assignment), when crossing
 
 
 def facts_from(contact: HubSpotContact, record: CrmRecord | None,

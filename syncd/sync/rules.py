@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from syncd.lifecycle import ScoringModel, required_properties
+from syncd.lifecycle import DEFAULT_HUBSPOT_STAGES, ScoringModel, required_properties
 from syncd.mapping import FieldMapping
+from syncd.routing import RoutingRules
 
 __all__ = ["SyncRules"]
 
@@ -20,6 +21,8 @@ CHUNK = 1000
 class SyncRules:
     mapping: FieldMapping
     model: ScoringModel
+    routing: RoutingRules | None = None  # None: no owner rule, no follow-up tasks
+    hubspot_stages: tuple[str, ...] = tuple(DEFAULT_HUBSPOT_STAGES)  # the portal's lifecyclestage order
     chunk_size: int = CHUNK
 
     @property
@@ -29,8 +32,9 @@ class SyncRules:
     def hubspot_properties(self) -> list[str]:
         """Every contact property a cycle reads: the mapped ones, those the scoring model
         reads, and HubSpot's lead status (the verdict before a Salesforce record exists)."""
+        routing = {"country", "state", "hubspot_owner_id", "firstname", "lastname", "company"} if self.routing else set()
         return sorted(self.mapping.hubspot_properties() | required_properties(self.model)
-                      | {"hs_lead_status"})
+                      | {"hs_lead_status"} | routing)
 
     def written_values(self) -> dict[str, list[str]]:
         """Every value syncd may write into the computed picklist fields."""

@@ -73,14 +73,15 @@ def match(crm: CrmGateway, store: StateStore, contacts: Sequence[HubSpotContact]
     decisions, opportunities = look_up(crm, store, contacts, external_id_field=external_id_field)
     ids = [c.id for c in contacts]
     events, previous = store.events_for(ids), store.lifecycle_states(ids)
-    written, hubspot = store.record_states(ids), store.hubspot_states(ids)
+    written, hubspot, follow_ups = store.record_states(ids), store.hubspot_states(ids), store.follow_ups_for(ids)
     by_id = {c.id: c for c in contacts}
     people = tuple(Person(contact=by_id[d.hubspot_id], decision=d, events=tuple(events.get(d.hubspot_id, ())),
                           previous=previous.get(d.hubspot_id),
                           last_written=(written.get(d.hubspot_id) or {}).get("fields"),
                           written_at=(written.get(d.hubspot_id) or {}).get("written_at"),
                           last_hubspot=(hubspot.get(d.hubspot_id) or {}).get("properties"),
-                          hubspot_written_at=(hubspot.get(d.hubspot_id) or {}).get("written_at"))
+                          hubspot_written_at=(hubspot.get(d.hubspot_id) or {}).get("written_at"),
+                          follow_up=follow_ups.get(d.hubspot_id))
                    for d in decisions)
     return Matched(people=people, opportunities=opportunities)
 
@@ -115,7 +116,7 @@ def write(plans: Sequence[PersonPlan], executors: Sequence[Executor], *, now: da
         if not effects:
             continue
         try:
-            outcomes += executor.execute(effects, run_id=run_id, now=now)
+            outcomes += executor.execute(effects, run_id=run_id, now=now, earlier=tuple(outcomes))
         except Exception as exc:  # noqa: BLE001 — re-raised by the cycle once the chunk is kept
             return WriteReport(outcomes=tuple(outcomes), error=exc)
     return WriteReport(outcomes=tuple(outcomes))
@@ -123,7 +124,11 @@ def write(plans: Sequence[PersonPlan], executors: Sequence[Executor], *, now: da
 
 def settle(plans: Sequence[PersonPlan], report: WriteReport, *, now: datetime, run_id: str) -> Settled:
     """Pure: the chunk's facts and who leaves the pending set. A person is settled when
-    every effect of theirs was applied or refused for good; one to retry keeps them pending."""
+    every effect of theirs was applied or refused for good; one to retry keeps them pending.
+    What an applied effect produced is always kept (a record written is linked); the new
+    lifecycle state and its transitions only with the person's settling, so a person still
+    pending is qualified again from where they were and a crossing of the trigger is seen
+    again until its follow-up exists."""
     by_person: dict[str, list[EffectOutcome]] = {}
     for outcome in report.outcomes:
         by_person.setdefault(outcome.hubspot_id, []).append(outcome)
@@ -139,8 +144,6 @@ def settle(plans: Sequence[PersonPlan], report: WriteReport, *, now: datetime, r
             counts["review" if person.decision.action == "review" else "skipped"] += 1
             settled.append(person.id)
             continue
-        facts += [q.lifecycle, *q.changes]
-        counts["stage_moves"] += len(q.changes)
         counts["matched"] += person.decision.action == "link"
         stages[q.computed.values.get("stage")] += 1
         intents[q.computed.values.get("intent")] += 1
@@ -152,6 +155,8 @@ def settle(plans: Sequence[PersonPlan], report: WriteReport, *, now: datetime, r
             counts["unchanged"] += 1
         if len(done) == len(pp.effects) and all(o.status != "retry" for o in done):
             settled.append(person.id)
+            facts += [q.lifecycle, *q.changes]
+            counts["stage_moves"] += len(q.changes)
     return Settled(result=ChunkResult(facts=tuple(facts), settled=tuple(settled)),
                    tally=Tally(counts=dict(counts), stages=dict(stages), intents=dict(intents)))
 

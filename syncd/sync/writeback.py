@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from typing import Any
 
 from syncd.effects import EffectOutcome, HubSpotWrite, HubSpotWritten, Reject
 from syncd.lifecycle import plan_hubspot_stage_write
@@ -92,7 +93,8 @@ class HubSpotWriteExecutor:
     hubspot: HubSpotSource
     effect_type: type = HubSpotWrite
 
-    def execute(self, effects: Sequence[HubSpotWrite], *, run_id: str, now: datetime) -> list[EffectOutcome]:
+    def execute(self, effects: Sequence[HubSpotWrite], *, run_id: str, now: datetime,
+                earlier: Sequence[EffectOutcome] = ()) -> list[EffectOutcome]:
         outcomes: dict[str, EffectOutcome] = {}
         clears = [{"id": e.hubspot_id, "properties": {p: "" for p in e.clear_first}} for e in effects if e.clear_first]
         by_id = {e.hubspot_id: e for e in effects}
@@ -100,7 +102,8 @@ class HubSpotWriteExecutor:
             for result in self.hubspot.update_contacts(clears):
                 if not result.ok:
                     outcomes[result.key] = _failed(by_id[result.key], result, run_id, now)
-        sets = [{"id": e.hubspot_id, "properties": dict(e.properties)} for e in effects if e.hubspot_id not in outcomes]
+        sets = [{"id": e.hubspot_id, "properties": {p: _text(v) for p, v in e.properties.items()}}
+                for e in effects if e.hubspot_id not in outcomes]
         for result in self.hubspot.update_contacts(sets) if sets else []:
             effect = by_id[result.key]
             outcomes[result.key] = (EffectOutcome(effect=effect, status="applied", counts={"hubspot_updated": 1},
@@ -108,6 +111,15 @@ class HubSpotWriteExecutor:
                                                                         properties=dict(effect.properties)),))
                                     if result.ok else _failed(effect, result, run_id, now))
         return list(outcomes.values())
+
+
+def _text(value: Any) -> str:
+    """HubSpot takes every property value as a string."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def _failed(effect: HubSpotWrite, result: WriteResult, run_id: str, now: datetime) -> EffectOutcome:

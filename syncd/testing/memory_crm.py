@@ -50,7 +50,10 @@ class MemoryCrm:
 
     def change(self, object_name: str, record_id: str, **fields: Any) -> None:
         """A change made in Salesforce (by sales), not by syncd."""
-        self._stamp(self.objects[object_name][record_id]).update(fields)
+        row = self._stamp(self.objects[object_name][record_id])
+        row.update(fields)
+        if object_name == "Task":
+            row["IsClosed"] = row.get("Status") == "Completed"
 
     def delete(self, object_name: str, record_id: str) -> None:
         self._stamp(self.objects[object_name][record_id])["IsDeleted"] = True
@@ -80,10 +83,11 @@ class MemoryCrm:
     def people_changed(self, since: Mapping[str, datetime | None]) -> dict[str, list[CrmRecord]]:
         self.calls["composite_batch"] += 1
         out = {}
-        for object_name in ("Lead", "Contact"):
+        for object_name in (o for o in ("Lead", "Contact", "Task") if o in since):
             floor = since.get(object_name)
             rows = [r for r in self.objects.get(object_name, {}).values()
-                    if floor is None or as_instant(r["SystemModstamp"]) >= floor]
+                    if (floor is None or as_instant(r["SystemModstamp"]) >= floor)
+                    and (object_name != "Task" or r.get("Syncd_Key__c"))]
             rows.sort(key=lambda r: (r["SystemModstamp"], r["Id"]))
             out[object_name] = [CrmRecord(object=object_name, id=r["Id"], fields=dict(r)) for r in rows]
         return out
@@ -106,11 +110,11 @@ class MemoryCrm:
         return facts
 
     def users(self) -> list[dict[str, Any]]:
-        self.calls["query"] += 1
+        self.calls["users"] += 1
         return [dict(u) for u in self._live("User") if u.get("IsActive", True)]
 
     def queues(self) -> list[dict[str, Any]]:
-        self.calls["query"] += 1
+        self.calls["queues"] += 1
         return [dict(q) for q in self._live("Group") if q.get("Type") == "Queue"]
 
     def describe(self, object_name: str) -> ObjectSchema:

@@ -13,7 +13,8 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from syncd.effects import (ChunkResult, HubSpotWritten, LifecycleUpdate, Link, MirrorStale, Reject, ReviewItem, StageChange,
+from syncd.effects import (ChunkResult, FollowUp, HubSpotWritten, RoutingPositions, LifecycleUpdate, Link, MirrorPatch,
+                           MirrorStale, Reject, ReviewItem, StageChange,
                            Written)
 from syncd.models import CrmRecord, EngagementEvent, HubSpotContact, require_aware
 from syncd.ports import PullBatch
@@ -37,6 +38,8 @@ class MemoryStateStore:
         self.id_history: list[dict[str, Any]] = []
         self.mirror: dict[str, dict[str, Any]] = {}
         self.hubspot_written: dict[str, dict[str, Any]] = {}
+        self.follow_ups: dict[tuple[str, int], dict[str, Any]] = {}
+        self.positions: dict[str, int] = {}
 
     def close(self) -> None:
         """Nothing to release."""
@@ -52,13 +55,14 @@ class MemoryStateStore:
         self.cursors[stream] = copy.deepcopy(dict(value))
 
     # -- pulled data -----------------------------------------------------------------
-    def save_pull_batch(self, batch: PullBatch, *, now: datetime) -> int:
+    def save_pull_batch(self, batch: PullBatch, *, now: datetime, quiet: Collection[str] = ()) -> int:
         require_aware("now", now)
         with self._lock:
             for c in batch.contacts:
+                was = (self.contacts.get(c.id) or {}).get("pending", True)
                 self.contacts[c.id] = {"hubspot_id": c.id, "properties": dict(c.properties),
                                        "updated_at": c.updated_at, "archived": c.archived, "merged_into": None,
-                                       "pending": not c.archived, "pulled_at": now}
+                                       "pending": was if c.id in quiet else not c.archived, "pulled_at": now}
             new = [e for e in batch.events if e.id not in self.events]
             self.events.update({e.id: e for e in new})
             for cid in {e.contact_id for e in batch.events}:
@@ -97,6 +101,9 @@ class MemoryStateStore:
 
     def _live(self, row: Mapping[str, Any]) -> bool:
         return not row["archived"] and row["merged_into"] is None
+
+    def contact_properties(self, hubspot_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        return {h: dict(self.contacts[h]["properties"]) for h in hubspot_ids if h in self.contacts}
 
     def pending_contacts(self, limit: int = 1000, *, after: str = "") -> list[HubSpotContact]:
         ids = sorted(h for h, r in self.contacts.items() if r["pending"] and self._live(r) and h > after)
@@ -185,6 +192,21 @@ class MemoryStateStore:
         elif isinstance(f, HubSpotWritten):
             self.hubspot_written[f.hubspot_id] = {"hubspot_id": f.hubspot_id, "written_at": now,
                                                   "properties": copy.deepcopy(dict(f.properties))}
+        elif isinstance(f, FollowUp):
+            self.follow_ups[(f.hubspot_id, f.seq)] = {k: getattr(f, k) for k in f.__dataclass_fields__}
+        elif isinstance(f, RoutingPositions):
+            self.positions.update(f.positions)
+        elif isinstance(f, MirrorPatch):
+            row = self.mirror.get(f.sf_id) or {"sf_id": f.sf_id, "sf_object": f.sf_object, "fields": {"Id": f.sf_id},
+                                               "email_key": None, "external_id": None,
+                                               "converted_contact_id": None, "modstamp": None}
+            row = {**row, "fields": {**row["fields"], **copy.deepcopy(dict(f.fields))}, "deleted": False,
+                   "updated_at": now}
+            if "Email" in f.fields:
+                row["email_key"] = f.email_key
+            if f.external_id:
+                row["external_id"] = f.external_id
+            self.mirror[f.sf_id] = row
         elif isinstance(f, MirrorStale):
             if f.sf_id in self.mirror:
                 self.mirror[f.sf_id]["deleted"] = True
@@ -233,6 +255,45 @@ class MemoryStateStore:
     def mirror_size(self) -> int:
         return sum(1 for r in self.mirror.values() if not r["deleted"])
 
+    # -- the sales loop ----------------------------------------------------------------
+    def follow_ups_for(self, hubspot_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        wanted, out = set(hubspot_ids), {}
+        for (h, _), row in sorted(self.follow_ups.items()):
+            if h in wanted:
+                out[h] = dict(row)
+        return out
+
+    def open_follow_ups(self) -> list[dict[str, Any]]:
+        return sorted((dict(r) for r in self.follow_ups.values() if r["status"] in ("open", "breached")),
+                      key=lambda r: r["due_at"])
+
+    def touch_follow_ups(self, touches: Mapping[str, datetime]) -> int:
+        n = 0
+        for row in self.follow_ups.values():
+            if row["key"] in touches and row["status"] in ("open", "breached"):
+                row.update(status="touched", touched_at=touches[row["key"]])
+                n += 1
+        return n
+
+    def mark_pending(self, hubspot_ids: Sequence[str]) -> None:
+        for h in hubspot_ids:
+            row = self.contacts.get(h)
+            if row is not None and self._live(row):
+                row["pending"] = True
+
+    def open_per_owner(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for row in self.follow_ups.values():
+            if row["status"] in ("open", "breached"):
+                counts[row["owner_id"]] = counts.get(row["owner_id"], 0) + 1
+        return counts
+
+    def routing_positions(self) -> dict[str, int]:
+        return dict(self.positions)
+
+    def follow_up_stats(self) -> list[dict[str, Any]]:
+        return [dict(r) for r in self.follow_ups.values()]
+
     def review_items(self) -> list[dict[str, Any]]:
         return [dict(r) for r in self.review.values()]
 
@@ -255,14 +316,16 @@ class MemoryStateStore:
                 "review_queue": len(self.review), "rejects": len(self.rejects)}
 
 
-_KEPT = (Link, Written, LifecycleUpdate, StageChange, Reject, ReviewItem, MirrorStale, HubSpotWritten)
+_KEPT = (Link, Written, LifecycleUpdate, StageChange, Reject, ReviewItem, MirrorStale, MirrorPatch, HubSpotWritten,
+         FollowUp,
+         RoutingPositions)
 
 
 def _check(fact: Any) -> None:
     """What the SQL store would refuse: an unknown fact, a naive time."""
     if not isinstance(fact, _KEPT):
         raise TypeError(f"the state store does not keep facts of type {type(fact).__name__}")
-    for name in ("at", "next_review_at"):
+    for name in ("at", "next_review_at", "started_at", "due_at", "touched_at", "breached_at"):
         value = getattr(fact, name, None)
         if value is not None:
             require_aware(name, value)

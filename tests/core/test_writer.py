@@ -26,7 +26,7 @@ def test_written_retriable_and_rejected_rows_are_told_apart():
     outcomes = RecordExecutor(crm, "HubSpot_Id__c").execute([_write(h) for h in "123"], run_id="r", now=NOW)
     by_id = {o.hubspot_id: o for o in outcomes}
     assert {h: o.status for h, o in by_id.items()} == {"1": "applied", "2": "retry", "3": "rejected"}
-    link, written = by_id["1"].facts
+    link, written, _patch = by_id["1"].facts
     assert isinstance(link, Link) and link.sf_id.startswith("00Q") and link.matched_by == "created"
     assert isinstance(written, Written) and written.fields == {"HubSpot_Id__c": "1", "LastName": "L"}
     (reject,) = by_id["3"].facts

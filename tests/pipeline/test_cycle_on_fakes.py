@@ -78,7 +78,7 @@ class GreetingExecutor:
         self.sent: list[Greeting] = []
         self.fail_on = fail_on
 
-    def execute(self, effects, *, run_id: str, now: datetime):
+    def execute(self, effects, *, run_id: str, now: datetime, earlier=()):
         if any(e.hubspot_id == self.fail_on for e in effects):
             raise RuntimeError("greeting service down")
         self.sent += effects

@@ -38,7 +38,7 @@ def test_matching_reads_the_mirror_not_salesforce_per_chunk(world):
     summary = run_cycle(deps, run_id="r1")
     assert summary.matched == 1 and summary.created == 4
     assert crm.calls["composite_batch"] == 1 and crm.calls["query"] == 0
-    assert store.mirror_size() == 1  # filled before syncd's own creates
+    assert store.mirror_size() == 5  # the one read, and the four syncd created, patched in at once
 
 
 def test_sales_verdict_brings_the_person_back_and_quiet_cycles_write_nothing(world):
@@ -74,13 +74,24 @@ def test_the_feed_is_not_read_by_an_idle_cycle_soon_after_another(world):
 def test_a_record_deleted_behind_the_mirror_is_caught_by_the_write_and_replaced(world):
     hubspot, crm, store, deps = world
     lead = crm.add("Lead", Email="d@example.com", LastName="D", Company="X")
-    hubspot.put_contact(person("4", "d@example.com"))
-    run_cycle(deps, run_id="r1")
-    assert store.id_map(["4"])["4"][1] == lead
-    crm.delete("Lead", lead)  # deleted in Salesforce; the mirror has not seen it yet
-    hubspot.put_contact(person("4", "d@example.com", firstname="Changed"))
+    run_cycle(deps, run_id="r0")  # the mirror holds the Lead
+    crm.delete("Lead", lead)  # deleted in Salesforce; the mirror has not read it yet
     store.save_cursor("salesforce:people", {**store.load_cursor("salesforce:people"), "Lead": "2999-01-01T00:00:00Z"})
-    stale = run_cycle(deps, run_id="r2")
+    hubspot.put_contact(person("4", "d@example.com"))
+    stale = run_cycle(deps, run_id="r1")  # matched by email to the stale row: the update is refused
     assert stale.to_dict()["stale_records"] == 1 and store.count_pending() == 1 and stale.rejected == 0
-    again = run_cycle(deps, run_id="r3")
-    assert again.created == 1 and store.id_map(["4"])["4"][1] != lead
+    again = run_cycle(deps, run_id="r2")
+    assert again.created == 1 and store.id_map(["4"])["4"][1] != lead and store.count_pending() == 0
+
+
+def test_an_upsert_on_the_external_id_replaces_a_record_deleted_behind_the_mirror(world):
+    hubspot, crm, store, deps = world
+    hubspot.put_contact(person("6", "six@example.com"))
+    run_cycle(deps, run_id="r1")
+    first = store.id_map(["6"])["6"][1]
+    crm.delete("Lead", first)
+    hubspot.put_contact(person("6", "six@example.com", jobtitle="CTO"))
+    deps.clock.advance(timedelta(minutes=10))
+    summary = run_cycle(deps, run_id="r2")
+    live = [r for r in crm.objects["Lead"].values() if not r["IsDeleted"]]
+    assert summary.created == 1 and [r["HubSpot_Id__c"] for r in live] == ["6"] and live[0]["Title"] == "CTO"
