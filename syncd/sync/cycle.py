@@ -16,7 +16,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 import structlog
 
@@ -35,7 +35,8 @@ from syncd.sync.writeback import HubSpotWriteExecutor, HubSpotWritePlanner
 from syncd.sync.rules import SyncRules
 from syncd.sync.summary import CycleSummary
 
-__all__ = ["CycleDeps", "CycleStep", "EchoStep", "PullStep", "ReviewDueStep", "echo_of_own_writes", "run_cycle"]
+__all__ = ["CycleDeps", "CycleStep", "EchoStep", "PullStep", "ReviewDueStep", "echo_of_own_writes", "plan_cycle",
+           "run_cycle"]
 
 
 class CycleStep(Protocol):
@@ -164,8 +165,23 @@ def run_cycle(deps: CycleDeps, *, run_id: str, stop: threading.Event | None = No
     return summary
 
 
-def _process(deps: CycleDeps, contacts: Sequence[HubSpotContact], summary: CycleSummary, run_id: str) -> None:
-    now = deps.clock.now()
+def plan_cycle(deps: CycleDeps, *, run_id: str) -> list[stages.PersonPlan]:
+    """The effects the next cycle would carry out, without carrying them out: the steps
+    before the chunks run (they read and store what the systems hold), then every pending
+    person is matched, qualified, routed and planned; nothing is written or settled."""
+    summary = CycleSummary(run_id=run_id)
+    for step in deps.before:
+        step.run(deps, summary, now=deps.clock.now(), run_id=run_id)
+    plans: list[stages.PersonPlan] = []
+    after = ""
+    while contacts := deps.store.pending_contacts(deps.rules.chunk_size, after=after):
+        plans += _planned(deps, contacts, run_id, deps.clock.now())[0]
+        after = contacts[-1].id
+    return plans
+
+
+def _planned(deps: CycleDeps, contacts: Sequence[HubSpotContact], run_id: str, now: datetime
+             ) -> tuple[tuple[stages.PersonPlan, ...], Any]:
     matched = stages.match(deps.crm, deps.store, contacts, external_id_field=deps.rules.external_id_field)
     qualified = stages.qualify_all(matched, deps.rules.model, now=now, run_id=run_id)
     directory = deps.directory.get(now) if deps.directory and any(q for _, q in qualified) else Directory()
@@ -174,7 +190,12 @@ def _process(deps: CycleDeps, contacts: Sequence[HubSpotContact], summary: Cycle
         qualified, turns = route_people(deps.rules.routing, qualified, directory,
                                         positions=deps.store.routing_positions(),
                                         open_per_owner=deps.store.open_per_owner())
-    plans = stages.plan(qualified, deps.planners, PlanContext(now=now, run_id=run_id, directory=directory))
+    return stages.plan(qualified, deps.planners, PlanContext(now=now, run_id=run_id, directory=directory)), turns
+
+
+def _process(deps: CycleDeps, contacts: Sequence[HubSpotContact], summary: CycleSummary, run_id: str) -> None:
+    now = deps.clock.now()
+    plans, turns = _planned(deps, contacts, run_id, now)
     report = stages.write(plans, deps.executors, now=now, run_id=run_id)
     settled = stages.settle(plans, report, now=now, run_id=run_id)
     result = settled.result if turns is None else replace(settled.result, facts=(*settled.result.facts, turns))
