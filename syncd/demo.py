@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ class DemoResult:
     cycles: list[dict[str, Any]]
     salesforce_with_stage: dict[str, int]
     sandbox_stats: dict[str, Any]
+    follow_ups: dict[str, dict[str, int]] = field(default_factory=dict)  # owner → SLA state → count
 
 
 def write_sandbox_config(endpoints, workdir: Path, *, mappings: Path = DEFAULT_MAPPINGS,
@@ -100,13 +101,28 @@ def run_demo(*, workdir: Path, contacts: int = 200, seed: int = 7, cycles: int =
                     sandbox.drift(number - 2)
                 summary = run_once(app)
                 results.append({"cycle": number, **summary.to_dict()})
+            follow_ups = app.store.follow_up_stats()
         finally:
             app.close()
-        with_stage = _stage_coverage(sandbox.dump()["salesforce"])
+        org = sandbox.dump()["salesforce"]
+        with_stage = _stage_coverage(org)
+        owners = _follow_ups_by_owner(follow_ups, org)
         stats = sandbox.stats()
         structlog.reset_defaults()  # the log file closes here
     return DemoResult(workdir=workdir, config_path=config_path, log_path=log_path, cycles=results,
-                      salesforce_with_stage=with_stage, sandbox_stats=stats)
+                      salesforce_with_stage=with_stage, sandbox_stats=stats, follow_ups=owners)
+
+
+def _follow_ups_by_owner(follow_ups: list[dict[str, Any]], org: dict[str, Any]) -> dict[str, dict[str, int]]:
+    """Per owner (by name): follow-ups by SLA state."""
+    users = org["objects"].get("User", [])
+    names = {u["Id"]: " ".join(x for x in (u.get("FirstName"), u.get("LastName")) if x) or u["Id"]
+             for u in (users.values() if isinstance(users, dict) else users)}
+    out: dict[str, dict[str, int]] = {}
+    for f in follow_ups:
+        row = out.setdefault(names.get(f["owner_id"], f["owner_id"]), {})
+        row[f["status"]] = row.get(f["status"], 0) + 1
+    return dict(sorted(out.items()))
 
 
 def _stage_coverage(org: dict[str, Any]) -> dict[str, int]:
@@ -118,5 +134,6 @@ def _stage_coverage(org: dict[str, Any]) -> dict[str, int]:
 
 def to_json(result: DemoResult) -> str:
     return json.dumps({"cycles": result.cycles, "salesforce_with_stage": result.salesforce_with_stage,
+                       "follow_ups": result.follow_ups,
                        "state": str(result.workdir / "state.db"), "log": str(result.log_path)},
                       indent=2, default=str)

@@ -13,7 +13,10 @@ _ROWS = (("pulled", "Contacts pulled"), ("events", "New engagement events"),
          ("matched", "Matched to Salesforce"), ("created", "Created in Salesforce"),
          ("updated", "Updated in Salesforce"), ("unchanged", "Already up to date"),
          ("rejected", "Rejected by Salesforce"), ("review", "Sent to review"),
-         ("skipped", "Skipped (no email)"), ("stage_moves", "Stage moves"))
+         ("skipped", "Skipped (no email)"), ("stage_moves", "Stage moves"),
+         ("tasks_created", "Follow-up tasks created"), ("hubspot_updated", "HubSpot contacts updated"),
+         ("changed_in_salesforce", "Re-read after changes in Salesforce"), ("sla_touched", "Follow-ups touched by sales"),
+         ("sla_breached", "Follow-ups past their SLA"))
 
 
 def print_report(result: DemoResult, *, seconds: float, console: Console | None = None) -> None:
@@ -38,6 +41,13 @@ def print_report(result: DemoResult, *, seconds: float, console: Console | None 
     for intent, count in sorted(first.get("intents", {}).items()):
         stages.add_row(f"intent: {intent}", str(count))
     console.print(stages)
+    if result.follow_ups:
+        owners = Table(title="Follow-ups by owner (SLA state after the last cycle)")
+        for col in ("Owner", "open", "touched", "breached", "escalated"):
+            owners.add_column(col, justify="left" if col == "Owner" else "right")
+        for name, states in result.follow_ups.items():
+            owners.add_row(name, *(str(states.get(k, 0)) for k in ("open", "touched", "breached", "escalated")))
+        console.print(owners)
     console.print(f"Salesforce records carrying a lifecycle stage from syncd: "
                   f"{result.salesforce_with_stage.get('Lead', 0)} Leads, "
                   f"{result.salesforce_with_stage.get('Contact', 0)} Contacts")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from syncd.app import App
@@ -20,10 +20,11 @@ class Explanation:
     assessment: Assessment
     history: list[dict[str, Any]]
     salesforce: dict[str, Any] | None
+    follow_ups: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {"contact_id": self.contact_id, "salesforce": self.salesforce,
-                **self.assessment.to_json(), "stage_history": self.history}
+                **self.assessment.to_json(), "stage_history": self.history, "follow_ups": self.follow_ups}
 
     def print(self) -> None:
         from rich.console import Console
@@ -41,6 +42,14 @@ class Explanation:
             table.add_row(f"{row['at']:%Y-%m-%d %H:%M}", row["from_stage"] or "-", row["to_stage"],
                           row["rule"], row["reason"])
         console.print(table)
+        if self.follow_ups:
+            owners = Table(title="Owner assignments and follow-ups")
+            for col in ("started", "owner", "rule", "why", "due", "status"):
+                owners.add_column(col)
+            for f in self.follow_ups:
+                owners.add_row(f"{f['started_at']:%Y-%m-%d %H:%M}", f["owner_id"], f["rule"], f["reason"],
+                               f"{f['due_at']:%Y-%m-%d %H:%M}", f["status"])
+            console.print(owners)
 
 
 def _resolve(app: App, key: str) -> str | None:
@@ -68,5 +77,7 @@ def explain_contact(app: App, key: str, *, offline: bool = False) -> Explanation
                           events=app.store.events_for([hubspot_id])[hubspot_id],
                           previous=LifecycleState.from_dict(previous) if previous else None,
                           now=app.clock.now())
+    follow_ups = sorted((f for f in app.store.follow_up_stats() if f["hubspot_id"] == hubspot_id),
+                        key=lambda f: f["seq"])
     return Explanation(contact_id=hubspot_id, assessment=assessment,
-                       history=app.store.stage_history(hubspot_id), salesforce=sf)
+                       history=app.store.stage_history(hubspot_id), salesforce=sf, follow_ups=follow_ups)
