@@ -21,6 +21,7 @@ from typing import Any
 from syncd_sandbox.accounting import CallAccounting
 from syncd_sandbox.admin import create_admin_app
 from syncd_sandbox.faults import KNOBS, FaultInjector, FaultPlan, check_knob, parse_faults
+from syncd_sandbox.requestlog import RequestLog
 from syncd_sandbox.server import LocalCA, ServedApp, serve
 from syncd.clock import Clock
 
@@ -54,6 +55,7 @@ class RunningClock:
     def __init__(self, start: datetime) -> None:
         self._start = start
         self._t0: float | None = None
+        self._offset = timedelta(0)
 
     def run(self) -> None:
         if self._t0 is None:
@@ -61,8 +63,14 @@ class RunningClock:
 
     def now(self) -> datetime:
         if self._t0 is None:
-            return self._start
-        return self._start + timedelta(seconds=time.monotonic() - self._t0)
+            return self._start + self._offset
+        return self._start + self._offset + timedelta(seconds=time.monotonic() - self._t0)
+
+    def advance(self, delta: timedelta) -> None:
+        """Jump forward by ``delta`` (and keep running from there)."""
+        if delta < timedelta(0):
+            raise ValueError("the clock only moves forward")
+        self._offset += delta
 
 
 class Sandbox:
@@ -77,6 +85,7 @@ class Sandbox:
         self.faults, self.accounting = faults, accounting
         self.endpoints: Endpoints | None = None
         self.hubspot_recorder = None
+        self.request_logs: dict[str, RequestLog] = {}
         self._servers: list[ServedApp] = []
         self._drift_lock = threading.Lock()
         self._next_step = 0
@@ -151,7 +160,8 @@ class Sandbox:
             admin_url=admin.url)
 
     def _served(self, system: str, app, port: int, tls: LocalCA | None) -> ServedApp:
-        served = serve(self.accounting.wrap(system, self.faults.wrap(system, app)), port=port,
+        logged = self.request_logs[system] = RequestLog(app, clock=self.clock.now)
+        served = serve(self.accounting.wrap(system, self.faults.wrap(system, logged)), port=port,
                        tls=tls)
         self._servers.append(served)
         return served
@@ -196,6 +206,44 @@ class Sandbox:
                             now=self.clock.now())
             self._next_step = step + 1
             return summary
+
+    def now(self) -> datetime:
+        """The sandbox clock's time (both emulators read it)."""
+        return self.clock.now()
+
+    def advance_clock(self, delta: timedelta) -> datetime:
+        """Move the sandbox clock forward (e.g. past an SLA deadline); the new time."""
+        advance = getattr(self.clock, "advance", None)
+        if advance is None:
+            raise ValueError(f"the sandbox clock ({type(self.clock).__name__}) cannot be moved")
+        advance(delta)
+        return self.clock.now()
+
+    def complete_task(self, task_id: str) -> dict[str, Any]:
+        """A rep completes a Salesforce Task (see ``salesforce.sales``)."""
+        from syncd_sandbox.salesforce.sales import complete_task
+
+        return complete_task(self.salesforce_state, task_id)
+
+    def log_event(self, who_id: str, *, subject: str = "Meeting", minutes: int = 30) -> dict[str, Any]:
+        """A rep logs a Salesforce Event on a Lead or Contact, starting now."""
+        from syncd_sandbox.salesforce.sales import log_event
+
+        return log_event(self.salesforce_state, who_id, subject=subject, minutes=minutes)
+
+    def set_lead_status(self, lead_id: str, status: str) -> dict[str, Any]:
+        """Sales sets a Lead's Status (e.g. a recycle value such as ``Nurture``)."""
+        from syncd_sandbox.salesforce.sales import set_lead_status
+
+        return set_lead_status(self.salesforce_state, lead_id, status)
+
+    def requests(self, system: str, **filters: Any) -> list[dict[str, Any]]:
+        """Requests ``system``'s emulator served, oldest first (see ``RequestLog.entries``)."""
+        return self.request_logs[system].entries(**filters)
+
+    def clear_requests(self, system: str) -> None:
+        """Forget ``system``'s logged requests."""
+        self.request_logs[system].clear()
 
     def stats(self) -> dict[str, Any]:
         """Calls per system and endpoint since the start or the last reset."""
