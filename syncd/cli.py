@@ -12,7 +12,7 @@ import sys
 
 __all__ = ["build_parser", "main"]
 
-COMMANDS: tuple[str, ...] = ("run", "once", "backfill", "check_config", "status", "explain", "demo", "sandbox",
+COMMANDS: tuple[str, ...] = ("init", "run", "once", "backfill", "check_config", "status", "explain", "demo", "sandbox",
                              "healthcheck")
 
 
