@@ -5,7 +5,9 @@
 
 HubSpot is served over http, Salesforce over https (a throwaway CA whose PEM file is
 ``endpoints.ca_bundle``; simple-salesforce only speaks https), the admin API over http.
-Every call passes call accounting, then fault injection, then the emulator.
+Every call passes call accounting, then fault injection, then the request log, then the
+emulator. The hooks for tests and checks (clock, sales' actions, request logs) are in
+``runtime_hooks``.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from syncd_sandbox.accounting import CallAccounting
 from syncd_sandbox.admin import create_admin_app
 from syncd_sandbox.faults import KNOBS, FaultInjector, FaultPlan, check_knob, parse_faults
 from syncd_sandbox.requestlog import RequestLog
+from syncd_sandbox.runtime_hooks import SandboxHooks
 from syncd_sandbox.server import LocalCA, ServedApp, serve
 from syncd.clock import Clock
 
@@ -73,7 +76,7 @@ class RunningClock:
         self._offset += delta
 
 
-class Sandbox:
+class Sandbox(SandboxHooks):
     """A running sandbox; build it with ``Sandbox.start``. Usable as a context manager."""
 
     def __init__(self, *, world, seed: int, clock: Clock, hubspot_state, salesforce_state,
@@ -206,44 +209,6 @@ class Sandbox:
                             now=self.clock.now())
             self._next_step = step + 1
             return summary
-
-    def now(self) -> datetime:
-        """The sandbox clock's time (both emulators read it)."""
-        return self.clock.now()
-
-    def advance_clock(self, delta: timedelta) -> datetime:
-        """Move the sandbox clock forward (e.g. past an SLA deadline); the new time."""
-        advance = getattr(self.clock, "advance", None)
-        if advance is None:
-            raise ValueError(f"the sandbox clock ({type(self.clock).__name__}) cannot be moved")
-        advance(delta)
-        return self.clock.now()
-
-    def complete_task(self, task_id: str) -> dict[str, Any]:
-        """A rep completes a Salesforce Task (see ``salesforce.sales``)."""
-        from syncd_sandbox.salesforce.sales import complete_task
-
-        return complete_task(self.salesforce_state, task_id)
-
-    def log_event(self, who_id: str, *, subject: str = "Meeting", minutes: int = 30) -> dict[str, Any]:
-        """A rep logs a Salesforce Event on a Lead or Contact, starting now."""
-        from syncd_sandbox.salesforce.sales import log_event
-
-        return log_event(self.salesforce_state, who_id, subject=subject, minutes=minutes)
-
-    def set_lead_status(self, lead_id: str, status: str) -> dict[str, Any]:
-        """Sales sets a Lead's Status (e.g. a recycle value such as ``Nurture``)."""
-        from syncd_sandbox.salesforce.sales import set_lead_status
-
-        return set_lead_status(self.salesforce_state, lead_id, status)
-
-    def requests(self, system: str, **filters: Any) -> list[dict[str, Any]]:
-        """Requests ``system``'s emulator served, oldest first (see ``RequestLog.entries``)."""
-        return self.request_logs[system].entries(**filters)
-
-    def clear_requests(self, system: str) -> None:
-        """Forget ``system``'s logged requests."""
-        self.request_logs[system].clear()
 
     def stats(self) -> dict[str, Any]:
         """Calls per system and endpoint since the start or the last reset."""
