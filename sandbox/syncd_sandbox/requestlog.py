@@ -2,7 +2,9 @@
 
 ``RequestLog(app)`` is WSGI middleware; every request that reaches ``app`` is kept (method,
 path, query, JSON body, status, the emulator's endpoint label, the time on the sandbox
-clock and a sequence number), newest last, the oldest dropped past ``limit``. Tests read it
+clock and a sequence number), newest last, the oldest dropped past ``limit`` (2,000); a
+body larger than ``max_body`` (64 KiB, e.g. a Bulk CSV upload) is kept as
+``{"omitted_bytes": N}`` so the log stays small on large runs. Tests read it
 to assert the shape and order of writes — for example that a backward ``lifecyclestage``
 move reaches HubSpot as two separate requests, first clearing the stage, then setting it.
 """
@@ -22,8 +24,9 @@ __all__ = ["RequestLog"]
 class RequestLog:
     """WSGI middleware keeping the last ``limit`` requests of the wrapped app (thread-safe)."""
 
-    def __init__(self, app: Callable, *, clock: Callable[[], Any], limit: int = 10_000) -> None:
-        self.app, self.clock = app, clock
+    def __init__(self, app: Callable, *, clock: Callable[[], Any], limit: int = 2_000,
+                 max_body: int = 64 * 1024) -> None:
+        self.app, self.clock, self.max_body = app, clock, max_body
         self._entries: deque[dict] = deque(maxlen=limit)
         self._lock = threading.Lock()
         self._seq = 0
@@ -47,7 +50,8 @@ class RequestLog:
             self._entries.append({
                 "seq": self._seq, "at": self.clock().isoformat(),
                 "method": environ.get("REQUEST_METHOD", ""), "path": environ.get("PATH_INFO", ""),
-                "query": environ.get("QUERY_STRING", ""), "body": _decode(body),
+                "query": environ.get("QUERY_STRING", ""),
+                "body": _decode(body) if len(body) <= self.max_body else {"omitted_bytes": len(body)},
                 "status": status, "endpoint": environ.get("sandbox.endpoint")})
 
     def entries(self, *, method: str | None = None, path: str | None = None,
