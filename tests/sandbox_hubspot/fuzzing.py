@@ -77,7 +77,7 @@ def emulated_operations(specs_dir: Path) -> list[tuple[str, str, str]]:
 
 def error_shape_problem(status: int, body: bytes) -> str | None:
     """What is wrong with an error response's body, or None when it is HubSpot's shape."""
-    if status < 400 or status == 405:
+    if status < 400:
         return None
     try:
         data = json.loads(body)
