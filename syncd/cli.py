@@ -12,8 +12,8 @@ import sys
 
 __all__ = ["build_parser", "main"]
 
-COMMANDS: tuple[str, ...] = ("run", "once", "plan", "backfill", "check_config", "status", "explain", "demo", "sandbox",
-                             "healthcheck")
+COMMANDS: tuple[str, ...] = ("init", "run", "once", "plan", "backfill", "check_config", "status", "explain", "demo",
+                             "sandbox", "healthcheck")
 
 
 def build_parser() -> argparse.ArgumentParser:

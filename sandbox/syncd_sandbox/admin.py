@@ -16,6 +16,20 @@ POST      /salesforce/expire-sessions  invalidate every Salesforce session
 GET       /dump                        ``{"hubspot": ..., "salesforce": ...}``
 POST      /drift                       apply the next drift step (or ``{"step": N}``);
                                        answers the summary of what changed
+GET       /clock                       ``{"now": ISO}``: the sandbox clock
+POST      /clock/advance               ``{"hours": 5}`` (seconds/minutes/hours/days):
+                                       move the clock forward; answers the new ``now``
+POST      /salesforce/tasks/{id}/      a rep (the Task's owner) completes the Task;
+          complete                     answers the Task
+POST      /salesforce/events           ``{"who_id", "subject"?, "minutes"?}``: a rep
+                                       logs an Event starting now; answers the Event
+POST      /salesforce/leads/{id}/      ``{"status": "Nurture"}``: sales sets the Lead's
+          status                       Status (a picklist value); answers the Lead
+GET       /requests/{system}           ``{"requests": [...]}`` the emulator served,
+                                       oldest first: ``seq, at, method, path, query,
+                                       body, status, endpoint``; filters ``method``,
+                                       ``path`` (exact), ``since`` (a ``seq``)
+DELETE    /requests/{system}           forget the logged requests
 ========  ===========================  ==============================================
 
 Bad input gets a 400 ``{"error": "...", "field": "..."}`` naming the field.
@@ -30,6 +44,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
+from syncd_sandbox import admin_actions
 from syncd_sandbox.faults import FaultInjector, FaultPlan, FaultRule, FaultSpecError
 
 __all__ = ["SandboxControl", "create_admin_app"]
@@ -50,12 +65,16 @@ class SandboxControl(Protocol):
     def expire_sessions(self) -> None: ...
     def dump(self) -> dict[str, Any]: ...
     def drift(self, step: int | None = None) -> dict[str, Any]: ...
+    def now(self) -> Any: ...
+    def advance_clock(self, delta: Any) -> Any: ...
+    def complete_task(self, task_id: str) -> dict[str, Any]: ...
+    def log_event(self, who_id: str, *, subject: str, minutes: int) -> dict[str, Any]: ...
+    def set_lead_status(self, lead_id: str, status: str) -> dict[str, Any]: ...
+    def requests(self, system: str, **filters: Any) -> list[dict[str, Any]]: ...
+    def clear_requests(self, system: str) -> None: ...
 
 
-class _BadRequest(Exception):
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
+_BadRequest = admin_actions.BadRequest
 
 
 _ROUTES = Map([
@@ -68,7 +87,9 @@ _ROUTES = Map([
     Rule("/salesforce/expire-sessions", methods=["POST"], endpoint="expire_sessions"),
     Rule("/dump", methods=["GET"], endpoint="dump"),
     Rule("/drift", methods=["POST"], endpoint="drift"),
+    *admin_actions.RULES,
 ])
+_ACTIONS = frozenset(rule.endpoint for rule in admin_actions.RULES)
 
 
 def _json_body(request: Request, *, required: bool) -> Any:
@@ -83,7 +104,13 @@ def _json_body(request: Request, *, required: bool) -> Any:
         raise _BadRequest(f"body is not valid JSON: {exc}", "body") from None
 
 
-def _handle(control: SandboxControl, name: str, request: Request, system: str | None) -> Any:
+def _handle(control: SandboxControl, name: str, request: Request, args: dict) -> Any:
+    if name in _ACTIONS:
+        body = _json_body(request, required=False)
+        if not isinstance(body, dict):
+            raise _BadRequest("body must be a JSON object", "body")
+        return admin_actions.handle(control, name, body, request, args)
+    system = args.get("system")
     if name == "health":
         return control.health()
     if name == "stats":
@@ -125,7 +152,7 @@ def create_admin_app(control: SandboxControl):
         request = Request(environ)
         try:
             name, args = _ROUTES.bind_to_environ(environ).match()
-            payload, status = _handle(control, name, request, args.get("system")), 200
+            payload, status = _handle(control, name, request, args), 200
         except (_BadRequest, FaultSpecError) as exc:
             field = getattr(exc, "field", None) or _field_of(str(exc))
             payload, status = {"error": str(exc), "field": field}, 400

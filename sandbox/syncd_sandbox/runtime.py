@@ -5,7 +5,9 @@
 
 HubSpot is served over http, Salesforce over https (a throwaway CA whose PEM file is
 ``endpoints.ca_bundle``; simple-salesforce only speaks https), the admin API over http.
-Every call passes call accounting, then fault injection, then the emulator.
+Every call passes call accounting, then fault injection, then the request log, then the
+emulator. The hooks for tests and checks (clock, sales' actions, request logs) are in
+``runtime_hooks``.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from typing import Any
 from syncd_sandbox.accounting import CallAccounting
 from syncd_sandbox.admin import create_admin_app
 from syncd_sandbox.faults import KNOBS, FaultInjector, FaultPlan, check_knob, parse_faults
+from syncd_sandbox.requestlog import RequestLog
+from syncd_sandbox.runtime_hooks import SandboxHooks
 from syncd_sandbox.server import LocalCA, ServedApp, serve
 from syncd.clock import Clock
 
@@ -54,6 +58,7 @@ class RunningClock:
     def __init__(self, start: datetime) -> None:
         self._start = start
         self._t0: float | None = None
+        self._offset = timedelta(0)
 
     def run(self) -> None:
         if self._t0 is None:
@@ -61,11 +66,17 @@ class RunningClock:
 
     def now(self) -> datetime:
         if self._t0 is None:
-            return self._start
-        return self._start + timedelta(seconds=time.monotonic() - self._t0)
+            return self._start + self._offset
+        return self._start + self._offset + timedelta(seconds=time.monotonic() - self._t0)
+
+    def advance(self, delta: timedelta) -> None:
+        """Jump forward by ``delta`` (and keep running from there)."""
+        if delta < timedelta(0):
+            raise ValueError("the clock only moves forward")
+        self._offset += delta
 
 
-class Sandbox:
+class Sandbox(SandboxHooks):
     """A running sandbox; build it with ``Sandbox.start``. Usable as a context manager."""
 
     def __init__(self, *, world, seed: int, clock: Clock, hubspot_state, salesforce_state,
@@ -77,6 +88,7 @@ class Sandbox:
         self.faults, self.accounting = faults, accounting
         self.endpoints: Endpoints | None = None
         self.hubspot_recorder = None
+        self.request_logs: dict[str, RequestLog] = {}
         self._servers: list[ServedApp] = []
         self._drift_lock = threading.Lock()
         self._next_step = 0
@@ -151,7 +163,8 @@ class Sandbox:
             admin_url=admin.url)
 
     def _served(self, system: str, app, port: int, tls: LocalCA | None) -> ServedApp:
-        served = serve(self.accounting.wrap(system, self.faults.wrap(system, app)), port=port,
+        logged = self.request_logs[system] = RequestLog(app, clock=self.clock.now)
+        served = serve(self.accounting.wrap(system, self.faults.wrap(system, logged)), port=port,
                        tls=tls)
         self._servers.append(served)
         return served

@@ -28,5 +28,6 @@ OPPS = {"001A": {"open": True, "won": False, "churned": False},
 ])
 def test_facts_from_salesforce(record, expect):
     facts = facts_from(CONTACT, record, OPPS)
+    assert expect, "each case names the facts it expects"
     for name, value in expect.items():
         assert getattr(facts, name) == value, name

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import os
 
-from hypothesis import HealthCheck, Phase, settings
+from collections.abc import Callable
+
+from hypothesis import HealthCheck, Phase, seed, settings
 
 __all__ = ["examples", "fuzz_seed", "fuzz_settings"]
 
@@ -24,14 +26,20 @@ def examples(default: int) -> int:
     return int(raw) if raw.strip() else default
 
 
-def fuzz_settings(default_examples: int) -> settings:
-    """Hypothesis settings of a fuzz target: bounded, no shrinking phase beyond what finds
-    the smallest failing request, no example database (runs do not depend on each other)."""
-    seed = os.environ.get("SYNCD_FUZZ_SEED", "").strip()
-    return settings(max_examples=examples(default_examples), derandomize=not seed,
-                    database=None, deadline=None, print_blob=True,
-                    suppress_health_check=list(HealthCheck),
-                    phases=[Phase.explicit, Phase.generate, Phase.shrink])
+def fuzz_settings(default_examples: int) -> Callable:
+    """A decorator for a ``@given`` fuzz target: bounded examples, derandomized (or seeded
+    from ``$SYNCD_FUZZ_SEED``), no example database (runs do not depend on each other),
+    shrinking kept so a failure shows the smallest request found."""
+    chosen = fuzz_seed()
+    config = settings(max_examples=examples(default_examples), derandomize=chosen is None,
+                      database=None, deadline=None, print_blob=True,
+                      suppress_health_check=list(HealthCheck),
+                      phases=[Phase.explicit, Phase.generate, Phase.shrink])
+
+    def apply(test: Callable) -> Callable:
+        test = config(test)
+        return seed(chosen)(test) if chosen is not None else test
+    return apply
 
 
 def fuzz_seed() -> int | None:

@@ -111,6 +111,7 @@ def test_stop_closes_every_port_and_may_be_called_twice(tmp_path: Path) -> None:
              (sb.endpoints.hubspot_url, sb.endpoints.salesforce_url, sb.endpoints.admin_url)]
     sb.stop()
     sb.stop()
+    assert len(ports) == 3 and all(ports)
     for port in ports:
         with pytest.raises(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
             pass

@@ -27,17 +27,40 @@ from syncd_sandbox.hubspot.routes import build_routes
 
 __all__ = ["DOCUMENTS", "FuzzReport", "emulated_operations", "fuzz_operation", "error_shape_problem"]
 
-# The documents of the APIs the emulator implements (objects.json is the generic form of
-# the per-type documents and adds no route of its own; the rest are not emulated).
+# The documents of the APIs the emulator implements (lists and webhooks are not emulated).
+# objects.json is the generic form of the per-type documents: its operations are fuzzed
+# with ``objectType`` restricted to the types the emulator serves for each of them.
 DOCUMENTS = ("contacts", "emails", "calls", "meetings", "notes", "tasks", "associations",
-             "properties", "crmOwners", "events", "forms")
+             "properties", "crmOwners", "events", "forms", "objects")
+OBJECT_TYPES = {"contacts": "contactId", "emails": "emailId", "calls": "callId",
+                "meetings": "meetingId", "notes": "noteId", "tasks": "taskId"}
 ERROR_KEYS = ("status", "message", "correlationId", "category")
+
+
+def _served_types(method: str, path: str, labels: set[str]) -> list[str]:
+    """Object types for which the emulator serves the generic ``method path``."""
+    return [t for t, id_name in OBJECT_TYPES.items()
+            if f"{method} " + path.replace("{objectType}", t).replace("{objectId}", "{" + id_name + "}")
+            in labels]
+
+
+def _document(specs_dir: Path, name: str) -> dict:
+    doc = fuzz_document(specs_dir, name)
+    if name == "objects":
+        labels = set(build_routes()[1])
+        for path, ops in doc["paths"].items():
+            for method, op in ops.items():
+                types = _served_types(method.upper(), path, labels)
+                for param in op.get("parameters", []):
+                    if param["name"] == "objectType" and types:
+                        param["schema"] = {"type": "string", "enum": types}
+    return doc
 
 
 @lru_cache(maxsize=None)
 def _schema(specs_dir: Path, name: str) -> Any:
     config = schemathesis.config.SchemathesisConfig()
-    return schemathesis.openapi.from_dict(fuzz_document(specs_dir, name), config=config)
+    return schemathesis.openapi.from_dict(_document(specs_dir, name), config=config)
 
 
 def emulated_operations(specs_dir: Path) -> list[tuple[str, str, str]]:
@@ -47,13 +70,14 @@ def emulated_operations(specs_dir: Path) -> list[tuple[str, str, str]]:
     for name in DOCUMENTS:
         doc = fuzz_document(specs_dir, name)
         for path, ops in doc["paths"].items():
-            out += [(name, m.upper(), path) for m in ops if f"{m.upper()} {path}" in labels]
+            out += [(name, m.upper(), path) for m in ops
+                    if f"{m.upper()} {path}" in labels or _served_types(m.upper(), path, labels)]
     return out
 
 
 def error_shape_problem(status: int, body: bytes) -> str | None:
     """What is wrong with an error response's body, or None when it is HubSpot's shape."""
-    if status < 400 or status == 405:
+    if status < 400:
         return None
     try:
         data = json.loads(body)

@@ -13,7 +13,7 @@ from ..sandbox_core.fuzz import fuzz_settings
 from .conftest import SPECS, TOKEN, StepClock, seed
 from .fuzzing import emulated_operations, error_shape_problem, fuzz_operation
 
-EXAMPLES = 15  # per operation and mode; SYNCD_FUZZ_EXAMPLES overrides
+EXAMPLES = 10  # per operation and mode; SYNCD_FUZZ_EXAMPLES overrides
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 OPERATIONS = emulated_operations(SPECS) if SPECS is not None else []
 
@@ -32,8 +32,8 @@ def test_the_specs_are_found_and_cover_the_emulator():
         pytest.skip(message)
     documents = {doc for doc, _m, _p in OPERATIONS}
     assert {"contacts", "emails", "calls", "meetings", "notes", "tasks", "associations",
-            "properties", "crmOwners", "events", "forms"} <= documents
-    assert len(OPERATIONS) >= 40
+            "properties", "crmOwners", "events", "forms", "objects"} <= documents
+    assert len(OPERATIONS) >= 50
 
 
 @pytest.mark.parametrize(("document", "method", "path"), OPERATIONS,

@@ -34,6 +34,7 @@ def test_other_inputs_give_another_world(world, kwargs):
 
 def test_different_seed_changes_every_file(world):
     other = build_world(1, 200, now=NOW)
+    assert world.offline_files and set(other.offline_files) == set(world.offline_files)
     for name, data in world.offline_files.items():
         assert other.offline_files.get(name) != data, name
 
@@ -102,6 +103,8 @@ def test_xlsx_members_carry_no_file_times(world):
     import io
     import zipfile
 
+    workbooks = [name for name in world.offline_files if name.endswith(".xlsx")]
+    assert workbooks, "the world writes at least one .xlsx file"
     for name, content in world.offline_files.items():
         if name.endswith(".xlsx"):
             stamps = {i.date_time for i in zipfile.ZipFile(io.BytesIO(content)).infolist()}

@@ -86,6 +86,10 @@ def test_drift_refuses_a_naive_now(world):
 
 def test_every_seeded_contact_value_fits_the_portals_property_definitions(world):
     defs = HubSpotState.from_seed(world.hubspot, clock=lambda: NOW).contact_defs
+    assert world.hubspot["contacts"]
+    enumerated = [(c["id"], n) for c in world.hubspot["contacts"] for n, v in c["properties"].items()
+                  if v is not None and defs.get(n, {}).get("type") == "enumeration"]
+    assert enumerated, "some seeded values are enumeration options: the check below runs"
     for c in world.hubspot["contacts"]:
         for name, value in c["properties"].items():
             assert name in defs, name

@@ -68,6 +68,7 @@ def test_salesforce_references_resolve(world):
 
 
 def test_salesforce_ids_have_the_right_prefix_and_checksum(world):
+    assert PREFIX and all(world.salesforce[table] for table in PREFIX), "every table has records"
     for table, prefix in PREFIX.items():
         for r in world.salesforce[table]:
             assert len(r["Id"]) == 18 and r["Id"].startswith(prefix), r["Id"]
@@ -122,6 +123,8 @@ def test_contact_values_are_strings_or_null(world):
 def test_activity_lies_between_a_contacts_creation_and_its_last_modification(request, which):
     world = request.getfixturevalue(which)
     activity = activity_by_contact(world.hubspot)
+    active = [c for c in world.hubspot["contacts"] if activity.get(c["id"])]
+    assert len(active) >= 10, "the world has contacts with activity to check"
     for c in world.hubspot["contacts"]:
         signals = [t for t, _ in activity.get(c["id"], [])]
         if signals:

@@ -75,9 +75,11 @@ def test_every_kind_of_row_and_mess_is_present(big_world):
 def test_truth_describes_each_row_of_each_file(big_world):
     hubspot_emails = {(c["properties"]["email"] or "").lower() for c in big_world.hubspot["contacts"]}
     people = big_world.truth["people"]
-    for name, data, truth in _files(big_world):
+    files = _files(big_world)
+    assert len(files) == 3 and all(truth for _n, _d, truth in files)
+    for name, data, truth in files:
         _, rows = read(name, data)
-        assert len(rows) <= len(truth)  # a sheet drops trailing blank rows
+        assert rows and len(rows) <= len(truth)  # a sheet drops trailing blank rows
         assert all(t["kind"] == "blank" for t in truth[len(rows):])
         for row, t in zip(rows, truth):
             _check_row(row, t, truth, people, hubspot_emails)
@@ -119,6 +121,7 @@ def _check_row(row, t, truth, people, hubspot_emails):
 
 
 def test_trailing_whitespace_survives_in_the_raw_cells(big_world):
+    assert len(_files(big_world)) == 3
     for name, data, truth in _files(big_world):
         _, rows = read(name, data)
         padded = [r for r, t in zip(rows, truth) if "trailing_whitespace" in t["mess"]]

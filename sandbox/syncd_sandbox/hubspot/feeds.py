@@ -9,7 +9,7 @@ from .http import Ctx, json_response
 from .timeutil import iso, parse_time, to_ms
 from .views import email_events_view, events_view
 
-__all__ = ["list_events", "email_events", "OBJECTOBJECT_TYPES"]
+__all__ = ["list_events", "email_events", "OBJECT_TYPES"]
 
 OBJECT_TYPES = {"contacts": "contacts", "contact": "contacts", "0-1": "contacts",
           "emails": "emails", "email": "emails", "0-49": "emails",

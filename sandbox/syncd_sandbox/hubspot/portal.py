@@ -7,11 +7,12 @@ from typing import Any
 from .errors import ApiError
 from .http import Ctx, json_response
 
-__all__ = ["list_properties", "get_property", "list_owners", "get_owner", "list_forms",
+__all__ = ["check_contact_type", "list_properties", "get_property", "list_owners", "get_owner", "list_forms",
            "form_submissions"]
 
 
-def _contact_type(object_type: str) -> None:
+def check_contact_type(object_type: str) -> None:
+    """400 unless ``object_type`` names contacts (the only object with emulated properties)."""
     if object_type not in {"contacts", "contact", "0-1"}:
         raise ApiError.validation(f"objectType: properties are emulated for contacts only, "
                                   f"not {object_type!r}", field="objectType")
@@ -19,14 +20,14 @@ def _contact_type(object_type: str) -> None:
 
 def list_properties(ctx: Ctx, object_type: str) -> Any:
     """GET /crm/v3/properties/{objectType}."""
-    _contact_type(object_type)
+    check_contact_type(object_type)
     defs = ctx.state.contact_defs
     return json_response({"results": [defs[n] for n in sorted(defs)]})
 
 
 def get_property(ctx: Ctx, object_type: str, name: str) -> Any:
     """GET /crm/v3/properties/{objectType}/{propertyName}."""
-    _contact_type(object_type)
+    check_contact_type(object_type)
     definition = ctx.state.contact_defs.get(name)
     if definition is None:
         raise ApiError.not_found(f"Unable to find property {name} for object type contacts")

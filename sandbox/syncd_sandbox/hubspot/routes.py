@@ -8,7 +8,8 @@ from typing import Any
 
 from werkzeug.routing import Map, Rule
 
-from . import associations, crm_read, crm_remove, crm_search, crm_write, feeds, portal
+from . import (associations, crm_read, crm_remove, crm_search, crm_write, feeds, portal,
+               property_create)
 from .state import ENGAGEMENT_TYPES
 
 __all__ = ["build_routes", "SEARCH_LABELS"]
@@ -45,6 +46,8 @@ def _crm(object_type: str) -> list[tuple[str, str, Callable[..., Any]]]:
 def _other() -> list[tuple[str, str, Callable[..., Any]]]:
     return [
         ("GET", "/crm/v3/properties/{objectType}", lambda c, objectType: portal.list_properties(c, objectType)),
+        ("POST", "/crm/v3/properties/{objectType}",
+         lambda c, objectType: property_create.create_property(c, objectType)),
         ("GET", "/crm/v3/properties/{objectType}/{propertyName}",
          lambda c, objectType, propertyName: portal.get_property(c, objectType, propertyName)),
         ("GET", "/crm/v3/owners", portal.list_owners),

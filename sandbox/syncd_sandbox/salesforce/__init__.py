@@ -42,7 +42,9 @@ batchSize=N``), ``sobjects/{Object}[/{Id}]``, ``sobjects/{Object}/{ExtField}/{va
 (GET / PATCH upsert / DELETE), ``composite/sobjects`` (POST, PATCH, DELETE ?ids=),
 ``composite/sobjects/{Object}`` (GET ?ids=&fields=), ``composite/sobjects/{Object}/{ExtField}``
 (PATCH upsert), ``jobs/ingest`` Bulk 2.0 (create, list, PUT batches, PATCH state, GET, DELETE,
-``successfulResults``, ``failedResults``, ``unprocessedrecords``).
+``successfulResults``, ``failedResults``, ``unprocessedrecords``), ``jobs/query`` Bulk 2.0
+query jobs (create, list, GET, PATCH abort, DELETE, ``results`` by locator). See README.md
+beside this file for objects, derived fields and what sales does.
 
 Faithful details worth knowing: error bodies are JSON arrays; an upsert that updates answers
 200 with ``created: false`` from API 46.0 on (204 before); a 300 lists the matching record

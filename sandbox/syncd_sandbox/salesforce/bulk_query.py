@@ -17,11 +17,10 @@ import io
 from werkzeug.wrappers import Response
 
 from .bulk_process import DELIMITERS
+from .bulk_query_rows import page_bounds, query_rows
 from .errors import ApiError
 from .http import Ctx, json_response, read_json
 from .ids import KEY_PREFIXES, make_id
-from .soql_eval import compile_query
-from .soql_parser import parse
 
 __all__ = ["ROUTES"]
 
@@ -54,42 +53,12 @@ def _settings(body: object) -> tuple[str, str, str, str]:
     return op, soql, delimiter, ending
 
 
-def _rows(ctx: Ctx, v: str, soql: str, include_deleted: bool) -> tuple[str, list[str], list[list]]:
-    state = ctx.state
-    plan = compile_query(soql, parse(soql), state.schemas, state.store.lookup, v,
-                         state.clock().date())
-    if plan.count_only or plan.has_offset:
-        raise ApiError.of(400, "INVALIDJOB", "InvalidJob : COUNT() and OFFSET are not "
-                          "supported by Bulk API 2.0 query jobs")
-    rows = plan.run(r for r in state.store.tables[plan.object_name].values()
-                    if include_deleted or not r.get("IsDeleted"))
-    return plan.object_name, list(plan.columns), [
-        [_cell(_read(plan.project(r), c)) for c in plan.columns] for r in rows]
-
-
-def _read(projected: dict, column: str) -> object:
-    value: object = projected
-    for part in column.split("."):
-        value = value.get(part) if isinstance(value, dict) else None
-    return value
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 def create_job(ctx: Ctx, v: str) -> Response:
     """``POST /services/data/{v}/jobs/query``: runs the query, answers the job (UploadComplete)."""
     op, soql, delimiter, ending = _settings(read_json(ctx.request))
     state = ctx.state
     with state.lock:
-        obj, header, rows = _rows(ctx, v, soql, include_deleted=op == "queryAll")
+        obj, header, rows = query_rows(ctx, v, soql, include_deleted=op == "queryAll")
         now = state.now_text()
         state.query_job_count += 1
         job_id = make_id(KEY_PREFIXES["Job"], 500_000 + state.query_job_count)
@@ -122,25 +91,6 @@ def get_job(ctx: Ctx, v: str, job_id: str) -> Response:
         return json_response({**info, "jobType": "V2Query"})
 
 
-def _page_bounds(ctx: Ctx, total: int) -> tuple[int, int]:
-    raw_locator = ctx.request.args.get("locator") or ""
-    start = 0
-    if raw_locator:
-        try:
-            start = int(base64.urlsafe_b64decode(raw_locator.encode() + b"==").decode())
-        except (ValueError, UnicodeDecodeError):
-            start = -1
-        if not 0 < start <= total:
-            raise ApiError.of(400, "INVALIDLOCATOR", f"Invalid locator: {raw_locator}")
-    raw_max = ctx.request.args.get("maxRecords")
-    size = total - start
-    if raw_max is not None:
-        if not raw_max.isdigit() or int(raw_max) < 1:
-            raise ApiError.of(400, "INVALIDREQUEST", "maxRecords must be a positive integer")
-        size = int(raw_max)
-    return start, min(total, start + size)
-
-
 def results(ctx: Ctx, v: str, job_id: str) -> Response:
     """``GET /services/data/{v}/jobs/query/{id}/results[?locator=&maxRecords=]``: CSV."""
     with ctx.state.lock:
@@ -151,7 +101,7 @@ def results(ctx: Ctx, v: str, job_id: str) -> Response:
         if job["version"] != v:
             raise ApiError.of(409, "INVALIDVERSION", "Use the API version the job was "
                               f"created with ({job['version']})")
-        start, stop = _page_bounds(ctx, len(job["rows"]))
+        start, stop = page_bounds(ctx, len(job["rows"]))
         page = job["rows"][start:stop]
         info = job["info"]
     buf = io.StringIO()

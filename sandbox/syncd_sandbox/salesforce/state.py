@@ -106,11 +106,12 @@ class SalesforceState:
             })
 
     def write_context(self, *, api: bool, lock_rate: float = 0.0, seed: int = 0,
-                      allow_save: bool = False) -> WriteContext:
-        """A context for one request (API) or one user action (UI); caller holds the lock."""
+                      allow_save: bool = False, as_user: str | None = None) -> WriteContext:
+        """A context for one request (API) or one user action (UI, as ``as_user`` when
+        given, else the integration user); caller holds the lock."""
         return WriteContext(store=self.store, now=self.now_text(),
-                            user_id=self.integration_user_id,
-                            default_owner=self.integration_user_id,
+                            user_id=as_user or self.integration_user_id,
+                            default_owner=as_user or self.integration_user_id,
                             allow_save=allow_save or not api,
                             lock_rate=lock_rate if api else 0.0,
                             rng=self._lock_rng(seed) if api and lock_rate > 0 else None)
@@ -120,19 +121,21 @@ class SalesforceState:
             self._rng = (seed, random.Random(seed))
         return self._rng[1]
 
-    def insert(self, object_name: str, fields: dict) -> str:
+    def insert(self, object_name: str, fields: dict, *, as_user: str | None = None) -> str:
         """Create a record as a user in the UI would (validated, dates stamped); its id."""
         with self.lock:
-            out = create(self.write_context(api=False), self._object(object_name), fields)
+            out = create(self.write_context(api=False, as_user=as_user),
+                         self._object(object_name), fields)
             if not out.ok:
                 raise SalesforceWriteError(out.errors)
             return out.id
 
-    def update(self, object_name: str, record_id: str, fields: dict) -> None:
+    def update(self, object_name: str, record_id: str, fields: dict, *,
+               as_user: str | None = None) -> None:
         """Change a record as a user in the UI would (e.g. sales sets a Lead Status)."""
         with self.lock:
-            out = update(self.write_context(api=False), self._object(object_name),
-                         record_id, fields)
+            out = update(self.write_context(api=False, as_user=as_user),
+                         self._object(object_name), record_id, fields)
             if not out.ok:
                 raise SalesforceWriteError(out.errors)
 
