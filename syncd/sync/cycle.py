@@ -112,7 +112,7 @@ class CycleDeps:
             before.append(SlaStep(rules.routing))
         after: list[CycleStep] = []
         if rules.mapping.hubspot.properties():
-            planners.append(HubSpotWritePlanner(rules.mapping, rules.hubspot_stages))
+            planners.append(HubSpotWritePlanner(rules.mapping, rules.hubspot_stages, rules.model.verdict_of))
             executors.append(HubSpotWriteExecutor(hubspot))
             after.append(EchoStep())
         return cls(hubspot=hubspot, crm=crm, store=store, clock=clock, rules=rules, before=tuple(before),

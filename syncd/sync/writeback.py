@@ -9,7 +9,7 @@ separate requests by the executor.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -34,6 +34,7 @@ STAGE = "lifecyclestage"
 class HubSpotWritePlanner:
     mapping: FieldMapping
     stage_order: tuple[str, ...]  # the portal's lifecyclestage options, earliest first
+    verdict_of: Callable[[str], str | None] | None = None  # scoring.toml's Lead Status → verdict
 
     def plan(self, person: Person, qualified: Qualified, ctx: PlanContext) -> Sequence[HubSpotWrite]:
         desired, why = self._desired(person, qualified, ctx)
@@ -51,12 +52,17 @@ class HubSpotWritePlanner:
     def _desired(self, person: Person, qualified: Qualified, ctx: PlanContext) -> tuple[dict, dict]:
         names, values = self.mapping.hubspot.properties(), qualified.computed.values
         record = person.decision.record.fields if person.decision.record else {}
-        status = record.get("Status") if person.decision.record and person.decision.record.object == "Lead" else None
+        if person.decision.record is None:  # created this cycle: the Lead starts with the default status
+            status = self.mapping.salesforce.lead_defaults.get("Status")
+        else:
+            status = record.get("Status") if person.decision.record.object == "Lead" else None
+        verdict = values.get("verdict") if person.decision.record else (
+            self.verdict_of(status) if self.verdict_of and status else values.get("verdict"))
         found = {"stage": (values.get("hubspot_stage"), "computed: lifecycle stage"),
                  "intent": (values.get("intent"), "computed: buying intent"),
                  "score": (values.get("score"), "computed: score"),
                  "grade": (values.get("grade"), "computed: fit grade"),
-                 "verdict": (values.get("verdict"), f"sales' verdict (Lead Status {status!r})"),
+                 "verdict": (verdict, f"sales' verdict (Lead Status {status!r})"),
                  "lead_status": (self.mapping.hubspot.lead_status_values.get(status or ""),
                                  f"Salesforce Lead Status {status!r}"),
                  "owner": (ctx.directory.hubspot_owner_of(record.get("OwnerId")), "Salesforce record owner")}
