@@ -11,8 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
-__all__ = ["Config", "HubSpotSection", "LoggingSection", "SalesforceSection", "ScheduleSection",
-           "Secrets", "StateSection"]
+__all__ = ["Config", "HubSpotSection", "JobSchedule", "LoggingSection", "OpsSection",
+           "SalesforceSection", "ScheduleSection", "Secrets", "StateSection"]
 
 
 class _Frozen(BaseModel):
@@ -72,9 +72,60 @@ class SalesforceSection(_Frozen):
         return self
 
 
+def _check_cron(expression: str) -> str:
+    """A five-field crontab line APScheduler accepts; days of the week by name only."""
+    from apscheduler.triggers.cron import CronTrigger
+
+    fields = expression.split()
+    if len(fields) == 5 and any(ch.isdigit() for ch in fields[4]):
+        raise ValueError(f"cron '{expression}': name the days of the week (mon-fri, sun), "
+                         "numbers are ambiguous (cron counts from Sunday, APScheduler from Monday)")
+    CronTrigger.from_crontab(expression, timezone="UTC")  # raises ValueError naming the field
+    return expression
+
+
+class JobSchedule(_Frozen):
+    """When a job runs: every ``interval_minutes`` or on a ``cron`` line (UTC), never both."""
+
+    enabled: bool = True
+    interval_minutes: float | None = Field(None, gt=0, le=7 * 1440)
+    cron: str | None = None
+    timeout_minutes: float = Field(60, gt=0, le=1440)
+
+    @model_validator(mode="after")
+    def _one_trigger(self) -> JobSchedule:
+        if (self.interval_minutes is None) == (self.cron is None):
+            raise ValueError("give either 'interval_minutes' or 'cron' (e.g. \"30 2 * * *\")")
+        if self.cron is not None:
+            _check_cron(self.cron)
+        return self
+
+
 class ScheduleSection(_Frozen):
+    """The sync cycle's schedule (``interval_minutes`` or ``cron``) and the other jobs'."""
+
     interval_minutes: float = Field(15, gt=0, le=1440)
+    cron: str | None = None
     run_timeout_minutes: float = Field(30, gt=0, le=1440)
+    drain_seconds: float = Field(30, gt=0, le=3600)
+    audit: JobSchedule = JobSchedule(cron="30 2 * * *", timeout_minutes=60)
+    offline: JobSchedule = JobSchedule(enabled=False, interval_minutes=5, timeout_minutes=30)
+
+    @model_validator(mode="after")
+    def _sync_trigger(self) -> ScheduleSection:
+        if self.cron is not None:
+            if "interval_minutes" in self.model_fields_set:
+                raise ValueError("give either 'interval_minutes' or 'cron' for the sync cycle, not both")
+            _check_cron(self.cron)
+        return self
+
+
+class OpsSection(_Frozen):
+    """Probes and metrics served by the daemon (off unless ``port`` is set)."""
+
+    port: int | None = Field(None, ge=1, le=65535)
+    host: str = "127.0.0.1"
+    heartbeat_max_age_seconds: float = Field(120, ge=10, le=3600)
 
 
 class StateSection(_Frozen):
@@ -101,6 +152,7 @@ class Config(_Frozen):
     state: StateSection = StateSection()
     logging: LoggingSection = LoggingSection()
     mappings: MappingsSection = MappingsSection()
+    ops: OpsSection = OpsSection()
 
 
 class Secrets(_Frozen):
