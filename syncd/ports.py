@@ -105,6 +105,12 @@ class CrmGateway(Protocol):
 
     def usage(self) -> ApiUsage: ...
 
+    def records_with_external_id(self, object_name: str, external_id_field: str,
+                                 fields: Sequence[str]) -> list[CrmRecord]:
+        """Every record of ``object_name`` whose ``external_id_field`` is set, with
+        ``fields``, in Id order (the nightly audit's read; converted Leads included)."""
+        ...
+
 
 class CursorStore(Protocol):
     """Where stream cursors and backfill checkpoints live between runs (the state store)."""
