@@ -48,11 +48,17 @@ class App:
         self.store.close()
 
 
-def open_app(config_path: Path, *, clock: Clock | None = None) -> App:
-    """Load settings, open the state store and build both connectors (no network yet)."""
+def open_app(config_path: Path, *, clock: Clock | None = None, standby: bool = False) -> App:
+    """Load settings, open the state store and build both connectors (no network yet).
+
+    ``standby``: on PostgreSQL, open without taking the writer lease (a daemon replica's
+    leader job takes it when it is free); SQLite is always opened as its one writer."""
     from syncd.wiring import build_hubspot, build_salesforce
 
     settings = load_settings(Path(config_path))
-    return App(settings=settings, store=open_store(state_url(settings)),
+    url = state_url(settings)
+    writer = not (standby and url.startswith("postgresql"))
+    store = open_store(url, writer=writer, ttl_seconds=settings.config.state.lease_ttl_seconds)
+    return App(settings=settings, store=store,
                hubspot=build_hubspot(settings), salesforce=build_salesforce(settings),
                clock=clock or SystemClock(), log=structlog.get_logger("syncd"))

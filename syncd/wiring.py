@@ -11,7 +11,8 @@ from connectors.salesforce.wiring import gateway_from_settings
 from syncd.config import Settings
 from syncd.errors import SyncdError
 
-__all__ = ["SandboxMissing", "build_hubspot", "build_salesforce", "sandbox_runtime", "serve_webhooks"]
+__all__ = ["SandboxMissing", "build_hubspot", "build_salesforce", "sandbox_runtime", "serve_webhooks",
+           "serve_wsgi"]
 
 
 def build_hubspot(settings: Settings) -> HubSpotConnector:
@@ -56,3 +57,10 @@ def serve_webhooks(hubspot, *, client_secret: str | None, public_url: str | None
 
     receiver = create_webhook_app(hubspot.inbox, client_secret=client_secret, public_url=public_url)
     return serve(receiver, host=host, port=port)
+
+
+def serve_wsgi(app, *, host: str, port: int):
+    """Serve a WSGI application in a thread (the daemon's probes); ``.port``, ``.shutdown()``."""
+    from connectors.wsgi import serve
+
+    return serve(app, host=host, port=port)

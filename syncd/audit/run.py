@@ -9,7 +9,7 @@ from typing import Any
 import structlog
 
 from syncd.audit.drift import AuditFindings, find_drift
-from syncd.audit.store import Fence, linked_records, requeue
+from syncd.audit.store import linked_records, requeue
 from syncd.mapping import FieldMapping
 from syncd.ports import CrmGateway
 
@@ -36,7 +36,7 @@ def owned_fields(mapping: FieldMapping, object_name: str) -> frozenset[str]:
 
 
 def run_audit(crm: CrmGateway, engine, mapping: FieldMapping, *,
-              stop: threading.Event | None = None, fence: Fence | None = None) -> AuditResult | None:
+              stop: threading.Event | None = None) -> AuditResult | None:
     """Audit every record carrying syncd's external id; ``None`` if stopped before the end."""
     log = structlog.get_logger("syncd.audit")
     ext = mapping.salesforce.external_id_field
@@ -49,6 +49,6 @@ def run_audit(crm: CrmGateway, engine, mapping: FieldMapping, *,
         extra = _LEAD_EXTRA if name == "Lead" else ()
         records += crm.records_with_external_id(name, ext, sorted(owned[name] | set(extra)))
     findings = find_drift(records, linked_records(engine), external_id_field=ext, owned=owned)
-    result = AuditResult(findings=findings, requeued=requeue(engine, findings.requeue, fence=fence))
+    result = AuditResult(findings=findings, requeued=requeue(engine, findings.requeue))
     log.info("audit.completed", **result.to_dict())
     return result

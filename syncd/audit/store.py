@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 
 from sqlalchemy import select, update
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Engine
 
 from syncd.audit.drift import Linked
 from syncd.store import tables as t
 
-__all__ = ["Fence", "linked_records", "requeue"]
-
-Fence = Callable[[Connection], None]
-"""Called inside a state-changing transaction; raises if this replica may no longer write."""
+__all__ = ["linked_records", "requeue"]
 
 
 def linked_records(engine: Engine) -> list[Linked]:
@@ -28,14 +25,14 @@ def linked_records(engine: Engine) -> list[Linked]:
                 for h, o, i, written_id, fields in conn.execute(query)]
 
 
-def requeue(engine: Engine, hubspot_ids: Collection[str], *, fence: Fence | None = None) -> int:
-    """Put live contacts back in the pending set; return how many were not pending yet."""
+def requeue(engine: Engine, hubspot_ids: Collection[str]) -> int:
+    """Put live contacts back in the pending set; return how many were not pending yet.
+
+    Like every committing transaction it is fenced by the store's writer guard."""
     c = t.contacts.c
     ids = sorted(hubspot_ids)
     changed = 0
     with engine.begin() as conn:
-        if fence is not None:
-            fence(conn)
         for start in range(0, len(ids), 5000):
             result = conn.execute(update(t.contacts).where(
                 c.hubspot_id.in_(ids[start:start + 5000]), c.pending.is_(False),

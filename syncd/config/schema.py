@@ -130,6 +130,9 @@ class OpsSection(_Frozen):
 
 class StateSection(_Frozen):
     url: str = "sqlite:///var/syncd/state.db"
+    # PostgreSQL: the writer lease. A replica paused or gone longer than this is replaced
+    # (within this plus one renewal, a third of it); it renews every third of it.
+    lease_ttl_seconds: float = Field(30, ge=3, le=600)
 
 
 class LoggingSection(_Frozen):

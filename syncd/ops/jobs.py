@@ -22,6 +22,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from syncd.errors import SyncdError
+from syncd.store.guard import LeaseLost
 
 __all__ = ["JOB_DEFAULTS", "Gate", "JobRunner", "JobSpec", "NotLeader", "RunStop", "trigger_for"]
 
@@ -76,7 +77,7 @@ class JobRunner:
         self.on_result = on_result or (lambda job, status: None)
         self.log = structlog.get_logger("syncd.jobs")
         self._active: set[RunStop] = set()
-        self._lock = threading.Lock()
+        self._lock = threading.Condition()
         self._stopping = False
 
     def stop_all(self) -> None:
@@ -85,6 +86,11 @@ class JobRunner:
             self._stopping = True
             for event in self._active:
                 event.stop("daemon stopping")
+
+    def wait_idle(self, timeout: float) -> bool:
+        """Wait until no job runs (``True``), or ``timeout`` seconds (``False``)."""
+        with self._lock:
+            return self._lock.wait_for(lambda: not self._active, timeout=timeout)
 
     def run(self, spec: JobSpec) -> str:
         """Run ``spec`` once; return its status (``ok``, ``timeout``, ``standby``,
@@ -105,16 +111,17 @@ class JobRunner:
             timer.cancel()
             with self._lock:
                 self._active.discard(stop)
+                self._lock.notify_all()
         return self._finish(spec, "timeout" if status == "ok" and stop.reason == "timeout" else status)
 
     def _call(self, spec: JobSpec, stop: RunStop) -> str:
         try:
             spec.work(stop)
-        except NotLeader as exc:
+        except (NotLeader, LeaseLost) as exc:
             self.log.warning("job.stepped_down", job=spec.name, reason=str(exc))
             return "stepped_down"
-        except SyncdError as exc:
-            self.log.error("job.failed", job=spec.name, error=str(exc), error_type=type(exc).__name__)
+        except SyncdError as exc:  # the job logged what went wrong; say which kind
+            self.log.warning("job.failed", job=spec.name, error_type=type(exc).__name__)
             return "failed"
         except Exception:  # a bug in one run must not stop the scheduler
             self.log.exception("job.crashed", job=spec.name)
