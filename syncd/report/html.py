@@ -45,16 +45,17 @@ def _table(head: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
 
 
 def _sections(report: Report) -> list[str]:
-    runs = [(f"{r.started_at:%m-%d %H:%M}", r.outcomes) for r in report.runs]
-    api = [(f"{r.started_at:%m-%d %H:%M}", r.api_calls) for r in report.runs]
+    runs = [(f"{r.started_at:%m-%d %H:%M:%S}", r.outcomes) for r in report.runs]
+    api = [(f"{r.started_at:%m-%d %H:%M:%S}", r.api_calls) for r in report.runs]
     funnel = report.funnel
     return [
         "<h2>Runs over time</h2>",
         _figure("runs", stacked_columns(runs, OUTCOMES, label="Records per run by outcome"),
                 "Each column is one cycle, oldest left; failed cycles have no counts."),
         "<h2>Records by outcome</h2>",
-        _figure("outcomes", hbars([(k, {"bar": v}) for k, v in report.outcomes.items()], ("bar",),
-                                  label="Records by outcome"), "Summed over the cycles in the window."),
+        _figure("outcomes", hbars([(k, {k: v}) for k, v in report.outcomes.items()], OUTCOMES,
+                                  label="Records by outcome", legend=False),
+                "Summed over the cycles in the window."),
         "<h2>Top rejection reasons</h2>",
         _figure("rejects", hbars([(r.code, {"rejected": r.count}) for r in report.rejects], ("rejected",),
                                  label="Rejections by code"), "Rows Salesforce refused, by error code."),

@@ -49,7 +49,8 @@ def _legend(series: Series, y: float) -> str:
     return "".join(out)
 
 
-def hbars(items: Sequence[tuple[str, Mapping[str, float]]], series: Series, *, label: str) -> str:
+def hbars(items: Sequence[tuple[str, Mapping[str, float]]], series: Series, *, label: str,
+          legend: bool = True) -> str:
     """Horizontal bars, one per item, each stacked by ``series``; values printed at the end."""
     rows = [(name, values) for name, values in items]
     if not rows or not any(sum(v.values()) for _, v in rows):
@@ -57,8 +58,9 @@ def hbars(items: Sequence[tuple[str, Mapping[str, float]]], series: Series, *, l
     top = max(sum(v.get(s, 0) for s in series) for _, v in rows) or 1
     left, bar, gap = 220, 20, 8
     scale = (WIDTH - left - 70) / top
-    parts = [_legend(series, 14)] if len(series) > 1 else []
-    y = 26.0 if len(series) > 1 else 4.0
+    keyed = legend and len(series) > 1
+    parts = [_legend(series, 14)] if keyed else []
+    y = 26.0 if keyed else 4.0
     for name, values in rows:
         parts.append(_text(left - 8, y + 14, name[:34], "end"))
         x = float(left)

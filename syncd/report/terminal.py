@@ -10,6 +10,9 @@ from syncd.report.text import kpis, pct, when
 
 __all__ = ["print_report"]
 
+_SHORT = {"created": "new", "updated": "upd", "unchanged": "same", "rejected": "rej",
+          "review": "rev", "skipped": "skip", "retrying": "retry"}
+
 
 def _table(title: str, head: tuple[str, ...], rows: list[tuple[str, ...]]) -> Table:
     table = Table(title=title, title_justify="left")
@@ -27,9 +30,9 @@ def print_report(report: Report, console: Console | None = None) -> None:
     console.print("   ".join(f"{k}: [bold]{v}[/bold]" for k, v in kpis(report)))
     recent = report.runs[-10:]
     console.print(_table(f"Last {len(recent)} of {len(report.runs)} runs",
-                         ("run", "started", "status", *OUTCOMES, "seconds"),
-                         [(r.run_id, when(r.started_at), r.status, *(str(r.outcomes[k]) for k in OUTCOMES),
-                           f"{r.seconds:.1f}") for r in recent]))
+                         ("started (UTC)", "status", *_SHORT.values(), "s"),
+                         [(f"{r.started_at:%m-%d %H:%M:%S}", r.status,
+                           *(str(r.outcomes[k]) for k in _SHORT), f"{r.seconds:.0f}") for r in recent]))
     console.print(_table("Records by outcome", ("outcome", "records"),
                          [(k, str(v)) for k, v in report.outcomes.items()]))
     console.print(_table("Top rejection reasons", ("code", "rows", "reason", "examples"),
