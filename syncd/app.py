@@ -24,6 +24,11 @@ def state_url(settings: Settings) -> str:
     url = settings.config.state.url
     if url.startswith("sqlite:///") and not url.startswith("sqlite:////") and url != "sqlite:///:memory:":
         return f"sqlite:///{resolve_path(settings, Path(url.removeprefix('sqlite:///')))}"
+    if settings.secrets.state_password and url.startswith("postgresql"):
+        from sqlalchemy.engine import make_url
+
+        with_password = make_url(url).set(password=settings.secrets.state_password)
+        return with_password.render_as_string(hide_password=False)
     return url
 
 

@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
         settings = load_settings(args.config)
     except SyncdError as exc:
         return report_failure(exc)
-    store = open_store(state_url(settings))
+    store = open_store(state_url(settings), writer=False)  # beside a running daemon
     try:
         report = build_report(store.engine, settings.scoring, now=datetime.now(UTC), since=args.since)
     finally:

@@ -130,6 +130,9 @@ class OpsSection(_Frozen):
 
 class StateSection(_Frozen):
     url: str = "sqlite:///var/syncd/state.db"
+    # PostgreSQL's password, if the server asks for one: never in the URL.
+    password_env: str | None = None
+    password_file: Path | None = None
     # PostgreSQL: the writer lease. A replica paused or gone longer than this is replaced
     # (within this plus one renewal, a third of it); it renews every third of it.
     lease_ttl_seconds: float = Field(30, ge=3, le=600)
@@ -166,3 +169,4 @@ class Secrets(_Frozen):
     salesforce_client_id: str | None = Field(None, repr=False)
     salesforce_client_secret: str | None = Field(None, repr=False)
     salesforce_password: str | None = Field(None, repr=False)
+    state_password: str | None = Field(None, repr=False)
