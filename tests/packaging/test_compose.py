@@ -38,7 +38,7 @@ def _copy_with_secrets(tmp_path: Path, text: str) -> Path:
     for name in ("hubspot_token", "salesforce_client_id", "salesforce_client_secret", "postgres_password"):
         (tmp_path / "secrets" / name).write_text("x")
     (tmp_path / "deploy").mkdir()
-    shutil.copy(REPO / "deploy" / "config.toml", tmp_path / "deploy" / "config.toml")
+    shutil.copy(REPO / "deploy" / "syncd.toml", tmp_path / "deploy" / "syncd.toml")
     path = tmp_path / "docker-compose.yml"
     path.write_text(text)
     return path
@@ -67,7 +67,7 @@ def test_two_replicas_postgres_and_secrets_as_files():
 
 
 def test_the_mounted_config_is_one_the_daemon_accepts():
-    config = load_config(REPO / "deploy" / "config.toml")
+    config = load_config(REPO / "deploy" / "syncd.toml")
     assert config.state.url.startswith("postgresql://") and "@" in config.state.url
     assert ":" not in config.state.url.split("@")[0].removeprefix("postgresql://"), "no password in the URL"
     assert str(config.state.password_file).startswith("/run/secrets/")
