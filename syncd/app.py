@@ -53,16 +53,19 @@ class App:
         self.store.close()
 
 
-def open_app(config_path: Path, *, clock: Clock | None = None, standby: bool = False) -> App:
+def open_app(config_path: Path, *, clock: Clock | None = None, standby: bool = False,
+             writer: bool = True) -> App:
     """Load settings, open the state store and build both connectors (no network yet).
 
     ``standby``: on PostgreSQL, open without taking the writer lease (a daemon replica's
-    leader job takes it when it is free); SQLite is always opened as its one writer."""
+    leader job takes it when it is free); SQLite is always opened as its one writer.
+    ``writer=False``: a command that only reads (status, explain, check-config) opens
+    beside the writer and may not commit."""
     from syncd.wiring import build_hubspot, build_salesforce
 
     settings = load_settings(Path(config_path))
     url = state_url(settings)
-    writer = not (standby and url.startswith("postgresql"))
+    writer = writer and not (standby and url.startswith("postgresql"))
     store = open_store(url, writer=writer, ttl_seconds=settings.config.state.lease_ttl_seconds)
     return App(settings=settings, store=store,
                hubspot=build_hubspot(settings), salesforce=build_salesforce(settings),

@@ -25,4 +25,4 @@ def run(args: argparse.Namespace) -> int:
         print(f"{args.config}: configuration and mappings are valid{where}.")
         return 0
 
-    return with_app(args, check)
+    return with_app(args, check, writer=False)

@@ -34,9 +34,14 @@ def create_engine(url: str) -> Engine:
 
 
 def migrate(engine: Engine) -> None:
-    """Apply every migration not yet applied (idempotent)."""
+    """Apply every migration not yet applied (idempotent). On PostgreSQL under a
+    transaction-scoped advisory lock; on SQLite the caller holds the writer lock."""
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(_MIGRATIONS))
-    with engine.begin() as conn:
+    with engine.connect().execution_options(syncd_unfenced=True) as conn, conn.begin():
+        if conn.dialect.name == "postgresql":
+            from syncd.store.lease import migration_lock
+
+            migration_lock(conn)  # two processes starting together: the second waits
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")

@@ -19,23 +19,33 @@ from syncd.models import EngagementEvent, EngagementKind, HubSpotContact
 from syncd.ports import PullBatch
 from syncd.store import tables as t
 from syncd.store.engine import create_engine, migrate
+from syncd.store.guard import NoGuard, WriterGuard, open_guard
 from syncd.store.upsert import insert_ignore, upsert
 
 __all__ = ["StateStore", "open_store"]
 
 
-def open_store(url: str) -> StateStore:
-    """Open (and migrate) the store at ``url``: ``sqlite:///path`` or ``postgresql://...``."""
+def open_store(url: str, *, writer: bool = True, **lease_options: Any) -> StateStore:
+    """Open (and migrate) the store at ``url``: ``sqlite:///path`` or ``postgresql://...``.
+
+    ``writer``: become its one writer (``syncd.store.guard``) or raise ``StoreHeld``;
+    readers (status, explain) pass ``False``. Every commit is fenced by the guard."""
     engine = create_engine(url)
-    migrate(engine)
-    return StateStore(engine)
+    try:
+        guard = open_guard(engine, writer=writer, migrate=migrate, **lease_options)
+    except BaseException:
+        engine.dispose()
+        raise
+    return StateStore(engine, guard=guard)
 
 
 class StateStore:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, guard: WriterGuard | None = None) -> None:
         self.engine = engine
+        self.guard = guard or NoGuard()
 
     def close(self) -> None:
+        self.guard.release()
         self.engine.dispose()
 
     # -- cursors ---------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, Column, Integer, MetaData, String, Table, Text
+from sqlalchemy import JSON, BigInteger, Boolean, Column, Integer, MetaData, String, Table, Text
 
 from syncd.store.types import UtcDateTime
 
@@ -117,4 +117,19 @@ runs = Table(
     Column("status", String(20), nullable=False),
     Column("summary", JSON, nullable=False),
     Column("error", Text),
+)
+
+# One row per guarded name: who writes to this store, until when, and the fencing epoch
+# (bumped on every takeover). See ``syncd.store.lease``.
+leases = Table(
+    "leases", metadata,
+    Column("name", String(60), primary_key=True),
+    Column("token", String(40)),
+    Column("pid", Integer),
+    Column("host", String(255)),
+    Column("since", String(40)),
+    Column("epoch", BigInteger, nullable=False, default=0),
+    Column("acquired_at", UtcDateTime),
+    Column("renewed_at", UtcDateTime),
+    Column("expires_at", UtcDateTime, nullable=False),
 )
