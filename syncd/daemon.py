@@ -140,6 +140,8 @@ class Daemon:
         self.scheduler.add_job(self.beat, "interval", seconds=HEARTBEAT_SECONDS, next_run_time=now,
                                id="heartbeat")
         self.ops.listen_to_logs()
+        if self.app.store.guard.held:  # SQLite: the one writer from the start
+            self.ops.close_abandoned_runs()
         self._add_leader_job()
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda s, f: threading.Thread(target=self.request_stop, args=(s,)).start())

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import structlog
+from sqlalchemy import update
 
 from syncd.errors import SyncdError
 from syncd.ops.health import CycleOutcome, HealthState, unreachable_systems
@@ -23,6 +24,7 @@ from syncd.ops.jobs import JobRunner
 from syncd.ops.metrics import LeaseView, Metrics, StoreGauges
 from syncd.ops.probes import ProbeSources, probe_app
 from syncd.report import queries as q
+from syncd.store import tables as t
 
 __all__ = ["Operations", "replica_name"]
 
@@ -77,7 +79,19 @@ class Operations:
         if elected:
             self._was_leader = True
             self.log.info("leader.elected", replica=self.replica, epoch=self.guard.epoch)
+            self.close_abandoned_runs()
             on_elected()
+
+    def close_abandoned_runs(self) -> int:
+        """As the one writer, mark runs still ``running`` as ``abandoned``: the process that
+        ran them stopped, crashed or lost the lease, and nothing of theirs is uncommitted."""
+        with self.engine.begin() as conn:
+            closed = conn.execute(update(t.runs).where(t.runs.c.status == "running").values(
+                status="abandoned", finished_at=datetime.now(UTC),
+                error="the process running this cycle stopped or lost the writer lease")).rowcount or 0
+        if closed:
+            self.log.info("runs.abandoned", runs=closed)
+        return closed
 
     def _lease(self) -> LeaseView:
         return LeaseView(held=bool(self.guard.held), epoch=self.guard.epoch)

@@ -153,3 +153,18 @@ def test_the_daemon_schedules_sync_and_audit_and_says_offline_is_not_built(confi
     assert [j.name for j in jobs] == ["sync", "audit"]
     assert jobs[1].timeout_seconds == 20 * 60 and isinstance(jobs[1].trigger, CronTrigger)
     assert any(e["event"] == "job.unavailable" and e["job"] == "offline" for e in logs)
+
+
+def test_the_writer_closes_runs_left_running_by_a_stopped_process(config_path):
+    from syncd.app import open_app
+    from syncd.ops.runtime import Operations
+    from syncd.report.queries import last_finished_run
+
+    app = open_app(config_path)
+    try:
+        app.store.start_run("crashed", now=T0)
+        ops = Operations(engine=app.store.engine, guard=app.store.guard)
+        assert ops.close_abandoned_runs() == 1 and ops.close_abandoned_runs() == 0
+        assert last_finished_run(app.store.engine)["status"] == "abandoned"
+    finally:
+        app.close()

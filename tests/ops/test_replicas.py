@@ -87,6 +87,8 @@ def _nothing_written_twice(calls, dump, pg_url):
                 "SELECT hubspot_id, to_stage, count(*) FROM stage_history "
                 "GROUP BY hubspot_id, from_stage, to_stage HAVING count(*) > 1")).all()
             moves = conn.scalar(sa.text("SELECT count(*) FROM stage_history"))
+            runs = dict(conn.execute(sa.text("SELECT status, count(*) FROM runs GROUP BY status")).all())
     finally:
         engine.dispose()
     assert dupes == [] and moves > 0
+    assert runs.get("abandoned") == 1 and "running" not in runs, runs  # the fenced leader's cycle
