@@ -13,7 +13,7 @@ from typing import Any
 
 from syncd.report.model import Funnel, FunnelStage
 
-__all__ = ["NO_SALES_LOOP", "build_funnel"]
+__all__ = ["NO_SALES_LOOP", "build_funnel", "intent_of"]
 
 NO_SALES_LOOP = ("Time from active to first sales touch and the share followed up within the "
                  "SLA need follow-up tasks in Salesforce, which syncd does not create yet: n/a.")
@@ -22,7 +22,8 @@ NO_SALES_LOOP = ("Time from active to first sales touch and the share followed u
 def build_funnel(*, ladder: Sequence[str], labels: Mapping[str, str],
                  current: Iterable[tuple[str, str, str]],
                  moves: Iterable[tuple[str, str]], mql: str = "mql", sql: str = "sql") -> Funnel:
-    """``current``: (contact, stage, intent) today; ``moves``: (contact, to_stage) in the window."""
+    """``current``: (contact, stage, intent) today; ``moves``: (contact, to_stage) in the
+    window, oldest first."""
     rank = {stage: i for i, stage in enumerate(ladder)}
     best: dict[str, int] = {}
     intent: dict[str, str] = {}
@@ -33,9 +34,9 @@ def build_funnel(*, ladder: Sequence[str], labels: Mapping[str, str],
             best[contact] = max(best.get(contact, -1), rank[stage])
         else:
             off[stage] += 1
-    moved: dict[str, set[str]] = {}
+    moved: dict[str, list[str]] = {}
     for contact, to_stage in moves:
-        moved.setdefault(contact, set()).add(to_stage)
+        moved.setdefault(contact, []).append(to_stage)
         if to_stage in rank:
             best[contact] = max(best.get(contact, -1), rank[to_stage])
     stages = tuple(_stage(s, labels.get(s, s), rank[s], best, intent) for s in ladder)
@@ -53,15 +54,17 @@ def _stage(stage: str, label: str, rank: int, best: Mapping[str, int],
                        passive=len(reached) - active)
 
 
-def _conversion(moved: Mapping[str, set[str]], rank: Mapping[str, int], mql: str,
+def _conversion(moved: Mapping[str, list[str]], rank: Mapping[str, int], mql: str,
                 sql: str) -> tuple[float | None, int]:
-    """Share of the contacts that became MQL in the window and went on to SQL or beyond."""
+    """Share of the contacts that became MQL in the window and later reached SQL or beyond."""
     became_mql = [c for c, stages in moved.items() if mql in stages]
     if not became_mql or sql not in rank:
         return None, len(became_mql)
-    went_on = sum(1 for c in became_mql if any(rank.get(s, -1) >= rank[sql] for s in moved[c]))
+    went_on = sum(1 for c in became_mql
+                  if any(rank.get(s, -1) >= rank[sql] for s in moved[c][moved[c].index(mql):]))
     return went_on / len(became_mql), len(became_mql)
 
 
 def intent_of(state: Mapping[str, Any] | None) -> str:
+    """A lifecycle state's intent (``passive`` when none was recorded)."""
     return str((state or {}).get("intent") or "passive")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from syncd.report.model import OUTCOMES, Report
+from syncd.report.model import Report
 from syncd.report.text import kpis, pct, when
 
 __all__ = ["print_report"]

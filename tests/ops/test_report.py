@@ -88,10 +88,11 @@ def test_funnel_counts_reached_stages_intent_and_conversion():
         ladder=["subscriber", "lead", "mql", "sql"], labels={"mql": "MQL"},
         current=[("1", "sql", "active"), ("2", "mql", "passive"), ("3", "lead", "passive"),
                  ("4", "recycled", "passive")],
-        moves=[("1", "mql"), ("1", "sql"), ("2", "mql"), ("4", "mql"), ("4", "recycled")])
+        moves=[("1", "mql"), ("1", "sql"), ("2", "mql"), ("4", "mql"), ("4", "recycled"),
+               ("5", "sql"), ("5", "mql")])
     reached = {s.stage: (s.reached, s.passive, s.active) for s in funnel.stages}
-    assert reached == {"subscriber": (4, 3, 1), "lead": (4, 3, 1), "mql": (3, 2, 1), "sql": (1, 0, 1)}
-    assert funnel.mql_count == 3 and funnel.mql_to_sql == pytest.approx(1 / 3)
+    assert reached == {"subscriber": (5, 4, 1), "lead": (5, 4, 1), "mql": (4, 3, 1), "sql": (2, 1, 1)}
+    assert funnel.mql_count == 4 and funnel.mql_to_sql == pytest.approx(1 / 4)  # 5 fell back to MQL
     assert funnel.off_ladder == {"recycled": 1} and funnel.active_to_first_touch_hours is None
     empty = build_funnel(ladder=["mql", "sql"], labels={}, current=[], moves=[])
     assert empty.mql_to_sql is None and [s.reached for s in empty.stages] == [0, 0]
