@@ -82,9 +82,24 @@ class Daemon:
                                                                    cron=s.audit.cron),
                                 timeout_seconds=s.audit.timeout_minutes * 60, work=self.audit))
         if s.offline.enabled:
-            self.log.warning("job.unavailable", job="offline",
-                             reason="offline file import is not part of this build; the job is not scheduled")
+            work = self._offline_work()
+            if work is None:
+                self.log.warning("job.unavailable", job="offline",
+                                 reason="the drop-folder import is not part of this build; not scheduled")
+            else:
+                jobs.append(JobSpec(name="offline", trigger=trigger_for(
+                    interval_minutes=s.offline.interval_minutes, cron=s.offline.cron),
+                    timeout_seconds=s.offline.timeout_minutes * 60, work=work))
         return jobs
+
+    def _offline_work(self):
+        """The drop-folder import's entry point, ``syncd.offline.job.run_drop_folder(app, *,
+        stop)``, once the offline work provides it; ``None`` until then."""
+        try:
+            from syncd.offline.job import run_drop_folder
+        except ImportError:
+            return None
+        return lambda stop: run_drop_folder(self.app, stop=stop)
 
     def beat(self) -> None:
         write_heartbeat(self.heartbeat)

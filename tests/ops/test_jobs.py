@@ -3,6 +3,7 @@ coalesced, a per-run timeout, standby replicas doing nothing, a clean stop."""
 
 from __future__ import annotations
 
+import sys
 import threading
 from datetime import UTC, datetime, timedelta
 
@@ -168,3 +169,25 @@ def test_the_writer_closes_runs_left_running_by_a_stopped_process(config_path):
         assert last_finished_run(app.store.engine)["status"] == "abandoned"
     finally:
         app.close()
+
+
+def test_the_offline_job_runs_the_drop_folder_import_once_it_exists(config_path, monkeypatch):
+    import types
+
+    from syncd.app import open_app
+    from syncd.daemon import Daemon
+
+    calls = []
+    module = types.ModuleType("syncd.offline.job")
+    module.run_drop_folder = lambda app, *, stop: calls.append((app, stop))
+    monkeypatch.setitem(sys.modules, "syncd.offline.job", module)
+    config_path.write_text(config_path.read_text() + '\n[schedule.offline]\nenabled = true\ninterval_minutes = 5\n')
+    app = open_app(config_path)
+    try:
+        daemon = Daemon(app)
+        offline = [j for j in daemon._jobs() if j.name == "offline"]
+        assert len(offline) == 1 and offline[0].timeout_seconds == 30 * 60
+        assert daemon.ops.runner.run(offline[0]) == "ok"
+    finally:
+        app.close()
+    assert len(calls) == 1 and calls[0][0] is app
