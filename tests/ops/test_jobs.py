@@ -186,7 +186,7 @@ def test_the_offline_job_runs_the_drop_folder_import_once_it_exists(config_path,
     try:
         daemon = Daemon(app)
         offline = [j for j in daemon._jobs() if j.name == "offline"]
-        assert len(offline) == 1 and offline[0].timeout_seconds == 30 * 60
+        assert len(offline) == 1 and offline[0].timeout_seconds == 60 * 60  # the default per-job timeout
         assert daemon.ops.runner.run(offline[0]) == "ok"
     finally:
         app.close()
