@@ -97,7 +97,9 @@ class Daemon:
         stop)``, once the offline work provides it; ``None`` until then."""
         try:
             from syncd.offline.job import run_drop_folder
-        except ImportError:
+        except ModuleNotFoundError as exc:
+            if exc.name not in ("syncd.offline", "syncd.offline.job"):
+                raise  # the module is there but broken: say so, do not hide it
             return None
         return lambda stop: run_drop_folder(self.app, stop=stop)
 
