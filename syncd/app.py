@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import structlog
 
 from syncd.clock import Clock, SystemClock
 from syncd.config import Settings, load_settings
+from syncd.pacing import Pacer
 from syncd.store import StateStore, open_store
 from syncd.sync.cycle import CycleDeps
 
@@ -40,6 +41,7 @@ class App:
     salesforce: object
     clock: Clock
     log: structlog.typing.FilteringBoundLogger
+    pacer: Pacer = field(default_factory=Pacer)  # every wait of both connectors
 
     @property
     def config(self):
@@ -67,6 +69,8 @@ def open_app(config_path: Path, *, clock: Clock | None = None, standby: bool = F
     url = state_url(settings)
     writer = writer and not (standby and url.startswith("postgresql"))
     store = open_store(url, writer=writer, ttl_seconds=settings.config.state.lease_ttl_seconds)
+    pacer = Pacer()
     return App(settings=settings, store=store,
-               hubspot=build_hubspot(settings), salesforce=build_salesforce(settings),
-               clock=clock or SystemClock(), log=structlog.get_logger("syncd"))
+               hubspot=build_hubspot(settings, sleep=pacer),
+               salesforce=build_salesforce(settings, sleep=pacer),
+               clock=clock or SystemClock(), log=structlog.get_logger("syncd"), pacer=pacer)

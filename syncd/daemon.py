@@ -23,7 +23,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from syncd.app import App, resolve_path
-from syncd.errors import SyncdError
+from syncd.errors import BudgetExhausted, CycleStopped, SyncdError
 from syncd.ops.fenced import FencedGateway
 from syncd.ops.jobs import JOB_DEFAULTS, JobSpec, trigger_for
 from syncd.ops.runtime import Operations
@@ -53,6 +53,13 @@ class Daemon:
         """One sync cycle; its outcome feeds the probes and metrics."""
         try:
             summary = run_once(self.app, stop=stop)
+        except BudgetExhausted as exc:  # ended cleanly: the next cycle after the reset
+            self._resume_after(exc.resets_at)
+            self.ops.cycle_ended("budget_exhausted", exc)
+            return
+        except CycleStopped as exc:  # stopping or timed out while waiting: nothing lost
+            self.ops.cycle_ended("stopped", exc)
+            return
         except LeaseLost as exc:
             self.ops.cycle_ended("stepped_down", exc)
             raise
@@ -64,6 +71,14 @@ class Daemon:
             self.ops.cycle_ended("failed", exc)
             raise
         self.ops.cycle_ok(summary.to_dict())
+
+    def _resume_after(self, at: datetime) -> None:
+        """Schedule the next sync cycle when the spent budget resets (not before)."""
+        job = self.scheduler.get_job("sync")
+        if job is not None and (job.next_run_time is None or job.next_run_time < at):
+            self.scheduler.modify_job("sync", next_run_time=at)
+            self.log.info("cycle.next_after_budget_reset", next_run_time=at.isoformat(timespec="seconds"))
+        self.beat()  # the heartbeat says what it waits for at once
 
     def audit(self, stop: threading.Event) -> None:
         """The nightly audit: drift between Salesforce and syncd's memory, re-queued."""
@@ -104,7 +119,7 @@ class Daemon:
         return lambda stop: run_drop_folder(self.app, stop=stop)
 
     def beat(self) -> None:
-        write_heartbeat(self.heartbeat)
+        write_heartbeat(self.heartbeat, self.app.pacer.status())
         self.ops.health.beat()
 
     def request_stop(self, signum: int | None = None, _frame=None) -> None:

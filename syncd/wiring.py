@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from datetime import timedelta
 
 from connectors.hubspot import HubSpotClientSettings, HubSpotConnector
@@ -15,7 +17,8 @@ __all__ = ["SandboxMissing", "build_hubspot", "build_salesforce", "sandbox_runti
            "serve_wsgi"]
 
 
-def build_hubspot(settings: Settings) -> HubSpotConnector:
+def build_hubspot(settings: Settings, *, sleep: Callable[[float], None] = time.sleep
+                  ) -> HubSpotConnector:
     hs = settings.config.hubspot
     inbox = WebhookInbox() if hs.webhooks.enabled else None
     return HubSpotConnector(HubSpotClientSettings(
@@ -26,11 +29,13 @@ def build_hubspot(settings: Settings) -> HubSpotConnector:
         late_window=timedelta(hours=hs.late_window_hours),
         late_sweep_every=timedelta(minutes=hs.late_sweep_every_minutes),
         deletion_scan_every=timedelta(minutes=hs.deletion_scan_every_minutes),
-        hand_raise_forms=tuple(sorted(settings.scoring.hand_raise_forms))), inbox=inbox)
+        hand_raise_forms=tuple(sorted(settings.scoring.hand_raise_forms))), inbox=inbox,
+        sleep=sleep)
 
 
-def build_salesforce(settings: Settings) -> SalesforceGateway:
-    return gateway_from_settings(settings)
+def build_salesforce(settings: Settings, *, sleep: Callable[[float], None] | None = None
+                     ) -> SalesforceGateway:
+    return gateway_from_settings(settings, sleep=sleep)
 
 
 class SandboxMissing(SyncdError):
