@@ -58,7 +58,7 @@ def _sections(report: Report) -> list[str]:
                 "Summed over the cycles in the window."),
         "<h2>Top rejection reasons</h2>",
         _figure("rejects", hbars([(r.code, {"rejected": r.count}) for r in report.rejects], ("rejected",),
-                                 label="Rejections by code"), "Rows Salesforce refused, by error code."),
+                                 label="Rejections by code"), "Rows refused by Salesforce, or skipped by syncd (NO_EMAIL), by code."),
         _table(("code", "rows", "reason", "examples"),
                [(r.code, str(r.count), r.reason, ", ".join(r.examples)) for r in report.rejects]),
         "<h2>Review queue</h2>",
