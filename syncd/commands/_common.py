@@ -25,8 +25,9 @@ def add_config_option(parser: argparse.ArgumentParser) -> None:
 def report_failure(exc: SyncdError) -> int:
     """Print one clear paragraph to stderr and return the exit code for this kind of failure."""
     from syncd.runner import explain_error
+    from syncd.textsafe import printable
 
-    print(f"syncd: {explain_error(exc)}", file=sys.stderr)
+    print(f"syncd: {printable(explain_error(exc), lines=True)}", file=sys.stderr)
     code = getattr(exc, "exit_code", None)  # e.g. the store held by another process: 2
     if code is not None:
         return int(code)

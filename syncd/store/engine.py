@@ -9,7 +9,7 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from sqlalchemy.engine import Engine
 
-__all__ = ["create_engine", "migrate"]
+__all__ = ["checked_migrate", "create_engine", "migrate"]
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -45,3 +45,11 @@ def migrate(engine: Engine) -> None:
             migration_lock(conn)  # two processes starting together: the second waits
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+
+
+def checked_migrate(engine: Engine) -> None:
+    """A writer's start-up: refuse a damaged database (``PRAGMA quick_check``), then migrate."""
+    from syncd.store.problems import check_integrity
+
+    check_integrity(engine)
+    migrate(engine)

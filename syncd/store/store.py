@@ -18,8 +18,9 @@ from sqlalchemy.engine import Engine
 from syncd.models import EngagementEvent, EngagementKind, HubSpotContact
 from syncd.ports import PullBatch
 from syncd.store import tables as t
-from syncd.store.engine import create_engine, migrate
+from syncd.store.engine import checked_migrate, create_engine, migrate
 from syncd.store.guard import NoGuard, WriterGuard, open_guard
+from syncd.store.problems import location, store_problem
 from syncd.store.upsert import insert_ignore, upsert
 
 __all__ = ["StateStore", "open_store"]
@@ -29,13 +30,19 @@ def open_store(url: str, *, writer: bool = True, **lease_options: Any) -> StateS
     """Open (and migrate) the store at ``url``: ``sqlite:///path`` or ``postgresql://...``.
 
     ``writer``: become its one writer (``syncd.store.guard``) or raise ``StoreHeld``;
-    readers (status, explain) pass ``False``. Every commit is fenced by the guard."""
-    engine = create_engine(url)
+    readers (status, explain) pass ``False``. Every commit is fenced by the guard. A writer
+    checks the database first (``PRAGMA quick_check``); database and file-system failures
+    become a ``StoreProblem`` naming the store and the way out."""
+    where = location(url)
+    engine = None
     try:
-        guard = open_guard(engine, writer=writer, migrate=migrate, **lease_options)
-    except BaseException:
-        engine.dispose()
-        raise
+        engine = create_engine(url)
+        guard = open_guard(engine, writer=writer, migrate=checked_migrate if writer else migrate,
+                           **lease_options)
+    except Exception as exc:
+        if engine is not None:
+            engine.dispose()
+        raise (store_problem(exc, where=where, files=True) or exc) from None
     return StateStore(engine, guard=guard)
 
 
