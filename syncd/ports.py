@@ -60,8 +60,13 @@ class HubSpotSource(Protocol):
         ``on_batch`` (which persists it); a killed run resumes at its first unfinished slice."""
         ...
 
-    def lifecycle_stages(self) -> list[str]:
-        """The portal's ``lifecyclestage`` option values, in display order."""
+    def lifecycle_stages(self, properties: Mapping[str, Mapping[str, Any]] | None = None) -> list[str]:
+        """The portal's ``lifecyclestage`` option values, in display order (from
+        ``properties``, as ``contact_properties`` returns them, when given)."""
+        ...
+
+    def contact_properties(self) -> Mapping[str, Mapping[str, Any]]:
+        """Every contact property definition of the portal, by name."""
         ...
 
     def usage(self) -> ApiUsage: ...

@@ -13,10 +13,12 @@ from typing import Any
 import structlog
 
 from syncd.app import App, resolve_path
-from syncd.errors import (AuthError, BudgetExhausted, ConfigError, ConnectorError, CycleStopped,
+from syncd.crash import one_line
+from syncd.errors import (AuthError, BudgetExhausted, ConfigError, ConfigIssue, ConnectorError, CycleStopped,
                           FatalApiError, RetriableError, UnreachableError)
 from syncd.lifecycle import load_scoring
-from syncd.schema_check import check_mapping_against_schema
+from syncd.schema_check import check_hubspot_properties, check_mapping_against_schema
+from syncd.store.problems import store_problem
 from syncd.sync.cycle import run_cycle
 from syncd.sync.qualify import Qualifier
 from syncd.sync.summary import CycleSummary
@@ -24,20 +26,41 @@ from syncd.sync.summary import CycleSummary
 __all__ = ["explain_error", "new_run_id", "preflight", "run_once", "write_heartbeat"]
 
 
-def preflight(app: App) -> None:
-    """Check the mappings against both live schemas: Salesforce's fields and picklists, and
-    the portal's ``lifecyclestage`` options; raise one ``ConfigError`` with every mismatch."""
+def preflight(app: App) -> list[ConfigIssue]:
+    """Check the mappings against both live schemas: Salesforce's fields and picklists, the
+    portal's contact properties and its ``lifecyclestage`` options; raise one
+    ``ConfigError`` with every mismatch. A property fields.toml maps that the portal lacks is
+    an error; one a scoring rule reads is returned as a warning (that rule never scores)."""
     schemas = {name: app.salesforce.describe(name) for name in ("Lead", "Contact")}
     issues = check_mapping_against_schema(
         app.settings.fields, schemas, file=str(app.settings.mappings_dir / "fields.toml"),
         picklist_values=Qualifier.written_values(app.settings))
+    portal = app.hubspot.contact_properties()
+    mapped, scored = _properties_read(app.settings)
+    issues += check_hubspot_properties(mapped, portal)
+    warnings = check_hubspot_properties(scored, portal)
     try:
         load_scoring(app.settings.mappings_dir / "scoring.toml",
-                     portal_stages=app.hubspot.lifecycle_stages())
+                     portal_stages=app.hubspot.lifecycle_stages(portal))
     except ConfigError as exc:
         issues += exc.issues
     if issues:
         raise ConfigError(issues)
+    return warnings
+
+
+def _properties_read(settings) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]]:
+    """``(file, key path, HubSpot property)`` for every property fields.toml maps, and for
+    every property scoring.toml reads."""
+    fields, scoring = str(settings.mappings_dir / "fields.toml"), str(settings.mappings_dir / "scoring.toml")
+    mapped = [(fields, f"fields[{i}].hubspot", rule.hubspot)
+              for i, rule in enumerate(settings.fields.fields) if rule.rule != "dont_sync"]
+    config = settings.scoring.config
+    scored = [(scoring, f"fit.rules[{i}].property", rule.property) for i, rule in enumerate(config.fit.rules)]
+    scored += [(scoring, f"intent.consent_properties.{name}", name) for name in config.intent.consent_properties]
+    if config.stages.initial_from_property:
+        scored.append((scoring, "stages.initial_from_property", config.stages.initial_from_property))
+    return mapped, scored
 
 
 def new_run_id() -> str:
@@ -57,7 +80,8 @@ def run_once(app: App, *, stop: threading.Event | None = None, check: bool = Tru
     try:
         with app.pacer.cycle(stop=stop, seconds=app.config.schedule.run_timeout_minutes * 60):
             if check:
-                preflight(app)
+                for warning in preflight(app):
+                    log.warning("config.warning", problem=warning.render())
             summary = run_cycle(app.deps(), run_id=run_id, stop=stop)
     except BudgetExhausted as exc:
         _ended_early(app, run_id, "budget_exhausted", exc)
@@ -116,6 +140,9 @@ def explain_error(exc: BaseException) -> str:
     """One paragraph a RevOps person can act on."""
     if isinstance(exc, ConfigError):
         return exc.render()
+    problem = store_problem(exc)
+    if problem is not None:
+        return str(problem)
     if isinstance(exc, BudgetExhausted):
         return (f"{exc.system} {exc.operation}: {exc.limit} reached: {exc}. The cycle ended "
                 f"with what it had done saved; the next cycle runs after "
@@ -126,4 +153,4 @@ def explain_error(exc: BaseException) -> str:
         advice = next((text for kind, text in _ADVICE.items() if isinstance(exc, kind)), "")
         status = f" (HTTP {exc.status}{', ' + exc.code if exc.code else ''})" if exc.status else ""
         return f"{exc.system} {exc.operation} failed{status}: {exc}. {advice}".strip()
-    return f"unexpected error: {type(exc).__name__}: {exc}"
+    return f"unexpected error: {one_line(exc)}"

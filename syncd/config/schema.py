@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
 
 __all__ = ["Config", "HubSpotSection", "JobSchedule", "LoggingSection", "OpsSection",
            "SalesforceSection", "ScheduleSection", "Secrets", "StateSection"]
@@ -35,7 +35,7 @@ class HubSpotSection(_Frozen):
     token_env: str | None = "SYNCD_HUBSPOT_TOKEN"
     token_file: Path | None = None
     rate_limit_per_10s: int = Field(100, ge=1, le=1000)
-    daily_limit: int = Field(250_000, ge=1000)
+    daily_limit: int = Field(250_000, ge=1000, le=100_000_000)  # HubSpot's tiers: 250k-1M (+ add-ons)
     daily_budget_share: float = Field(0.5, gt=0, le=1)
     search_per_second: int = Field(4, ge=1, le=50)
     timeout_seconds: float = Field(30, gt=0, le=600)
@@ -61,7 +61,7 @@ class SalesforceSection(_Frozen):
     ca_bundle: Path | None = None
     api_version: str = Field("59.0", pattern=r"^\d{2}\.0$")
     timeout_seconds: float = Field(30, gt=0, le=600)
-    bulk_threshold: int = Field(2000, ge=200)
+    bulk_threshold: int = Field(2000, ge=200, le=150_000_000)  # Bulk 2.0's daily record limit
 
     @model_validator(mode="after")
     def _auth_needs(self) -> SalesforceSection:
@@ -128,14 +128,28 @@ class OpsSection(_Frozen):
     heartbeat_max_age_seconds: float = Field(120, ge=10, le=3600)
 
 
+STATE_URL_SCHEMES = ("sqlite:///", "postgresql://", "postgresql+psycopg://")
+
+
 class StateSection(_Frozen):
-    url: str = "sqlite:///var/syncd/state.db"
+    url: str = Field("sqlite:///var/syncd/state.db", min_length=1)
     # PostgreSQL's password, if the server asks for one: never in the URL.
     password_env: str | None = None
     password_file: Path | None = None
     # PostgreSQL: the writer lease. A replica paused or gone longer than this is replaced
     # (within this plus one renewal, a third of it); it renews every third of it.
     lease_ttl_seconds: float = Field(30, ge=3, le=600)
+
+    @field_validator("url")
+    @classmethod
+    def _supported(cls, url: str) -> str:
+        if not url.startswith(STATE_URL_SCHEMES):
+            scheme = url.split(":", 1)[0] if ":" in url else url
+            raise ValueError(f"unsupported state store '{scheme}': use sqlite:///path/to/state.db "
+                             "or postgresql://user@host/database")
+        if url.startswith("sqlite:///") and url.removeprefix("sqlite:///") in ("", "/"):
+            raise ValueError("sqlite:/// needs a file path, e.g. sqlite:///var/syncd/state.db")
+        return url
 
 
 class LoggingSection(_Frozen):
