@@ -166,3 +166,24 @@ def test_bad_configuration_is_refused_clearly(config_dir, capsys, name, mutate, 
     assert "Traceback" not in err and err.startswith("syncd: ")
     assert Path(file).name in err, err
     assert names in err, err
+
+
+def test_a_hubspot_property_missing_in_the_portal_is_named(config_path, sandbox, capsys):
+    mappings = config_path.parent / "my-mappings"
+    shutil.copytree(DEFAULT_MAPPINGS, mappings)
+    fields = mappings / "fields.toml"
+    fields.write_text(fields.read_text().replace('hubspot = "jobtitle"', 'hubspot = "job_titel"', 1))
+    text = config_path.read_text()
+    start = text.index('dir = "')
+    config_path.write_text(text[:start] + f'dir = "{mappings}"' + text[text.index("\n", start):])
+    assert main(["check-config", "--config", str(config_path)]) == 2
+    err = capsys.readouterr().err
+    assert "fields.toml: fields[" in err and "HubSpot has no contact property 'job_titel'" in err
+    assert "did you mean 'jobtitle'?" in err and "Traceback" not in err
+
+
+def test_scoring_properties_missing_in_the_portal_are_warnings(config_path, sandbox, capsys):
+    assert main(["check-config", "--config", str(config_path)]) == 0
+    out = capsys.readouterr().out
+    assert "warning: " in out and "scoring.toml: fit.rules[" in out
+    assert "HubSpot has no contact property 'numberofemployees'" in out
