@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
@@ -10,6 +10,7 @@ import structlog
 
 from syncd.clock import Clock, SystemClock
 from syncd.config import Settings, load_settings
+from syncd.pacing import Pacer
 from syncd.ports import CrmGateway, HubSpotSource, StateStore, WebhookQueue
 from syncd.store import open_store
 from syncd.sync.cycle import CycleDeps
@@ -27,6 +28,11 @@ def state_url(settings: Settings) -> str:
     url = settings.config.state.url
     if url.startswith("sqlite:///") and not url.startswith("sqlite:////") and url != "sqlite:///:memory:":
         return f"sqlite:///{resolve_path(settings, Path(url.removeprefix('sqlite:///')))}"
+    if settings.secrets.state_password and url.startswith("postgresql"):
+        from sqlalchemy.engine import make_url
+
+        with_password = make_url(url).set(password=settings.secrets.state_password)
+        return with_password.render_as_string(hide_password=False)
     return url
 
 
@@ -39,6 +45,7 @@ class App:
     clock: Clock
     log: structlog.typing.FilteringBoundLogger
     webhooks: WebhookQueue | None = None
+    pacer: Pacer = field(default_factory=Pacer)  # every wait of both connectors
 
     @property
     def rules(self) -> SyncRules:
@@ -58,12 +65,23 @@ class App:
         self.store.close()
 
 
-def open_app(config_path: Path, *, clock: Clock | None = None) -> App:
-    """Load settings, open the state store and build both connectors (no network yet)."""
+def open_app(config_path: Path, *, clock: Clock | None = None, standby: bool = False,
+             writer: bool = True) -> App:
+    """Load settings, open the state store and build both connectors (no network yet).
+
+    ``standby``: on PostgreSQL, open without taking the writer lease (a daemon replica's
+    leader job takes it when it is free); SQLite is always opened as its one writer.
+    ``writer=False``: a command that only reads (status, explain, check-config) opens
+    beside the writer and may not commit."""
     from syncd.wiring import build_hubspot, build_salesforce, build_webhook_queue
 
     settings = load_settings(Path(config_path))
+    url = state_url(settings)
+    writer = writer and not (standby and url.startswith("postgresql"))
+    store = open_store(url, writer=writer, ttl_seconds=settings.config.state.lease_ttl_seconds)
+    pacer = Pacer()
     webhooks = build_webhook_queue(settings)
-    return App(settings=settings, store=open_store(state_url(settings)),
-               hubspot=build_hubspot(settings, inbox=webhooks), salesforce=build_salesforce(settings),
-               clock=clock or SystemClock(), log=structlog.get_logger("syncd"), webhooks=webhooks)
+    return App(settings=settings, store=store,
+               hubspot=build_hubspot(settings, inbox=webhooks, sleep=pacer),
+               salesforce=build_salesforce(settings, sleep=pacer),
+               clock=clock or SystemClock(), log=structlog.get_logger("syncd"), webhooks=webhooks, pacer=pacer)

@@ -13,7 +13,7 @@ import sys
 __all__ = ["build_parser", "main"]
 
 COMMANDS: tuple[str, ...] = ("init", "run", "once", "plan", "backfill", "check_config", "status", "explain", "demo",
-                             "sandbox", "healthcheck")
+                             "sandbox", "healthcheck", "audit", "report")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,8 +26,31 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command. Failures syncd understands print one paragraph (exit 2: fix
+    something; 3: try again later); anything else prints one line and where its traceback
+    was written (exit 1), never a traceback."""
     args = build_parser().parse_args(argv)
-    return int(args.func(args) or 0)
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the last line of defence
+        return _failed(exc)
+
+
+def _failed(exc: Exception) -> int:
+    from syncd.commands._common import report_failure
+    from syncd.crash import one_line, record_crash
+    from syncd.errors import SyncdError
+    from syncd.store.problems import store_problem
+
+    known = exc if isinstance(exc, SyncdError) else store_problem(exc)
+    if known is not None:
+        return report_failure(known)
+    where = record_crash(exc)
+    told = f"the full traceback is in {where}" if where else "no traceback could be written"
+    print(f"syncd: unexpected error: {one_line(exc)} ({told}; please report it)", file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

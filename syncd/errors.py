@@ -7,12 +7,15 @@ below; code above the adapters never sees an SDK exception.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 __all__ = [
     "AuthError",
+    "BudgetExhausted",
     "ConfigError",
     "ConfigIssue",
     "ConnectorError",
+    "CycleStopped",
     "FatalApiError",
     "RetriableError",
     "SyncdError",
@@ -89,3 +92,32 @@ class UnreachableError(ConnectorError):
 
 class FatalApiError(ConnectorError):
     """The API refused the request in a way retrying cannot fix. Stops the cycle."""
+
+
+class BudgetExhausted(RetriableError):
+    """An API budget is spent (a daily limit), or the wait asked for would outlast the
+    cycle. Never slept through: the cycle ends with what it did settled, and the next one
+    is scheduled after ``resets_at``. ``limit`` names the limit for people."""
+
+    def __init__(self, message: str, *, limit: str, resets_at: datetime, **kw) -> None:
+        self.limit, self.resets_at = limit, resets_at
+        left = max((resets_at - datetime.now(UTC)).total_seconds(), 0.0)
+        super().__init__(message, retry_after=left, **kw)
+
+    @classmethod
+    def outlasting(cls, exc: BaseException | None, seconds: float, left: float) -> BudgetExhausted:
+        """The error for a retry whose wait (``seconds``) is longer than the ``left`` seconds
+        of the cycle, named after the error that asked for it."""
+        system = getattr(exc, "system", None) or "api"
+        name = getattr(exc, "code", None) or getattr(exc, "status", None) or type(exc).__name__
+        return cls(f"{exc}; the wait it asks for ({seconds:.0f} s) is longer than what is left "
+                   f"of this cycle ({max(left, 0):.0f} s)",
+                   limit=f"{system} {name} (wait {seconds:.0f} s)",
+                   resets_at=datetime.now(UTC) + timedelta(seconds=seconds), system=system,
+                   operation=getattr(exc, "operation", None) or "wait",
+                   status=getattr(exc, "status", None), code=getattr(exc, "code", None))
+
+
+class CycleStopped(SyncdError):
+    """The cycle was asked to stop (SIGTERM, its timeout) while waiting: it ends at once;
+    what it committed stays, the rest is still pending."""

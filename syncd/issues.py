@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from syncd.errors import ConfigIssue
+from syncd.textsafe import printable
 
 __all__ = ["issues_from_validation", "read_toml"]
 
@@ -17,16 +18,50 @@ __all__ = ["issues_from_validation", "read_toml"]
 def read_toml(path: Path, *, missing_hint: str = "copy config.example.toml and edit it, or "
                                                  "pass --config"
               ) -> tuple[dict[str, Any] | None, list[ConfigIssue]]:
-    """Parse one TOML file; a missing or malformed file becomes an issue, not a traceback."""
+    """Parse one TOML file; a missing, unreadable, wrongly encoded or malformed file becomes
+    an issue naming the file (and the line), not a traceback."""
+    file = printable(path)
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh), []
+        raw = path.read_bytes()
     except FileNotFoundError:
-        return None, [ConfigIssue(file=str(path), path="", message="file not found",
-                                  hint=missing_hint)]
+        return None, [ConfigIssue(file=file, path="", message="file not found", hint=missing_hint)]
+    except IsADirectoryError:
+        return None, [ConfigIssue(file=file, path="", message="is a directory, not a file",
+                                  hint=f"name the file itself, e.g. {printable(path / path.name)} "
+                                       "or the config.toml inside it")]
+    except OSError as exc:
+        return None, [ConfigIssue(file=file, path="", message=f"cannot be read: {exc.strerror or exc}",
+                                  hint="check the path and that this user may read it")]
+    text, issue = _decode(raw, file)
+    if issue is not None:
+        return None, [issue]
+    try:
+        return tomllib.loads(text), []
     except tomllib.TOMLDecodeError as exc:
-        return None, [ConfigIssue(file=str(path), path="", message=f"not valid TOML: {exc}",
+        return None, [ConfigIssue(file=file, path="", message=f"not valid TOML: {exc}",
                                   hint="fix the syntax at the line and column given")]
+
+
+_BOMS = ((b"\xef\xbb\xbf", "UTF-8 with a byte order mark (BOM)"),
+         (b"\xff\xfe", "UTF-16 (little-endian, with a BOM)"),
+         (b"\xfe\xff", "UTF-16 (big-endian, with a BOM)"))
+
+
+def _decode(raw: bytes, file: str) -> tuple[str, ConfigIssue | None]:
+    """The file's text, or the issue naming its encoding problem and where it is."""
+    for bom, what in _BOMS:
+        if raw.startswith(bom):
+            return "", ConfigIssue(file=file, path="line 1", message=f"the file is saved as {what}",
+                                   hint="save it as UTF-8 without BOM (in most editors: "
+                                        "Save with Encoding > UTF-8)")
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return "", ConfigIssue(file=file, path=f"line {line}, column {column}",
+                               message=f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x})",
+                               hint="save it as UTF-8 (it looks like Latin-1 / Windows-1252)")
 
 
 def _dotted(loc: tuple[Any, ...]) -> str:

@@ -120,6 +120,53 @@ def load_field_mapping(path: Path) -> tuple[FieldMapping | None, list[ConfigIssu
     if data is None:
         return None, issues
     try:
-        return FieldMapping.model_validate(data), []
+        mapping = FieldMapping.model_validate(data)
     except ValidationError as exc:
         return None, issues_from_validation(exc, file=str(path), model=FieldMapping)
+    issues = _does_something(mapping, data, str(path)) + _one_writer_per_field(mapping, str(path))
+    return (None, issues) if issues else (mapping, [])
+
+
+def _does_something(mapping: FieldMapping, data: dict, file: str) -> list[ConfigIssue]:
+    """A mapping that maps nothing would run and silently write nothing of HubSpot's."""
+    if not data:
+        return [ConfigIssue(file=file, path="", message="the file is empty",
+                            hint="copy mappings/fields.toml from the syncd repository; it needs "
+                                 "[[fields]] entries (hubspot = ..., salesforce = ...)")]
+    if not any(rule.rule != "dont_sync" for rule in mapping.fields):
+        return [ConfigIssue(file=file, path="fields", message="no HubSpot property is mapped to "
+                            "Salesforce (no [[fields]] entry, or all are dont_sync)",
+                            hint="add [[fields]] entries such as hubspot = \"email\", "
+                                 "salesforce = \"Email\"")]
+    return []
+
+
+def _one_writer_per_field(mapping: FieldMapping, file: str) -> list[ConfigIssue]:
+    """Two entries writing one Salesforce field would overwrite each other every cycle."""
+    issues = []
+    for object_name in ("Lead", "Contact"):
+        writers: dict[str, str] = {f"{v}": f"computed.{k}" for k, v in mapping.computed.targets().items()}
+        writers.setdefault(mapping.salesforce.external_id_field, "salesforce.external_id_field")
+        for index, rule in enumerate(mapping.fields):
+            target = rule.target(object_name)
+            if rule.rule == "dont_sync" or not target:
+                continue
+            path = f"fields[{index}]"
+            if target in writers:
+                issues.append(ConfigIssue(
+                    file=file, path=path, message=f"writes {object_name}.{target}, which "
+                    f"{writers[target]} writes too", hint="map each Salesforce field once (use "
+                    "'lead' / 'contact' to write different fields per object)"))
+            else:
+                writers[target] = path
+    return _unique(issues)
+
+
+def _unique(issues: list[ConfigIssue]) -> list[ConfigIssue]:
+    seen, out = set(), []
+    for issue in issues:
+        key = (issue.path, issue.message.split(".", 1)[-1])
+        if key not in seen:
+            seen.add(key)
+            out.append(issue)
+    return out

@@ -62,8 +62,13 @@ class HubSpotSource(Protocol):
         ``on_batch`` (which persists it); a killed run resumes at its first unfinished slice."""
         ...
 
-    def lifecycle_stages(self) -> list[str]:
-        """The portal's ``lifecyclestage`` option values, in display order."""
+    def lifecycle_stages(self, properties: Mapping[str, Mapping[str, Any]] | None = None) -> list[str]:
+        """The portal's ``lifecyclestage`` option values, in display order (from
+        ``properties``, as ``contact_properties`` returns them, when given)."""
+        ...
+
+    def contact_properties(self) -> Mapping[str, Mapping[str, Any]]:
+        """Every contact property definition of the portal, by name."""
         ...
 
     def update_contacts(self, rows: Sequence[Mapping[str, Any]]) -> list[WriteResult]:
@@ -139,6 +144,12 @@ class CrmGateway(Protocol):
     def describe(self, object_name: str) -> ObjectSchema: ...
 
     def usage(self) -> ApiUsage: ...
+
+    def records_with_external_id(self, object_name: str, external_id_field: str,
+                                 fields: Sequence[str]) -> list[CrmRecord]:
+        """Every record of ``object_name`` whose ``external_id_field`` is set, with
+        ``fields``, in Id order (the nightly audit's read; converted Leads included)."""
+        ...
 
 
 class CursorStore(Protocol):

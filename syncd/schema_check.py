@@ -14,7 +14,7 @@ from syncd.errors import ConfigIssue
 from syncd.mapping import FieldMapping
 from syncd.ports import ObjectSchema
 
-__all__ = ["check_mapping_against_schema"]
+__all__ = ["check_hubspot_properties", "check_mapping_against_schema"]
 
 
 def check_mapping_against_schema(mapping: FieldMapping, schemas: Mapping[str, ObjectSchema], *,
@@ -72,3 +72,20 @@ def _check_picklist(schema: ObjectSchema, name: str, values: Iterable[str], file
                         message=f"{object_name}.{name} does not accept {', '.join(missing)}",
                         expected=f"one of {', '.join(sorted(allowed))}",
                         hint="add the values to the picklist or map the stages differently in scoring.toml")]
+
+
+def check_hubspot_properties(wanted: Iterable[tuple[str, str, str]], portal: Mapping[str, object]
+                             ) -> list[ConfigIssue]:
+    """Issues for every ``(file, key path, property)`` the portal does not define: a mapping
+    that reads a property HubSpot does not have would silently read nothing."""
+    issues = []
+    for file, path, name in wanted:
+        if name in portal:
+            continue
+        close = difflib.get_close_matches(name, list(portal), n=1)
+        issues.append(ConfigIssue(file=file, path=path,
+                                  message=f"HubSpot has no contact property '{name}'",
+                                  hint=f"did you mean '{close[0]}'?" if close else
+                                  "create the property in HubSpot or fix the internal name "
+                                  "(Settings > Properties shows it)"))
+    return issues

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from datetime import timedelta
 
 from connectors.hubspot import HubSpotClientSettings, HubSpotConnector
@@ -11,7 +13,8 @@ from connectors.salesforce.wiring import gateway_from_settings
 from syncd.config import Settings
 from syncd.errors import SyncdError
 
-__all__ = ["SandboxMissing", "build_hubspot", "build_salesforce", "build_webhook_queue", "sandbox_runtime", "serve_webhooks"]
+__all__ = ["SandboxMissing", "build_hubspot", "build_salesforce", "build_webhook_queue", "sandbox_runtime",
+           "serve_webhooks", "serve_wsgi"]
 
 
 def build_webhook_queue(settings: Settings) -> WebhookInbox | None:
@@ -19,7 +22,8 @@ def build_webhook_queue(settings: Settings) -> WebhookInbox | None:
     return WebhookInbox() if settings.config.hubspot.webhooks.enabled else None
 
 
-def build_hubspot(settings: Settings, *, inbox: WebhookInbox | None = None) -> HubSpotConnector:
+def build_hubspot(settings: Settings, *, inbox: WebhookInbox | None = None,
+                  sleep: Callable[[float], None] = time.sleep) -> HubSpotConnector:
     hs = settings.config.hubspot
     return HubSpotConnector(HubSpotClientSettings(
         base_url=str(hs.base_url).rstrip("/"), token=settings.secrets.hubspot_token,
@@ -29,11 +33,13 @@ def build_hubspot(settings: Settings, *, inbox: WebhookInbox | None = None) -> H
         late_window=timedelta(hours=hs.late_window_hours),
         late_sweep_every=timedelta(minutes=hs.late_sweep_every_minutes),
         deletion_scan_every=timedelta(minutes=hs.deletion_scan_every_minutes),
-        hand_raise_forms=tuple(sorted(settings.scoring.hand_raise_forms))), inbox=inbox)
+        hand_raise_forms=tuple(sorted(settings.scoring.hand_raise_forms))), inbox=inbox,
+        sleep=sleep)
 
 
-def build_salesforce(settings: Settings) -> SalesforceGateway:
-    return gateway_from_settings(settings)
+def build_salesforce(settings: Settings, *, sleep: Callable[[float], None] | None = None
+                     ) -> SalesforceGateway:
+    return gateway_from_settings(settings, sleep=sleep)
 
 
 class SandboxMissing(SyncdError):
@@ -60,3 +66,10 @@ def serve_webhooks(inbox, *, client_secret: str | None, public_url: str | None, 
 
     receiver = create_webhook_app(inbox, client_secret=client_secret, public_url=public_url)
     return serve(receiver, host=host, port=port)
+
+
+def serve_wsgi(app, *, host: str, port: int):
+    """Serve a WSGI application in a thread (the daemon's probes); ``.port``, ``.shutdown()``."""
+    from connectors.wsgi import serve
+
+    return serve(app, host=host, port=port)

@@ -8,7 +8,9 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable, Mapping
 
-from syncd.errors import RetriableError
+from syncd.errors import BudgetExhausted
+
+from .errors import next_daily_reset
 
 __all__ = ["ApiBudget"]
 
@@ -17,8 +19,8 @@ class ApiBudget:
     """Sliding-window limiter plus per-endpoint call accounting.
 
     ``acquire`` blocks (through ``sleep``) until a call fits both windows; when the daily
-    budget is spent it raises ``RetriableError`` instead of waiting hours, so the cycle
-    stops cleanly and the scheduler tries again later.
+    budget is spent it raises ``BudgetExhausted`` instead of waiting hours, so the cycle
+    ends cleanly and the next one is scheduled after midnight UTC.
     """
 
     def __init__(self, *, per_10s: int | None, search_per_second: int | None,
@@ -61,9 +63,12 @@ class ApiBudget:
     def _check_daily(self, endpoint: str) -> None:
         left = self.remaining()
         if left is not None and left <= 0:
-            raise RetriableError("HubSpot daily API budget for syncd is spent; the next cycle "
-                                 "after midnight UTC continues", system="hubspot",
-                                 operation=endpoint, retry_after=3600.0)
+            raise BudgetExhausted(
+                f"syncd's share of HubSpot's daily API limit is spent ({self.share:.0%} of "
+                f"{self.daily_limit}); the next cycle after midnight UTC continues",
+                limit="syncd's share of the HubSpot daily limit (hubspot.daily_budget_share)",
+                resets_at=next_daily_reset(), system="hubspot", operation=endpoint,
+                code="DAILY_BUDGET_SHARE")
 
     def total(self) -> int:
         """Calls counted so far."""

@@ -46,9 +46,16 @@ class HubSpotConnector:
         self.last_plan: dict[str, dict[str, Any]] = {}
         self.last_skipped: dict[str, int] = {}
 
-    def lifecycle_stages(self) -> list[str]:
-        """The portal's ``lifecyclestage`` option values, in display order."""
-        options = self.api.contact_property("lifecyclestage").get("options") or []
+    def contact_properties(self) -> dict[str, dict[str, Any]]:
+        """Every contact property the portal defines, by name (one call)."""
+        return {p["name"]: p for p in self.api.contact_properties().get("results") or []
+                if isinstance(p, dict) and p.get("name")}
+
+    def lifecycle_stages(self, properties: Mapping[str, Mapping[str, Any]] | None = None) -> list[str]:
+        """The portal's ``lifecyclestage`` option values, in display order (from
+        ``properties`` when the caller already read them)."""
+        definition = (properties or {}).get("lifecyclestage") or self.api.contact_property("lifecyclestage")
+        options = definition.get("options") or []
         ordered = sorted(options, key=lambda o: (o.get("displayOrder", 0), o.get("value", "")))
         return [o["value"] for o in ordered if not o.get("hidden")]
 

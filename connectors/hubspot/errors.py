@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import requests
 import urllib3.exceptions as u3
 
-from syncd.errors import (AuthError, ConnectorError, FatalApiError, RetriableError,
-                          UnreachableError)
+from syncd.errors import (AuthError, BudgetExhausted, ConnectorError, FatalApiError,
+                          RetriableError, UnreachableError)
 
-__all__ = ["STATUS_TABLE", "classify", "classify_status", "retry_after_seconds"]
+__all__ = ["POLICY_TABLE", "STATUS_TABLE", "classify", "classify_status", "next_daily_reset",
+           "retry_after_seconds"]
 
 # status → error kind; 5xx are matched by range below.
 STATUS_TABLE: Mapping[int, type[ConnectorError]] = {
@@ -27,6 +29,10 @@ STATUS_TABLE: Mapping[int, type[ConnectorError]] = {
 CATEGORY_TABLE: Mapping[str, type[ConnectorError]] = {
     "RATE_LIMITS": RetriableError, "INVALID_AUTHENTICATION": AuthError,
     "MISSING_SCOPES": AuthError, "REVOKED_AUTHENTICATION": AuthError,
+}
+# A 429's policy: the daily limit ends the cycle until it resets; the others are waited out.
+POLICY_TABLE: Mapping[str, type[ConnectorError]] = {
+    "DAILY": BudgetExhausted, "TEN_SECONDLY_ROLLING": RetriableError, "SECONDLY": RetriableError,
 }
 _CONNECT_ERRORS = (u3.NewConnectionError, u3.NameResolutionError, requests.ConnectionError)
 _TIMEOUTS = (u3.TimeoutError, requests.Timeout, TimeoutError)
@@ -45,6 +51,12 @@ def retry_after_seconds(headers: Mapping[str, str] | None, body: Mapping[str, An
     return None
 
 
+def next_daily_reset(now: datetime | None = None) -> datetime:
+    """When HubSpot's daily limit starts afresh: the next midnight (UTC)."""
+    now = now or datetime.now(UTC)
+    return datetime(now.year, now.month, now.day, tzinfo=UTC) + timedelta(days=1)
+
+
 def _body(raw: Any) -> dict[str, Any]:
     if isinstance(raw, bytes | str) and raw:
         try:
@@ -60,11 +72,18 @@ def classify_status(status: int, raw_body: Any, headers: Mapping[str, str] | Non
     """The error for an HTTP error response (status, body bytes, headers)."""
     body = _body(raw_body)
     category = str(body.get("category") or body.get("errorType") or "")
-    kind = CATEGORY_TABLE.get(category) or STATUS_TABLE.get(status)
+    policy = str(body.get("policyName") or "")
+    kind = (POLICY_TABLE.get(policy) if status == 429 else None) or CATEGORY_TABLE.get(category) \
+        or STATUS_TABLE.get(status)
     if kind is None:
         kind = RetriableError if 500 <= status <= 599 else FatalApiError
     message = f"HubSpot {operation} failed with {status}: {body.get('message') or 'no message'}"
-    kw = {"system": "hubspot", "operation": operation, "status": status, "code": category or None}
+    code = category or policy or None
+    kw = {"system": "hubspot", "operation": operation, "status": status, "code": code}
+    if kind is BudgetExhausted:
+        wait = retry_after_seconds(headers, body)
+        resets = (datetime.now(UTC) + timedelta(seconds=wait)) if wait else next_daily_reset()
+        return BudgetExhausted(message, limit="HubSpot daily API limit", resets_at=resets, **kw)
     if kind is RetriableError:
         return RetriableError(message, retry_after=retry_after_seconds(headers, body), **kw)
     return kind(message, **kw)

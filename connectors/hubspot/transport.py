@@ -135,6 +135,13 @@ class HubSpotApi:
                               "contacts", name, archived=False, _preload_content=False,
                               _request_timeout=self._timeout))
 
+    def contact_properties(self) -> dict:
+        """GET /crm/v3/properties/contacts (every definition, unpaged)."""
+        return self._call("GET /crm/v3/properties/contacts",
+                          lambda: self.client.crm.properties.core_api.get_all(
+                              "contacts", archived=False, _preload_content=False,
+                              _request_timeout=self._timeout))
+
     def form_submissions(self, form_id: str, after: str | None, limit: int) -> dict:
         """GET /form-integrations/v1/submissions/forms/{guid} (newest first)."""
         qs = {"limit": limit, **({"after": after} if after else {})}

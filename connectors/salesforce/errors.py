@@ -7,10 +7,11 @@ retries just those rows.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from enum import Enum
 
-from syncd.errors import (AuthError, ConnectorError, FatalApiError, RetriableError,
-                          UnreachableError)
+from syncd.errors import (AuthError, BudgetExhausted, ConnectorError, FatalApiError,
+                          RetriableError, UnreachableError)
 
 __all__ = ["ROW_REJECTED", "ROW_RETRIABLE", "Verdict", "classify", "make_error",
            "request_limit_wait"]
@@ -20,6 +21,7 @@ SYSTEM = "salesforce"
 
 class Verdict(Enum):
     RETRY = "retry"
+    BUDGET = "budget"  # the org's daily allocation is spent: end the cycle, never wait
     REAUTH = "reauth"  # renew the session once, then it is an auth failure
     AUTH = "auth"
     FATAL = "fatal"
@@ -29,7 +31,7 @@ class Verdict(Enum):
 CODE_TABLE: dict[str, Verdict] = {
     "UNABLE_TO_LOCK_ROW": Verdict.RETRY,
     "SERVER_UNAVAILABLE": Verdict.RETRY,
-    "REQUEST_LIMIT_EXCEEDED": Verdict.RETRY,
+    "REQUEST_LIMIT_EXCEEDED": Verdict.BUDGET,  # a concurrency limit (by message): RETRY
     "QUERY_TIMEOUT": Verdict.RETRY,
     "INVALID_SESSION_ID": Verdict.REAUTH,
     "invalid_client": Verdict.AUTH,
@@ -73,8 +75,18 @@ _HINTS = {
 }
 
 
-def classify(status: int | None, code: str | None) -> Verdict:
+SHORT_REQUEST_LIMITS = ("concurrentperorglongtxn", "concurrentrequests", "concurrent")
+"""REQUEST_LIMIT_EXCEEDED messages of limits that clear within a minute (not the daily one)."""
+
+BUDGET_RECHECK = timedelta(hours=1)
+"""Salesforce's allocation is a rolling 24 hours and it sends no Retry-After: look again
+after an hour."""
+
+
+def classify(status: int | None, code: str | None, message: str = "") -> Verdict:
     """The verdict for one failed request: its error code first, then its HTTP status."""
+    if code == "REQUEST_LIMIT_EXCEEDED" and _short_limit(message):
+        return Verdict.RETRY
     if code in CODE_TABLE:
         return CODE_TABLE[code]
     if status is None:
@@ -84,13 +96,18 @@ def classify(status: int | None, code: str | None) -> Verdict:
     return Verdict.RETRY if status >= 500 else Verdict.FATAL
 
 
+def _short_limit(message: str) -> bool:
+    text = message.replace(" ", "").lower()
+    return "totalrequests" not in text and any(name in text for name in SHORT_REQUEST_LIMITS)
+
+
 def request_limit_wait(message: str) -> float:
     """Seconds to wait on REQUEST_LIMIT_EXCEEDED: the daily allocation resets slowly.
 
     Salesforce sends no Retry-After; the total-requests limit lasts up to a day, the
     concurrent-requests limit clears in a minute.
     """
-    return 3600.0 if "totalrequests" in message.replace(" ", "").lower() else 60.0
+    return 60.0 if _short_limit(message) else BUDGET_RECHECK.total_seconds()
 
 
 def make_error(verdict: Verdict, *, operation: str, message: str, status: int | None = None,
@@ -100,6 +117,9 @@ def make_error(verdict: Verdict, *, operation: str, message: str, status: int | 
     if verdict in _HINTS:
         text += f" ({_HINTS[verdict]})"
     kw = dict(system=SYSTEM, operation=operation, status=status, code=code)
+    if verdict is Verdict.BUDGET:
+        return BudgetExhausted(text, limit="Salesforce daily API request limit",
+                               resets_at=datetime.now(UTC) + BUDGET_RECHECK, **kw)
     if verdict is Verdict.RETRY:
         wait = request_limit_wait(message) if code == "REQUEST_LIMIT_EXCEEDED" else None
         return RetriableError(text, retry_after=wait, **kw)

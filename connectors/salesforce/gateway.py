@@ -165,6 +165,13 @@ class SalesforceGateway:
         """Upsert Tasks on ``Syncd_Key__c``, so a follow-up task is never created twice."""
         return write_rows(self.connection, "Task", "upsert", "Syncd_Key__c", rows)
 
+    def records_with_external_id(self, object_name: str, external_id_field: str,
+                                 fields: Sequence[str]) -> list[CrmRecord]:
+        """Every record carrying ``external_id_field`` (converted Leads too), in Id order."""
+        columns = _with(fields, "Id", "Email", external_id_field)
+        soql = select(columns, object_name, f"{external_id_field} != null", order_by="Id")
+        return self._query(object_name, soql)
+
 
 def _with(fields: Sequence[str], *required: str) -> list[str]:
     """``fields`` with ``required`` first, each once."""

@@ -44,7 +44,7 @@ def translate(exc: BaseException, operation: str) -> tuple[Verdict, ConnectorErr
         return Verdict.FATAL, exc
     if isinstance(exc, SalesforceError):
         code, message = first_error(exc.content)
-        verdict = classify(exc.status, code)
+        verdict = classify(exc.status, code, message)
         status = exc.status
     elif isinstance(exc, requests.RequestException):
         (verdict, message), code, status = _transport(exc), None, None

@@ -17,12 +17,16 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from syncd.runner import preflight
+    from syncd.store.problems import check_integrity
+    from syncd.textsafe import printable
 
     def check(app) -> int:
+        check_integrity(app.store.engine)  # a damaged state.db fails here, not mid-cycle
         if not args.offline:
-            preflight(app)
+            for warning in preflight(app):
+                print(f"warning: {printable(warning.render())}")
         where = "" if args.offline else " and match the Salesforce schema"
-        print(f"{args.config}: configuration and mappings are valid{where}.")
+        print(f"{printable(args.config)}: configuration, mappings and state store are valid{where}.")
         return 0
 
-    return with_app(args, check)
+    return with_app(args, check, writer=False)

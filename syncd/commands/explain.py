@@ -33,4 +33,4 @@ def run(args: argparse.Namespace) -> int:
             report.print()
         return 0
 
-    return with_app(args, explain)
+    return with_app(args, explain, writer=False)

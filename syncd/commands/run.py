@@ -20,7 +20,7 @@ def run(args: argparse.Namespace) -> int:
     from syncd.logs import configure_logging
 
     try:
-        app = open_app(args.config)
+        app = open_app(args.config, standby=True)
     except SyncdError as exc:
         return report_failure(exc)
     configure_logging(fmt=app.config.logging.format, level=app.config.logging.level)

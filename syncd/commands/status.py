@@ -25,7 +25,7 @@ def run(args: argparse.Namespace) -> int:
         settings = load_settings(args.config)
     except SyncdError as exc:
         return report_failure(exc)
-    store = open_store(state_url(settings))
+    store = open_store(state_url(settings), writer=False)
     try:
         status = {"runs": store.last_runs(10), "cursors": store.load_cursors(),
                   "pending": store.count_pending(), "counts": store.counts()}

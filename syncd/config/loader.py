@@ -87,6 +87,8 @@ def _resolve_secrets(config: Config, file: str, issues: list[ConfigIssue]) -> Se
                                         sf.auth != "jwt"),
         "salesforce_password": get(sf.password_env, sf.password_file, "salesforce.password",
                                    sf.auth == "password"),
+        "state_password": get(config.state.password_env, config.state.password_file, "state.password",
+                              bool(config.state.password_env or config.state.password_file)),
     }
     return None if len(issues) > before else Secrets(**values)
 

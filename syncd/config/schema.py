@@ -9,10 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
 
-__all__ = ["Config", "HubSpotSection", "LoggingSection", "SalesforceSection", "ScheduleSection",
-           "Secrets", "StateSection"]
+__all__ = ["Config", "HubSpotSection", "JobSchedule", "LoggingSection", "OpsSection",
+           "SalesforceSection", "ScheduleSection", "Secrets", "StateSection"]
 
 
 class _Frozen(BaseModel):
@@ -35,7 +35,7 @@ class HubSpotSection(_Frozen):
     token_env: str | None = "SYNCD_HUBSPOT_TOKEN"
     token_file: Path | None = None
     rate_limit_per_10s: int = Field(100, ge=1, le=1000)
-    daily_limit: int = Field(250_000, ge=1000)
+    daily_limit: int = Field(250_000, ge=1000, le=100_000_000)  # HubSpot's tiers: 250k-1M (+ add-ons)
     daily_budget_share: float = Field(0.5, gt=0, le=1)
     search_per_second: int = Field(4, ge=1, le=50)
     timeout_seconds: float = Field(30, gt=0, le=600)
@@ -61,7 +61,7 @@ class SalesforceSection(_Frozen):
     ca_bundle: Path | None = None
     api_version: str = Field("59.0", pattern=r"^\d{2}\.0$")
     timeout_seconds: float = Field(30, gt=0, le=600)
-    bulk_threshold: int = Field(2000, ge=200)
+    bulk_threshold: int = Field(2000, ge=200, le=150_000_000)  # Bulk 2.0's daily record limit
     # How fresh sales' changes (Lead Status, owner, conversion) must be: the change feed is
     # read at most this often, and always when there is work pending.
     feed_every_minutes: float = Field(5, ge=0, le=1440)
@@ -75,13 +75,84 @@ class SalesforceSection(_Frozen):
         return self
 
 
+def _check_cron(expression: str) -> str:
+    """A five-field crontab line APScheduler accepts; days of the week by name only."""
+    from apscheduler.triggers.cron import CronTrigger
+
+    fields = expression.split()
+    if len(fields) == 5 and any(ch.isdigit() for ch in fields[4]):
+        raise ValueError(f"cron '{expression}': name the days of the week (mon-fri, sun), "
+                         "numbers are ambiguous (cron counts from Sunday, APScheduler from Monday)")
+    CronTrigger.from_crontab(expression, timezone="UTC")  # raises ValueError naming the field
+    return expression
+
+
+class JobSchedule(_Frozen):
+    """When a job runs: every ``interval_minutes`` or on a ``cron`` line (UTC), never both."""
+
+    enabled: bool = True
+    interval_minutes: float | None = Field(None, gt=0, le=7 * 1440)
+    cron: str | None = None
+    timeout_minutes: float = Field(60, gt=0, le=1440)
+
+    @model_validator(mode="after")
+    def _one_trigger(self) -> JobSchedule:
+        if (self.interval_minutes is None) == (self.cron is None):
+            raise ValueError("give either 'interval_minutes' or 'cron' (e.g. \"30 2 * * *\")")
+        if self.cron is not None:
+            _check_cron(self.cron)
+        return self
+
+
 class ScheduleSection(_Frozen):
+    """The sync cycle's schedule (``interval_minutes`` or ``cron``) and the other jobs'."""
+
     interval_minutes: float = Field(15, gt=0, le=1440)
+    cron: str | None = None
     run_timeout_minutes: float = Field(30, gt=0, le=1440)
+    drain_seconds: float = Field(30, gt=0, le=3600)
+    audit: JobSchedule = JobSchedule(cron="30 2 * * *", timeout_minutes=60)
+    offline: JobSchedule = JobSchedule(enabled=False, interval_minutes=5, timeout_minutes=30)
+
+    @model_validator(mode="after")
+    def _sync_trigger(self) -> ScheduleSection:
+        if self.cron is not None:
+            if "interval_minutes" in self.model_fields_set:
+                raise ValueError("give either 'interval_minutes' or 'cron' for the sync cycle, not both")
+            _check_cron(self.cron)
+        return self
+
+
+class OpsSection(_Frozen):
+    """Probes and metrics served by the daemon (off unless ``port`` is set)."""
+
+    port: int | None = Field(None, ge=1, le=65535)
+    host: str = "127.0.0.1"
+    heartbeat_max_age_seconds: float = Field(120, ge=10, le=3600)
+
+
+STATE_URL_SCHEMES = ("sqlite:///", "postgresql://", "postgresql+psycopg://")
 
 
 class StateSection(_Frozen):
-    url: str = "sqlite:///var/syncd/state.db"
+    url: str = Field("sqlite:///var/syncd/state.db", min_length=1)
+    # PostgreSQL's password, if the server asks for one: never in the URL.
+    password_env: str | None = None
+    password_file: Path | None = None
+    # PostgreSQL: the writer lease. A replica paused or gone longer than this is replaced
+    # (within this plus one renewal, a third of it); it renews every third of it.
+    lease_ttl_seconds: float = Field(30, ge=3, le=600)
+
+    @field_validator("url")
+    @classmethod
+    def _supported(cls, url: str) -> str:
+        if not url.startswith(STATE_URL_SCHEMES):
+            scheme = url.split(":", 1)[0] if ":" in url else url
+            raise ValueError(f"unsupported state store '{scheme}': use sqlite:///path/to/state.db "
+                             "or postgresql://user@host/database")
+        if url.startswith("sqlite:///") and url.removeprefix("sqlite:///") in ("", "/"):
+            raise ValueError("sqlite:/// needs a file path, e.g. sqlite:///var/syncd/state.db")
+        return url
 
 
 class LoggingSection(_Frozen):
@@ -104,6 +175,7 @@ class Config(_Frozen):
     state: StateSection = StateSection()
     logging: LoggingSection = LoggingSection()
     mappings: MappingsSection = MappingsSection()
+    ops: OpsSection = OpsSection()
 
 
 class Secrets(_Frozen):
@@ -114,3 +186,4 @@ class Secrets(_Frozen):
     salesforce_client_id: str | None = Field(None, repr=False)
     salesforce_client_secret: str | None = Field(None, repr=False)
     salesforce_password: str | None = Field(None, repr=False)
+    state_password: str | None = Field(None, repr=False)

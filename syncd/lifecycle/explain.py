@@ -103,11 +103,15 @@ def lead_profile(a, max_chars: int | None = None) -> str:
              f"Intent: {b['intent']['intent']} - {b['intent']['reason']}",
              f"Stage: {b['stage']['salesforce']}",
              f"Last activity: {(b['last_activity_at'] or 'none')[:10]}"]
-    top = [e for e in b["engagement"]["events"] if e["contribution"] >= 0.5][:5]
+    # Ordered by the points as shown, then time and id: signals whose points print the same
+    # keep their order from cycle to cycle (decay moves the decimals), so the profile only
+    # changes when what it says changes.
+    top = sorted((e for e in b["engagement"]["events"] if e["contribution"] >= 0.5),
+                 key=lambda e: (-round(e["contribution"]), e["at"], e["event_id"]))[:5]
     if top:
         lines.append("Top signals:")
         lines += [f"- {e['at'][:10]} {e['rule']} (+{e['contribution']:.0f})" for e in top]
-    fits = sorted(b["fit"]["rules"], key=lambda r: -abs(r["points"]))[:3]
+    fits = sorted(b["fit"]["rules"], key=lambda r: (-abs(r["points"]), r["rule"], str(r["property"])))[:3]
     if fits:
         lines.append("Fit: " + "; ".join(f"{r['rule']} ({r['points']:+g})" for r in fits))
     out = ""

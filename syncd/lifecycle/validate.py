@@ -57,7 +57,10 @@ class _Issues:
 def cross_check(data: dict[str, Any], *, file: str,
                 portal_stages: list[str] | None) -> list[ConfigIssue]:
     """Every problem the field types alone cannot see, each with its key path."""
+    from syncd.lifecycle.validate_ranges import check_ranges
+
     out = _Issues(file)
+    check_ranges(data, out)
     _check_fit(_dict(data.get("fit")), out)
     _check_engagement(_dict(data.get("engagement")), out)
     _check_intent(_dict(data.get("intent")), out)
@@ -82,7 +85,7 @@ def _check_groups(groups: dict, where: str, out: _Issues) -> None:
         group = _dict(group)
         for key in ("half_life_days", "window_days"):
             value = group.get(key)
-            if isinstance(value, (int, float)) and value <= 0:
+            if isinstance(value, (int, float)) and value <= 0:  # (also out of range, below)
                 out.add(f"{where}.groups.{name}.{key}", "must be greater than 0", found=value,
                         hint="leave it out for no decay")
         if group.get("half_life_days") is not None and group.get("window_days") is not None:

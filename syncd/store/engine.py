@@ -9,7 +9,7 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from sqlalchemy.engine import Engine
 
-__all__ = ["create_engine", "migrate"]
+__all__ = ["checked_migrate", "create_engine", "migrate"]
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -34,9 +34,22 @@ def create_engine(url: str) -> Engine:
 
 
 def migrate(engine: Engine) -> None:
-    """Apply every migration not yet applied (idempotent)."""
+    """Apply every migration not yet applied (idempotent). On PostgreSQL under a
+    transaction-scoped advisory lock; on SQLite the caller holds the writer lock."""
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(_MIGRATIONS))
-    with engine.begin() as conn:
+    with engine.connect().execution_options(syncd_unfenced=True) as conn, conn.begin():
+        if conn.dialect.name == "postgresql":
+            from syncd.store.lease import migration_lock
+
+            migration_lock(conn)  # two processes starting together: the second waits
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+
+
+def checked_migrate(engine: Engine) -> None:
+    """A writer's start-up: refuse a damaged database (``PRAGMA quick_check``), then migrate."""
+    from syncd.store.problems import check_integrity
+
+    check_integrity(engine)
+    migrate(engine)

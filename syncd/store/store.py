@@ -20,28 +20,45 @@ from syncd.effects import (ChunkResult, FollowUp, HubSpotWritten, LifecycleUpdat
 from syncd.models import EngagementEvent, EngagementKind, HubSpotContact
 from syncd.ports import PullBatch
 from syncd.store import tables as t
-from syncd.store.engine import create_engine, migrate
+from syncd.store.engine import checked_migrate, create_engine, migrate
+from syncd.store.guard import NoGuard, WriterGuard, open_guard
 from syncd.store.mirror import MirrorQueries
+from syncd.store.problems import location, store_problem
 from syncd.store.sales import SalesQueries
 from syncd.store.upsert import insert_ignore, upsert
 
 __all__ = ["SqlStateStore", "open_store"]
 
 
-def open_store(url: str) -> SqlStateStore:
-    """Open (and migrate) the store at ``url``: ``sqlite:///path`` or ``postgresql://...``."""
-    engine = create_engine(url)
-    migrate(engine)
-    return SqlStateStore(engine)
+def open_store(url: str, *, writer: bool = True, **lease_options: Any) -> SqlStateStore:
+    """Open (and migrate) the store at ``url``: ``sqlite:///path`` or ``postgresql://...``.
+
+    ``writer``: become its one writer (``syncd.store.guard``) or raise ``StoreHeld``;
+    readers (status, explain) pass ``False``. Every commit is fenced by the guard. A writer
+    checks the database first (``PRAGMA quick_check``); database and file-system failures
+    become a ``StoreProblem`` naming the store and the way out."""
+    where = location(url)
+    engine = None
+    try:
+        engine = create_engine(url)
+        guard = open_guard(engine, writer=writer, migrate=checked_migrate if writer else migrate,
+                           **lease_options)
+    except Exception as exc:
+        if engine is not None:
+            engine.dispose()
+        raise (store_problem(exc, where=where, files=True) or exc) from None
+    return SqlStateStore(engine, guard=guard)
 
 
 class SqlStateStore(MirrorQueries, SalesQueries):
     """The ``StateStore`` port on SQLite or PostgreSQL (SQLAlchemy Core)."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, guard: WriterGuard | None = None) -> None:
         self.engine = engine
+        self.guard = guard or NoGuard()
 
     def close(self) -> None:
+        self.guard.release()
         self.engine.dispose()
 
     # -- cursors ---------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, Column, Integer, MetaData, String, Table, Text
+from sqlalchemy import JSON, BigInteger, Boolean, Column, Integer, MetaData, String, Table, Text
 
 from syncd.store.types import UtcDateTime
 
@@ -165,4 +165,19 @@ routing_positions = Table(
     Column("pool", String(200), primary_key=True),
     Column("position", Integer, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
+)
+
+# One row per guarded name: who writes to this store, until when, and the fencing epoch
+# (bumped on every takeover). See ``syncd.store.lease``.
+leases = Table(
+    "leases", metadata,
+    Column("name", String(60), primary_key=True),
+    Column("token", String(40)),
+    Column("pid", Integer),
+    Column("host", String(255)),
+    Column("since", String(40)),
+    Column("epoch", BigInteger, nullable=False, default=0),
+    Column("acquired_at", UtcDateTime),
+    Column("renewed_at", UtcDateTime),
+    Column("expires_at", UtcDateTime, nullable=False),
 )

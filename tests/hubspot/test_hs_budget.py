@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from connectors.hubspot.budget import ApiBudget
-from syncd.errors import RetriableError
+from datetime import time
+
+from syncd.errors import BudgetExhausted
 
 
 class FakeTime:
@@ -56,8 +58,9 @@ def test_the_daily_share_stops_calls_instead_of_waiting_for_tomorrow():
     budget = _budget(t, per_10s=None, daily_limit=10, share=0.5)
     _times_of(budget, t, 5, search=False)
     assert budget.remaining() == 0
-    with pytest.raises(RetriableError, match="daily API budget"):
+    with pytest.raises(BudgetExhausted, match="share of HubSpot's daily API limit is spent") as spent:
         budget.acquire("GET /x", search=False)
+    assert spent.value.resets_at.time() == time(0, 0) and "daily_budget_share" in spent.value.limit
 
 
 def test_headers_from_hubspot_replace_our_own_count():

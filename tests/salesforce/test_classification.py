@@ -9,13 +9,13 @@ from simple_salesforce.exceptions import (SalesforceExpiredSession, SalesforceGe
 
 from connectors.salesforce.errors import ROW_REJECTED, ROW_RETRIABLE, Verdict, classify, make_error
 from connectors.salesforce.translate import translate
-from syncd.errors import AuthError, FatalApiError, RetriableError, UnreachableError
+from syncd.errors import AuthError, BudgetExhausted, FatalApiError, RetriableError, UnreachableError
 
 
 @pytest.mark.parametrize(("status", "code", "verdict"), [
     (503, "SERVER_UNAVAILABLE", Verdict.RETRY),
     (400, "UNABLE_TO_LOCK_ROW", Verdict.RETRY),
-    (403, "REQUEST_LIMIT_EXCEEDED", Verdict.RETRY),
+    (403, "REQUEST_LIMIT_EXCEEDED", Verdict.BUDGET),
     (500, None, Verdict.RETRY),
     (502, "SOMETHING_NEW", Verdict.RETRY),
     (429, None, Verdict.RETRY),
@@ -36,7 +36,8 @@ def test_classify_by_code_then_status(status, code, verdict):
 
 
 @pytest.mark.parametrize(("verdict", "kind"), [
-    (Verdict.RETRY, RetriableError), (Verdict.REAUTH, AuthError), (Verdict.AUTH, AuthError),
+    (Verdict.RETRY, RetriableError), (Verdict.BUDGET, BudgetExhausted),
+    (Verdict.REAUTH, AuthError), (Verdict.AUTH, AuthError),
     (Verdict.FATAL, FatalApiError), (Verdict.UNREACHABLE, UnreachableError),
 ])
 def test_each_verdict_has_one_error_kind(verdict, kind):
@@ -46,14 +47,14 @@ def test_each_verdict_has_one_error_kind(verdict, kind):
         "salesforce", "query", 400, "C")
 
 
-@pytest.mark.parametrize(("message", "wait"), [
-    ("TotalRequests Limit exceeded.", 3600.0),
-    ("ConcurrentPerOrgLongTxn Limit exceeded.", 60.0),
+@pytest.mark.parametrize(("message", "kind", "wait"), [
+    ("TotalRequests Limit exceeded.", BudgetExhausted, 3600.0),
+    ("ConcurrentPerOrgLongTxn Limit exceeded.", RetriableError, 60.0),
 ])
-def test_request_limit_waits_long_for_the_daily_allocation(message, wait):
-    error = make_error(Verdict.RETRY, operation="query", message=message,
-                       code="REQUEST_LIMIT_EXCEEDED")
-    assert isinstance(error, RetriableError) and error.retry_after == wait
+def test_request_limit_ends_the_cycle_for_the_daily_allocation(message, kind, wait):
+    verdict = classify(403, "REQUEST_LIMIT_EXCEEDED", message)
+    error = make_error(verdict, operation="query", message=message, code="REQUEST_LIMIT_EXCEEDED")
+    assert type(error) is kind and error.retry_after == pytest.approx(wait, abs=2)
 
 
 def _sdk(cls, status, code):
@@ -64,7 +65,7 @@ def _sdk(cls, status, code):
 @pytest.mark.parametrize(("exc", "kind", "code"), [
     (_sdk(SalesforceMalformedRequest, 400, "MALFORMED_QUERY"), FatalApiError, "MALFORMED_QUERY"),
     (_sdk(SalesforceExpiredSession, 401, "INVALID_SESSION_ID"), AuthError, "INVALID_SESSION_ID"),
-    (_sdk(SalesforceRefusedRequest, 403, "REQUEST_LIMIT_EXCEEDED"), RetriableError,
+    (_sdk(SalesforceRefusedRequest, 403, "REQUEST_LIMIT_EXCEEDED"), BudgetExhausted,
      "REQUEST_LIMIT_EXCEEDED"),
     (_sdk(SalesforceGeneralError, 503, "SERVER_UNAVAILABLE"), RetriableError, "SERVER_UNAVAILABLE"),
     (requests.exceptions.SSLError("certificate verify failed"), UnreachableError, None),

@@ -12,7 +12,7 @@ import pytest
 from connectors.salesforce import SalesforceClientSettings, SalesforceGateway
 from syncd_sandbox.salesforce import SalesforceSettings, SalesforceState, create_app
 from syncd_sandbox.server import LocalCA, serve
-from syncd.errors import AuthError, RetriableError, UnreachableError
+from syncd.errors import AuthError, BudgetExhausted, UnreachableError
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 OWNER = "0055e000001AAAAAAA"
@@ -206,9 +206,10 @@ def test_locked_rows_are_retried_alone_until_they_go_through(org, ca, sleeps, mo
 def test_the_exhausted_daily_allocation_is_retriable_later(gateway, org):
     gateway.users()
     org[1].daily_api_limit = 1
-    with pytest.raises(RetriableError) as caught:
+    with pytest.raises(BudgetExhausted) as caught:
         gateway.users()
-    assert caught.value.code == "REQUEST_LIMIT_EXCEEDED" and caught.value.retry_after == 3600
+    assert caught.value.code == "REQUEST_LIMIT_EXCEEDED" and caught.value.retry_after == pytest.approx(3600, abs=5)
+    assert caught.value.limit == "Salesforce daily API request limit"
     assert gateway.usage().remaining == 0
 
 

@@ -78,7 +78,9 @@ def test_locked_rows_and_only_they_are_sent_again_after_a_jittered_wait(mocked, 
     assert all(r.ok for r in results) and [r.key for r in results][:3] == ["1000", "1001", "1002"]
     assert len(sleeps) == 2 and 2 <= sleeps[0] <= 4 and 4 <= sleeps[1] <= 6
     retries = [e for e in logs if e["event"] == "salesforce.retry"]
-    assert [(e["retrying"], e["reason"]) for e in retries] == [("rows", "3 row(s) retriable")] * 2
+    assert [(e["retrying"], e["rows"], e["codes"]) for e in retries] == [
+        ("rows", 3, {"UNABLE_TO_LOCK_ROW": 3})] * 2
+    assert all(e["code"] == "UNABLE_TO_LOCK_ROW" and "exclusive access" in e["reason"] for e in retries)
 
 
 def test_rows_locked_every_time_keep_their_code_after_the_last_attempt(mocked, gateway, sleeps):
