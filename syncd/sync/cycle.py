@@ -158,7 +158,7 @@ def run_cycle(deps: CycleDeps, *, run_id: str, stop: threading.Event | None = No
             break
         _process(deps, contacts, summary, run_id)
         after = contacts[-1].id
-    for step in deps.after:
+    for step in deps.after if not (stop and stop.is_set()) else ():  # asked to stop: the next cycle does it
         step.run(deps, summary, now=deps.clock.now(), run_id=run_id)
     _account(deps, summary, calls_before)
     summary.seconds = round(time.monotonic() - started, 3)

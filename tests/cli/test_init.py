@@ -49,7 +49,7 @@ def test_check_config_offline_accepts_what_init_wrote(tmp_path, monkeypatch, cap
     monkeypatch.chdir(tmp_path)
     assert main(["init", "site"]) == 0
     assert main(["check-config", "--offline", "--config", "site/config.toml"]) == 0
-    assert "configuration and mappings are valid" in capsys.readouterr().out
+    assert "configuration, mappings and state store are valid" in capsys.readouterr().out
 
 
 @pytest.fixture(scope="module")
@@ -82,4 +82,4 @@ def test_an_installed_syncd_inits_and_checks_from_any_folder(installed, tmp_path
     checked = _syncd(installed, elsewhere, "check-config", "--offline", "--config",
                      str(tmp_path / "acme" / "config.toml"))
     assert checked.returncode == 0, checked.stderr
-    assert "configuration and mappings are valid" in checked.stdout
+    assert "configuration, mappings and state store are valid" in checked.stdout

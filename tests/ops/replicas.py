@@ -55,7 +55,7 @@ def _hubspot_ids(body: bytes) -> tuple[str, ...]:
         records = json.loads(body or b"{}").get("records", [])
     except (ValueError, AttributeError):
         return ()
-    return tuple(str(r.get("HubSpot_Id__c") or r.get("Id")) for r in records)
+    return tuple(str(r.get("HubSpot_Id__c") or r.get("Syncd_Key__c") or r.get("Id")) for r in records)
 
 
 def record_writes(monkeypatch) -> WriteLog:

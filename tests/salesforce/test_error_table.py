@@ -109,6 +109,7 @@ def test_row_error_to_action(mocked, code, action):
     with capture_logs() as logs:
         results = gateway.upsert("Lead", "HubSpot_Id__c", [{"HubSpot_Id__c": str(i)} for i in range(4)])
     row = results[2]
+    assert len(results) == 4 and sent[0] == ["0", "1", "2", "3"]
     if action == "retry_row":
         assert sent == [["0", "1", "2", "3"], ["2"]] and len(sleep) == 1
         assert row.ok
