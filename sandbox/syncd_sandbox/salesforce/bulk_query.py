@@ -5,7 +5,8 @@ A job runs its SOQL once, when it is created (its snapshot of the org), and is
 pages of ``maxRecords`` rows (default: all); ``Sforce-Locator`` names the next page
 (``null`` after the last) and ``Sforce-NumberOfRecords`` counts the rows of this page. CSV
 values are quoted, null is an empty cell, booleans are ``true``/``false`` and relationship
-columns are named by their path (``Account.Name``), as Salesforce writes them.
+columns are named by their path (``Account.Name``), as Salesforce writes them. The org keeps
+its 200 newest query jobs (Salesforce keeps them for days; a sandbox runs for hours).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ __all__ = ["ROUTES"]
 
 _OPERATIONS = ("query", "queryAll")
 _LINE_ENDINGS = {"LF": "\n", "CRLF": "\r\n"}
+_KEPT_JOBS = 200  # the oldest job is forgotten past this many (its results with it)
 
 
 def _invalid(message: str) -> ApiError:
@@ -69,6 +71,8 @@ def create_job(ctx: Ctx, v: str) -> Response:
                 "columnDelimiter": delimiter}
         state.query_jobs[job_id] = {"info": info, "plan": plan, "rows": rows,
                                     "version": v}
+        while len(state.query_jobs) > _KEPT_JOBS:  # Salesforce keeps them for days, not forever
+            state.query_jobs.pop(next(iter(state.query_jobs)))
         return json_response(info)
 
 
