@@ -192,6 +192,21 @@ def test_bulk_query_jobs(org, args):
     org.call("PATCH", path, {"state": "Aborted"})
 
 
+_segments = st.lists(st.sampled_from(["sobjects", "Lead", "Task", "describe", "query", "queryAll",
+                                       "jobs", "ingest", "query", "results", "composite",
+                                       "00Q5e000000001AAAA", "HubSpot_Id__c", "limits", "x-1",
+                                       "01g5e0000000001AAA-2000", "..", "%20"])
+                      | st.text(max_size=8), max_size=5)
+
+
+@fuzz(st.tuples(st.sampled_from(["GET", "POST", "PATCH", "PUT", "DELETE"]), _segments,
+                st.text(max_size=20)))
+def test_any_path_and_method(org, args):
+    method, segments, query = args
+    path = "/".join(quote(s, safe="") for s in segments)
+    org.call(method, f"{V}/{path}?{quote(query, safe='=&')}")
+
+
 @fuzz(st.tuples(soql(), st.booleans()), examples=150)
 def test_soql(org, args):
     query, include_deleted = args
