@@ -12,7 +12,9 @@ from werkzeug.wrappers import Request
 
 __all__ = ["RULES", "BadRequest", "handle"]
 
-_UNITS = ("seconds", "minutes", "hours", "days")
+_SECONDS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
+_UNITS = tuple(_SECONDS)
+_MAX_STEP = timedelta(days=3650)
 SYSTEMS = ("hubspot", "salesforce")
 
 
@@ -52,6 +54,8 @@ def _delta(body: dict) -> timedelta:
     for unit, value in body.items():
         if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
             raise BadRequest(f"{unit} must be a number >= 0, found {value!r}", unit)
+        if value > _MAX_STEP.total_seconds() / _SECONDS[unit]:
+            raise BadRequest(f"{unit}: the clock moves at most {_MAX_STEP.days} days at a time", unit)
     return timedelta(**body)
 
 

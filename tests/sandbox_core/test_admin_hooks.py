@@ -47,8 +47,10 @@ def test_the_clock_moves_forward_for_both_emulators(sandbox, sf):
     sf.Lead.update(lead["Id"], {"Title": "Clocked"})
     stamp = sf.Lead.get(lead["Id"])["SystemModstamp"]
     assert stamp[:13] == after.strftime("%Y-%m-%dT%H")
-    bad = _admin(sandbox, "POST", "/clock/advance", {"hours": -1})
-    assert bad.status_code == 400 and bad.json()["field"] == "hours"
+    for body, field in (({"hours": -1}, "hours"), ({"days": 9e6}, "days"), ({"weeks": 1}, "weeks"),
+                        ({}, "body"), ({"minutes": "5"}, "minutes")):
+        bad = _admin(sandbox, "POST", "/clock/advance", body)
+        assert bad.status_code == 400 and bad.json()["field"] == field, body
 
 
 def test_a_rep_completes_a_task_and_the_lead_shows_the_activity(sandbox, sf):

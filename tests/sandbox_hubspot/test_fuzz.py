@@ -4,8 +4,12 @@ regression test per request the fuzz found answered with a 500."""
 from __future__ import annotations
 
 import os
+from urllib.parse import quote
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from werkzeug.test import Client
 
 from syncd_sandbox.hubspot import HubSpotSettings, HubSpotState, create_app
 
@@ -41,6 +45,29 @@ def test_the_specs_are_found_and_cover_the_emulator():
 def test_no_request_gets_a_5xx_or_a_body_outside_the_contract(document, method, path):
     report = fuzz_operation(SPECS, document, method, path, _app(), AUTH, fuzz_settings(EXAMPLES))
     assert report.sent.get("positive", 0) >= 1, report
+
+
+_SEGMENTS = st.lists(st.sampled_from(["crm", "v3", "v4", "objects", "contacts", "notes", "batch",
+                                       "read", "search", "properties", "owners", "associations",
+                                       "1001", "events", "email", "public", "v1", "merge", "%7B%7D"])
+                     | st.text(max_size=6), max_size=6)
+
+
+def test_any_path_and_method_gets_hubspots_answer():
+    client, sent = Client(_app()), []
+
+    @fuzz_settings(EXAMPLES * 20)
+    @given(st.sampled_from(["GET", "POST", "PATCH", "PUT", "DELETE"]), _SEGMENTS,
+           st.text(max_size=12), st.binary(max_size=30))
+    def run(method, segments, query, body):
+        path = "/" + "/".join(quote(s, safe="") for s in segments)
+        response = client.open(f"{path}?{quote(query, safe='=&')}", method=method, data=body,
+                               headers={**AUTH, "Content-Type": "application/json"})
+        sent.append(response.status_code)
+        assert response.status_code < 500, (method, path, response.get_data()[:200])
+        assert error_shape_problem(response.status_code, response.get_data()) is None, (method, path)
+    run()
+    assert len(sent) >= 10
 
 
 # -- requests the fuzz found answered with a 500 (now HubSpot's 400) ------------------------

@@ -115,3 +115,14 @@ def test_every_write_moves_system_modstamp_and_soql_filters_on_it(sf, org, clock
                            include_deleted=True)["records"]
     assert sorted(r["Id"] for r in changed) == sorted(ids[:3])
     assert all(r["SystemModstamp"] > mark for r in changed)
+
+
+def test_a_job_reads_the_org_as_it_was_when_the_job_was_created(sf, org):
+    state = org[0]
+    first = state.records("Lead")[0]
+    client = sf.bulk2.Lead._client
+    job = client.create_job("query", f"SELECT Id, Title FROM Lead WHERE Id = '{first['Id']}'")
+    sf.Lead.update(first["Id"], {"Title": "Changed after"})
+    client.get_job(job["id"], True)
+    got = rows([client.get_query_results(job["id"])["records"]])
+    assert got == [{"Id": first["Id"], "Title": ""}]

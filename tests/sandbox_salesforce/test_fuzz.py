@@ -116,12 +116,36 @@ def test_rest_upsert(org, args):
                                  "PATCH /composite/sobjects/Lead/HubSpot_Id__c",
                                  "POST /sobjects/Lead", "PATCH /sobjects/Lead/00Q5e000000001AAAA",
                                  "PATCH /sobjects/Task/Syncd_Key__c/k1", "POST /jobs/ingest",
-                                 "POST /jobs/query", "PATCH /jobs/ingest/7505e0000000001AAA"]),
+                                 "POST /jobs/query", "PATCH /jobs/ingest/7505e0000000001AAA",
+                                 "POST /composite"]),
                 st.binary(max_size=40) | st.text(max_size=40).map(str.encode)))
 def test_unparseable_bodies(org, args):
     route, raw = args
     method, path = route.split(" ", 1)
     org.call(method, f"{V}{path}", raw=raw)
+
+
+_sub_urls = st.sampled_from([
+    f"{V}/sobjects/Lead", f"{V}/sobjects/Task/Syncd_Key__c/k1", f"{V}/sobjects/Lead/@{{r0.id}}",
+    f"{V}/query?q=SELECT+Id+FROM+Lead+LIMIT+1", f"{V}/sobjects/Lead/@{{r1.records[0].Id}}",
+    f"{V}/composite/sobjects", f"{V}/composite", f"{V}/jobs/ingest", f"{V}/limits",
+    "/services/data", f"{V}/sobjects/@{{r0.x[9]}}/x", f"{V}/sobjects/Lead/@{{r9.id}}"])
+_subrequest = st.fixed_dictionaries(
+    {"method": st.sampled_from(["GET", "POST", "PATCH", "DELETE"]), "url": _sub_urls},
+    optional={"body": sobject(st.just("Lead")) | st.just({"WhoId": "@{r0.id}", "Subject": "x",
+                                                          "LastName": "@{r1.totalSize}"})})
+_numbered = st.lists(_subrequest, min_size=1, max_size=5).map(
+    lambda items: [{**item, "referenceId": f"r{i}"} for i, item in enumerate(items)])
+_composite = (st.fixed_dictionaries({"compositeRequest": _numbered},
+                                    optional={"allOrNone": st.booleans()})
+              | st.fixed_dictionaries({"compositeRequest": st.lists(json_values, max_size=3)
+                                       | json_values}, optional={"allOrNone": json_values})
+              | json_values)
+
+
+@fuzz(_composite)
+def test_composite_requests(org, body):
+    org.call("POST", f"{V}/composite", body)
 
 
 _job = st.fixed_dictionaries(
@@ -166,6 +190,21 @@ def test_bulk_query_jobs(org, args):
     org.call("GET", f"{path}/results?locator={quote(locator)}&maxRecords={quote(max_records)}")
     org.call("GET", f"{path}/results?maxRecords=1")
     org.call("PATCH", path, {"state": "Aborted"})
+
+
+_segments = st.lists(st.sampled_from(["sobjects", "Lead", "Task", "describe", "query", "queryAll",
+                                       "jobs", "ingest", "query", "results", "composite",
+                                       "00Q5e000000001AAAA", "HubSpot_Id__c", "limits", "x-1",
+                                       "01g5e0000000001AAA-2000", "..", "%20"])
+                      | st.text(max_size=8), max_size=5)
+
+
+@fuzz(st.tuples(st.sampled_from(["GET", "POST", "PATCH", "PUT", "DELETE"]), _segments,
+                st.text(max_size=20)))
+def test_any_path_and_method(org, args):
+    method, segments, query = args
+    path = "/".join(quote(s, safe="") for s in segments)
+    org.call(method, f"{V}/{path}?{quote(query, safe='=&')}")
 
 
 @fuzz(st.tuples(soql(), st.booleans()), examples=150)

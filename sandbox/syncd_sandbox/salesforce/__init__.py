@@ -43,7 +43,8 @@ batchSize=N``), ``sobjects/{Object}[/{Id}]``, ``sobjects/{Object}/{ExtField}/{va
 ``composite/sobjects/{Object}`` (GET ?ids=&fields=), ``composite/sobjects/{Object}/{ExtField}``
 (PATCH upsert), ``jobs/ingest`` Bulk 2.0 (create, list, PUT batches, PATCH state, GET, DELETE,
 ``successfulResults``, ``failedResults``, ``unprocessedrecords``), ``jobs/query`` Bulk 2.0
-query jobs (create, list, GET, PATCH abort, DELETE, ``results`` by locator). See README.md
+query jobs (create, list, GET, PATCH abort, DELETE, ``results`` by locator), ``composite``
+(subrequests with references). See README.md
 beside this file for objects, derived fields and what sales does.
 
 Faithful details worth knowing: error bodies are JSON arrays; an upsert that updates answers

@@ -5,10 +5,11 @@
 - An Event's ``ActivityDate`` is the day of its ``StartDateTime`` and ``DurationInMinutes``
   the span to ``EndDateTime`` (an end before the start is ``FIELD_INTEGRITY_EXCEPTION``).
 - A closed Task or an Event moves the ``LastActivityDate`` of the Lead or Contact in its
-  ``WhoId`` forward (never back) to the Task's due date (``ActivityDate``, else the day it
-  closed) or the Event's day. Like Salesforce, this changes neither the person's
-  ``LastModifiedDate`` nor its ``SystemModstamp``: read Tasks and Events by their own
-  ``SystemModstamp`` to see new activity.
+  ``WhoId`` forward (never back) to the Task's due date (``ActivityDate``; a Task without
+  one counts the day it closed) or the Event's start day. As in Salesforce (help article
+  "Difference between SystemModStamp and LastModifiedDate"), the roll-up is an automated
+  update: it moves the person's ``SystemModstamp`` but not its ``LastModifiedDate``, so a
+  SystemModstamp cursor sees it.
 """
 
 from __future__ import annotations
@@ -56,4 +57,5 @@ def roll_up_activity(ctx, obj: str, record: dict) -> None:
         return
     kind, person = found
     if (person.get("LastActivityDate") or "") < day:
-        ctx.undo.append(ctx.store.put(kind, {**person, "LastActivityDate": day}))
+        ctx.undo.append(ctx.store.put(kind, {**person, "LastActivityDate": day,
+                                             "SystemModstamp": ctx.now}))

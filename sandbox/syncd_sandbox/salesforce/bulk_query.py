@@ -5,7 +5,8 @@ A job runs its SOQL once, when it is created (its snapshot of the org), and is
 pages of ``maxRecords`` rows (default: all); ``Sforce-Locator`` names the next page
 (``null`` after the last) and ``Sforce-NumberOfRecords`` counts the rows of this page. CSV
 values are quoted, null is an empty cell, booleans are ``true``/``false`` and relationship
-columns are named by their path (``Account.Name``), as Salesforce writes them.
+columns are named by their path (``Account.Name``), as Salesforce writes them. The org keeps
+its 200 newest query jobs (Salesforce keeps them for days; a sandbox runs for hours).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import io
 from werkzeug.wrappers import Response
 
 from .bulk_process import DELIMITERS
-from .bulk_query_rows import page_bounds, query_rows
+from .bulk_query_rows import cells, page_bounds, query_rows
 from .errors import ApiError
 from .http import Ctx, json_response, read_json
 from .ids import KEY_PREFIXES, make_id
@@ -26,6 +27,7 @@ __all__ = ["ROUTES"]
 
 _OPERATIONS = ("query", "queryAll")
 _LINE_ENDINGS = {"LF": "\n", "CRLF": "\r\n"}
+_KEPT_JOBS = 200  # the oldest job is forgotten past this many (its results with it)
 
 
 def _invalid(message: str) -> ApiError:
@@ -58,17 +60,19 @@ def create_job(ctx: Ctx, v: str) -> Response:
     op, soql, delimiter, ending = _settings(read_json(ctx.request))
     state = ctx.state
     with state.lock:
-        obj, header, rows = query_rows(ctx, v, soql, include_deleted=op == "queryAll")
+        plan, rows = query_rows(ctx, v, soql, include_deleted=op == "queryAll")
         now = state.now_text()
         state.query_job_count += 1
         job_id = make_id(KEY_PREFIXES["Job"], 500_000 + state.query_job_count)
-        info = {"id": job_id, "operation": op, "object": obj,
+        info = {"id": job_id, "operation": op, "object": plan.object_name,
                 "createdById": state.integration_user_id, "createdDate": now,
                 "systemModstamp": now, "state": "UploadComplete", "concurrencyMode": "Parallel",
                 "contentType": "CSV", "apiVersion": float(v[1:]), "lineEnding": ending,
                 "columnDelimiter": delimiter}
-        state.query_jobs[job_id] = {"info": info, "header": header, "rows": rows,
+        state.query_jobs[job_id] = {"info": info, "plan": plan, "rows": rows,
                                     "version": v}
+        while len(state.query_jobs) > _KEPT_JOBS:  # Salesforce keeps them for days, not forever
+            state.query_jobs.pop(next(iter(state.query_jobs)))
         return json_response(info)
 
 
@@ -102,12 +106,12 @@ def results(ctx: Ctx, v: str, job_id: str) -> Response:
             raise ApiError.of(409, "INVALIDVERSION", "Use the API version the job was "
                               f"created with ({job['version']})")
         start, stop = page_bounds(ctx, len(job["rows"]))
-        page = job["rows"][start:stop]
+        page = [cells(job["plan"], r) for r in job["rows"][start:stop]]
         info = job["info"]
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=DELIMITERS[info["columnDelimiter"]],
                         lineterminator=_LINE_ENDINGS[info["lineEnding"]], quoting=csv.QUOTE_ALL)
-    writer.writerow(job["header"])
+    writer.writerow(job["plan"].columns)
     writer.writerows(page)
     ctx.served(len(page))
     more = stop < len(job["rows"])

@@ -1,19 +1,26 @@
-"""The rows of a Bulk API 2.0 query job as CSV cells, and the page a results request asks for."""
+"""The rows of a Bulk API 2.0 query job, and the page a results request asks for.
+
+A job keeps the records its query matched (the dicts themselves: every write replaces a
+record's dict, never changes it, so they are the job's snapshot) and renders CSV cells only
+for the page read, so a job over a million records costs a list of references, not a copy.
+Parent fields (``Account.Name``) are read when the page is read.
+"""
 
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 from .errors import ApiError
 from .http import Ctx
 from .soql_eval import compile_query
 from .soql_parser import parse
 
-__all__ = ["query_rows", "page_bounds"]
+__all__ = ["cells", "query_rows", "page_bounds"]
 
 
-def query_rows(ctx: Ctx, v: str, soql: str, include_deleted: bool) -> tuple[str, list[str], list[list]]:
-    """(object, header, rows of cells) of ``soql``; the SOQL's errors are raised as they are."""
+def query_rows(ctx: Ctx, v: str, soql: str, include_deleted: bool) -> tuple[Any, list[dict]]:
+    """(compiled query, matching records) of ``soql``; SOQL errors are raised as they are."""
     state = ctx.state
     plan = compile_query(soql, parse(soql), state.schemas, state.store.lookup, v,
                          state.clock().date())
@@ -22,8 +29,13 @@ def query_rows(ctx: Ctx, v: str, soql: str, include_deleted: bool) -> tuple[str,
                           "supported by Bulk API 2.0 query jobs")
     rows = plan.run(r for r in state.store.tables[plan.object_name].values()
                     if include_deleted or not r.get("IsDeleted"))
-    return plan.object_name, list(plan.columns), [
-        [_cell(_read(plan.project(r), c)) for c in plan.columns] for r in rows]
+    return plan, rows
+
+
+def cells(plan: Any, record: dict) -> list[str]:
+    """One CSV row of ``record``: the selected columns, as Salesforce writes them."""
+    projected = plan.project(record)
+    return [_cell(_read(projected, c)) for c in plan.columns]
 
 
 def _read(projected: dict, column: str) -> object:

@@ -39,9 +39,12 @@ class Ctx:
         self.request.environ["sandbox.records"] = records
 
     def api_context(self):
-        """A write context for this request (caller holds the state lock)."""
-        return self.state.write_context(api=True, lock_rate=self.settings.lock_error_rate,
+        """A write context for this request (caller holds the state lock). Inside a
+        Composite request the context is also handed to it, so it can roll back."""
+        wctx = self.state.write_context(api=True, lock_rate=self.settings.lock_error_rate,
                                         seed=self.settings.seed, allow_save=self.allow_save)
+        self.request.environ.get("sandbox.write_contexts", []).append(wctx)
+        return wctx
 
 
 def json_response(body: object, status: int = 200, headers: dict | None = None) -> Response:

@@ -51,7 +51,8 @@ def create_record(ctx: Ctx, v: str, object: str) -> Response:
     with ctx.state.lock:
         outcome = create(ctx.api_context(), schema.name, body)
     raise_errors(outcome)
-    return json_response({"id": outcome.id, "success": True, "errors": []}, 201)
+    return json_response({"id": outcome.id, "success": True, "errors": []}, 201,
+                         headers={"Location": f"/services/data/{v}/sobjects/{schema.name}/{outcome.id}"})
 
 
 def get_record(ctx: Ctx, v: str, object: str, id: str) -> Response:
