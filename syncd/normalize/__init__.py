@@ -13,9 +13,9 @@ from syncd.normalize.country import normalize_country
 from syncd.normalize.email import EmailValue, normalize_email
 from syncd.normalize.errors import Invalid
 from syncd.normalize.name import (clean_name, first_name_groups, name_key, split_full_name)
-from syncd.normalize.phone import normalize_phone
+from syncd.normalize.phone import normalize_phone, phone_key
 from syncd.normalize.text import clean_text
 
 __all__ = ["EmailValue", "Invalid", "clean_company", "clean_name", "clean_text", "company_acronym",
            "company_key", "domain_label", "first_name_groups", "name_key", "normalize_country",
-           "normalize_email", "normalize_phone", "split_full_name"]
+           "normalize_email", "normalize_phone", "phone_key", "split_full_name"]

@@ -14,7 +14,7 @@ from phonenumbers import NumberParseException, PhoneNumberFormat
 
 from syncd.normalize.errors import Invalid
 
-__all__ = ["normalize_phone"]
+__all__ = ["normalize_phone", "phone_key"]
 
 _EXTENSION = re.compile(r"\s*(?:ext\.?|x|#|extension|durchwahl|poste)\s*\d+\s*$", re.IGNORECASE)
 
@@ -41,4 +41,20 @@ def _e164(text: str, region: str | None) -> str:
         raise Invalid(f"not a phone number: {exc._msg}") from None
     if not phonenumbers.is_possible_number(number):
         raise Invalid("phone number has the wrong number of digits for its country")
+    return phonenumbers.format_number(number, PhoneNumberFormat.E164)
+
+
+@lru_cache(maxsize=65536)
+def phone_key(raw: str | None, region: str | None = None) -> str | None:
+    """A matching key: E.164 digits even when the length is off for the country (the same
+    mistyped number on two records is still evidence); ``None`` if it cannot be placed."""
+    text = _EXTENSION.sub("", (raw or "").strip())
+    if not text:
+        return None
+    if text.startswith("00"):
+        text = "+" + text[2:]
+    try:
+        number = phonenumbers.parse(text, (region or "").upper() or None)
+    except NumberParseException:
+        return None
     return phonenumbers.format_number(number, PhoneNumberFormat.E164)

@@ -118,8 +118,10 @@ def _explain(exc: csv.Error) -> str:
 def _looks_like_header(cells) -> bool:
     """Column names are words: a first line of emails, numbers or dates is data."""
     filled = [c.strip() for c in cells if c.strip()]
-    datalike = sum(1 for c in filled if "@" in c or re.fullmatch(r"[\d\s+().:/-]+", c))
-    return bool(filled) and datalike * 2 < len(filled)
+    if any(re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", c) for c in filled):
+        return False
+    numeric = sum(1 for c in filled if re.fullmatch(r"[\d\s+().:/-]+", c))
+    return bool(filled) and numeric * 2 < len(filled)
 
 
 def _shown(cells) -> str:

@@ -1,0 +1,118 @@
+"""``PreparedIndex``: the existing side prepared once, kept in a DuckDB file.
+
+The file holds the existing records' features (the blocking keys among them), the numbers
+shared by several records (switchboards), the matching rules and the trained model. Each
+batch of incoming records is matched against it without recomputing any of that, which is
+what keeps a daemon-sized batch fast against a million existing records.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from syncd.reconcile.features import Schema
+from syncd.reconcile.rules import MatchingRules
+
+__all__ = ["PreparedIndex"]
+
+log = logging.getLogger(__name__)
+CHUNK = 50_000
+FORMAT = "syncd-reconcile-index/1"
+
+
+class PreparedIndex:
+    """Open with ``PreparedIndex.build`` (from records) or ``PreparedIndex.open`` (a file)."""
+
+    def __init__(self, path: Path, rules: MatchingRules, model: dict | None, count: int) -> None:
+        self.path, self.rules, self.model, self.count = path, rules, model, count
+        self.schema = Schema(rules)
+
+    @classmethod
+    def build(cls, rules: MatchingRules, records: Iterable[Mapping], ids: Iterable[str], path: Path,
+              *, workers: int = 1) -> "PreparedIndex":
+        """Compute the features of ``records`` into a new DuckDB file at ``path``."""
+        from syncd.reconcile.parallel import feature_batches
+
+        path = Path(path)
+        if path.exists():
+            path.unlink()
+        schema = Schema(rules)
+        con = duckdb.connect(str(path))
+        try:
+            cols = ", ".join(f'"{n}" {t}' for n, t in schema.columns())
+            con.execute(f"CREATE TABLE existing ({cols})")
+            for batch in feature_batches(schema, records, ids, CHUNK, workers=workers):
+                con.register("batch", _arrow(schema, batch))
+                con.execute("INSERT INTO existing SELECT * FROM batch")
+                con.unregister("batch")
+            _mark_shared(con, schema, "existing", create=True)
+            count = con.execute("SELECT count(*) FROM existing").fetchone()[0]
+            con.execute("CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+            con.execute("INSERT INTO meta VALUES ('format', ?), ('rules', ?)",
+                        [FORMAT, rules.model_dump_json()])
+        finally:
+            con.close()
+        return cls(path, rules, None, count)
+
+    @classmethod
+    def open(cls, path: Path) -> "PreparedIndex":
+        """An index built before (rules and model, if trained, come from the file)."""
+        con = duckdb.connect(str(path), read_only=True)
+        try:
+            meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+            count = con.execute("SELECT count(*) FROM existing").fetchone()[0]
+        finally:
+            con.close()
+        if meta.get("format") != FORMAT:
+            raise ValueError(f"{path} is not a syncd reconcile index ({meta.get('format')!r})")
+        model = json.loads(meta["model"]) if meta.get("model") else None
+        return cls(Path(path), MatchingRules.model_validate_json(meta["rules"]), model, count)
+
+    def save_model(self, model: dict) -> None:
+        """Keep the trained model in the file, for the next batch and the next run."""
+        con = duckdb.connect(str(self.path))
+        try:
+            con.execute("INSERT OR REPLACE INTO meta VALUES ('model', ?)", [json.dumps(model)])
+        finally:
+            con.close()
+        self.model = model
+
+    def session(self, *, memory_limit: str = "1500MB") -> duckdb.DuckDBPyConnection:
+        """An in-memory connection with this file attached read-only as ``idx``: Splink's
+        working tables stay in memory (spilling to disk under pressure), the file untouched."""
+        con = duckdb.connect(":memory:")
+        con.execute(f"SET memory_limit = '{memory_limit}'")
+        con.execute(f"ATTACH '{self.path}' AS idx (READ_ONLY)")
+        # Splink finds a table's columns by its bare name: give the attached table one.
+        con.execute("CREATE VIEW existing_records AS SELECT * FROM idx.existing")
+        return con
+
+    def load_incoming(self, con: duckdb.DuckDBPyConnection, records: Sequence[Mapping],
+                      ids: Sequence[str], table: str) -> None:
+        """Put a batch's features in ``table`` and mark the existing side's shared numbers."""
+        batch = self.schema.rows(records, ids)
+        con.register("batch", _arrow(self.schema, batch))
+        con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM batch")
+        con.unregister("batch")
+        for _, p in self.schema.phones:
+            con.execute(f'UPDATE {table} SET "{p}_shared" = "{p}_e164" IN '
+                        f'(SELECT e164 FROM idx.shared_{p})')
+
+
+def _arrow(schema: Schema, batch: dict[str, list]) -> pa.Table:
+    types = {"VARCHAR": pa.string(), "BOOLEAN": pa.bool_(), "VARCHAR[]": pa.list_(pa.string())}
+    return pa.table({n: pa.array(batch[n], type=types[t]) for n, t in schema.columns()})
+
+
+def _mark_shared(con, schema: Schema, table: str, *, create: bool) -> None:
+    least = schema.rules.matching.shared_phone_records
+    for _, p in schema.phones:
+        con.execute(f'CREATE TABLE shared_{p} AS SELECT "{p}_e164" AS e164 FROM {table} '
+                    f'WHERE "{p}_e164" IS NOT NULL GROUP BY 1 HAVING count(*) >= {least}')
+        con.execute(f'UPDATE {table} SET "{p}_shared" = "{p}_e164" IN (SELECT e164 FROM shared_{p})')
