@@ -31,8 +31,14 @@ def _lib(level, label: str, m: float):
     return level.configure(m_probability=m, label_for_charts=label)
 
 
+def _shown(p: str) -> str:
+    """The name a comparison is reported under: the column's, without the feature prefix."""
+    name = p.split("_", 1)[1]
+    return f"{name}_field" if name in ("name", "organisation") else name
+
+
 def _email(p: str) -> cl.CustomComparison:
-    return cl.CustomComparison(output_column_name=p, comparison_description="email", comparison_levels=[
+    return cl.CustomComparison(output_column_name=_shown(p), comparison_description="email", comparison_levels=[
         _null(f'"{p}_raw_l" IS NULL OR "{p}_raw_r" IS NULL'),
         _lib(cll.ExactMatchLevel(f"{p}_addr"), "same address", 0.6),
         _lib(cll.ExactMatchLevel(f"{p}_role"), "same shared mailbox (info@…)", 0.02),
@@ -44,7 +50,7 @@ def _email(p: str) -> cl.CustomComparison:
 
 
 def _phone(p: str) -> cl.CustomComparison:
-    return cl.CustomComparison(output_column_name=p, comparison_description="phone", comparison_levels=[
+    return cl.CustomComparison(output_column_name=_shown(p), comparison_description="phone", comparison_levels=[
         _null(f'"{p}_e164_l" IS NULL OR "{p}_e164_r" IS NULL'),
         _level(f'"{p}_e164_l" = "{p}_e164_r" AND NOT (coalesce("{p}_shared_l", false) OR '
                f'coalesce("{p}_shared_r", false))', "same number", 0.7),
@@ -109,7 +115,7 @@ def _generic(kind: str, p: str) -> cl.CustomComparison:
     }[kind]
     made = [lvl if m is None else lvl.configure(m_probability=m) for lvl, m in levels]
     rest = max(0.01, 1 - sum(m for _, m in levels if m is not None) - (0.05 if kind == "postcode" else 0))
-    return cl.CustomComparison(output_column_name=p, comparison_description=kind, comparison_levels=[
+    return cl.CustomComparison(output_column_name=_shown(p), comparison_description=kind, comparison_levels=[
         cll.NullLevel(col), *made, cll.ElseLevel().configure(m_probability=rest)])
 
 

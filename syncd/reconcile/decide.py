@@ -108,8 +108,9 @@ def _groups(ids: Sequence[str], clusters: Sequence[Sequence[str]]) -> list[list[
 
 
 def _cluster_choice(group: list[str], single: dict[str, _Proposal]) -> _Proposal:
-    """A cluster merges where its members agree; members pointing at different records,
-    or any member in review, send the whole cluster to review."""
+    """A cluster merges where its members agree: members that merge all name one record,
+    and members in review have it among their candidates. Otherwise the whole cluster goes
+    to review; with no merge at all, its first member's proposal stands."""
     proposals = [single[i] for i in group]
     merges = [p for p in proposals if p.decision.decision == "merge"]
     targets = {p.decision.existing_id for p in merges}
@@ -118,12 +119,14 @@ def _cluster_choice(group: list[str], single: dict[str, _Proposal]) -> _Proposal
         return _review(group[0], pairs, f"records of one person in this file match {len(targets)} "
                                         "different existing records")
     reviews = [p for p in proposals if p.decision.decision == "review"]
-    if merges and not reviews:
-        return max(merges, key=lambda p: _rank(p.pair))
-    if reviews:
-        return reviews[0] if not merges else _review(group[0], [merges[0].pair] + [r.pair for r in reviews],
-                                                       "records of one person in this file disagree")
-    return single[group[0]]
+    if merges:
+        best = max(merges, key=lambda p: _rank(p.pair))
+        target = best.decision.existing_id
+        if all(target in r.decision.candidates for r in reviews):
+            return best
+        return _review(group[0], [best.pair] + [r.pair for r in reviews],
+                       "records of one person in this file point at different existing records")
+    return reviews[0] if reviews else single[group[0]]
 
 
 def _one_to_one(chosen: dict[str, _Proposal]) -> dict[str, _Proposal]:

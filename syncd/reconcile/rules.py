@@ -4,7 +4,7 @@ the merge / review / create bands start.
 ```toml
 [matching]
 backend = "duckdb"     # or "spark" for very large one-off runs
-merge = 0.99           # match probability at or above: merge into the existing record
+merge = 0.95           # match probability at or above: merge into the existing record
 review = 0.80          # at or above (and below merge): a person decides; below: create
 default_region = "US"  # phone numbers written without +<code>
 
@@ -38,7 +38,7 @@ class _Frozen(BaseModel):
 
 class MatchingSettings(_Frozen):
     backend: Literal["duckdb", "spark"] = "duckdb"
-    merge: float = Field(0.99, gt=0, lt=1)
+    merge: float = Field(0.95, gt=0, lt=1)
     review: float = Field(0.80, gt=0, lt=1)
     tie_margin: float = Field(3.0, ge=0, description="match weight (bits) within which two candidates tie")
     default_region: str | None = Field(None, pattern=r"^[A-Z]{2}$")
