@@ -67,6 +67,7 @@ def within(rules: MatchingRules, records: Sequence[Mapping], ids: Sequence[str],
 
     schema = Schema(rules)
     con = duckdb.connect(":memory:")
+    con.execute("SET enable_progress_bar = false")
     try:
         con.register("batch", _arrow(schema, schema.rows(records, ids)))
         con.execute("CREATE TABLE incoming AS SELECT * FROM batch")

@@ -66,7 +66,7 @@ class Schema:
         cols = [("uid", "VARCHAR")]
         for _, p in self.emails:
             cols += [(f"{p}_addr", "VARCHAR"), (f"{p}_role", "VARCHAR"), (f"{p}_local", "VARCHAR"),
-                     (f"{p}_raw", "VARCHAR")]
+                     (f"{p}_raw", "VARCHAR"), (f"{p}_free", "BOOLEAN")]
         for _, p in self.phones:
             cols += [(f"{p}_e164", "VARCHAR"), (f"{p}_shared", "BOOLEAN")]
         if self.has_name:
@@ -103,7 +103,7 @@ class Schema:
             _org(rec, self.rules, labels, out)
         for col, kind, p in self.generic:
             out[f"{p}_key"] = _generic(kind, rec.get(col))
-        return {k: v for k, v in out.items() if v not in (None, "", [])}
+        return {k: v for k, v in out.items() if v is not None and v != "" and v != []}
 
     def _region(self, rec: Mapping) -> str | None:
         col = self.rules.matching.region_column
@@ -128,6 +128,7 @@ def _email(value, p: str, out: dict) -> list[str]:
         email = normalize_email(raw)
     except Invalid:
         return []
+    out[f"{p}_free"] = email.free_mail
     if email.role:
         out[f"{p}_role"] = email.address
     else:

@@ -44,6 +44,7 @@ class PreparedIndex:
             path.unlink()
         schema = Schema(rules)
         con = duckdb.connect(str(path))
+        con.execute("SET enable_progress_bar = false")
         try:
             cols = ", ".join(f'"{n}" {t}' for n, t in schema.columns())
             con.execute(f"CREATE TABLE existing ({cols})")
@@ -51,7 +52,7 @@ class PreparedIndex:
                 con.register("batch", _arrow(schema, batch))
                 con.execute("INSERT INTO existing SELECT * FROM batch")
                 con.unregister("batch")
-            _mark_shared(con, schema, "existing", create=True)
+            _mark_shared(con, schema, "existing")
             count = con.execute("SELECT count(*) FROM existing").fetchone()[0]
             con.execute("CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
             con.execute("INSERT INTO meta VALUES ('format', ?), ('rules', ?)",
@@ -88,6 +89,7 @@ class PreparedIndex:
         working tables stay in memory (spilling to disk under pressure), the file untouched."""
         con = duckdb.connect(":memory:")
         con.execute(f"SET memory_limit = '{memory_limit}'")
+        con.execute("SET enable_progress_bar = false")
         con.execute(f"ATTACH '{self.path}' AS idx (READ_ONLY)")
         # Splink finds a table's columns by its bare name: give the attached table one.
         con.execute("CREATE VIEW existing_records AS SELECT * FROM idx.existing")
@@ -110,7 +112,7 @@ def _arrow(schema: Schema, batch: dict[str, list]) -> pa.Table:
     return pa.table({n: pa.array(batch[n], type=types[t]) for n, t in schema.columns()})
 
 
-def _mark_shared(con, schema: Schema, table: str, *, create: bool) -> None:
+def _mark_shared(con, schema: Schema, table: str) -> None:
     least = schema.rules.matching.shared_phone_records
     for _, p in schema.phones:
         con.execute(f'CREATE TABLE shared_{p} AS SELECT "{p}_e164" AS e164 FROM {table} '

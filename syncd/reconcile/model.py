@@ -38,7 +38,7 @@ def train(linker: Linker, schema: Schema, *, em: bool) -> dict:
     """Estimate u (always) and m (when ``em``); the trained settings. The prior is set
     beforehand (``prior_from_keys``)."""
     training = linker.training
-    training.estimate_u_using_random_sampling(max_pairs=U_PAIRS, seed=1)
+    training.estimate_u_using_random_sampling(max_pairs=U_PAIRS, seed=1, num_chunks=1)
     if em:
         for rule in _em_rules(schema):
             try:
