@@ -55,14 +55,15 @@ def decide(incoming_ids: Sequence[str], pairs: Sequence[Pair], clusters: Sequenc
 
 
 def _rank(p: Pair) -> tuple:
-    return (p.key == "crosswalk", p.key is not None, p.weight, p.existing_id)
+    return (p.key == "crosswalk", p.key is not None, p.weight)
 
 
 def _propose(incoming_id: str, pairs: list[Pair], s: MatchingSettings) -> _Proposal:
     if not pairs:
         return _Proposal(Decision(incoming_id=incoming_id, decision="create",
                                   reason="no existing record is a candidate"), None)
-    ranked = sorted(pairs, key=_rank, reverse=True)
+    # equal ranks keep existing-id order: the same input always gives the same decision
+    ranked = sorted(sorted(pairs, key=lambda p: p.existing_id), key=_rank, reverse=True)
     best = ranked[0]
     keyed = [p for p in ranked if p.key == best.key] if best.key else []
     if best.key and len({p.existing_id for p in keyed}) > 1:
