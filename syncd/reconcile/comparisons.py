@@ -50,8 +50,6 @@ def _email(p: str) -> cl.CustomComparison:
         # Jaro-Winkler, not edit distance: DuckDB computes it ~50x faster, and u is
         # estimated on millions of random pairs.
         _lib(cll.JaroWinklerLevel(f"{p}_raw", 0.95), "address with a typo", 0.08),
-        _level(f'jaro_winkler_similarity("{p}_local_l", "{p}_local_r") >= 0.88 AND {free}',
-               "similar name before @, one a free-mail address", 0.05),
         cll.ElseLevel().configure(m_probability=0.2),
     ])
 

@@ -128,6 +128,7 @@ def _email(value, p: str, out: dict) -> list[str]:
         email = normalize_email(raw)
     except Invalid:
         return []
+    out[f"{p}_raw"] = email.address  # typos are judged on the canonical form (no +tag, no case)
     out[f"{p}_free"] = email.free_mail
     if email.role:
         out[f"{p}_role"] = email.address
