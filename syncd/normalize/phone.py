@@ -12,7 +12,13 @@ from functools import lru_cache
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat
 
+from phonenumbers.phonenumberutil import COUNTRY_CODE_TO_REGION_CODE
+
 from syncd.normalize.errors import Invalid
+
+# Country codes whose numbers phonenumbers rewrites beyond dropping a trunk 0 (mobile
+# prefixes, leading zeros kept): always parsed.
+_PARSE_ALWAYS = frozenset({"7", "39", "52", "54", "55", "57", "225"})
 
 __all__ = ["normalize_phone", "phone_key"]
 
@@ -44,13 +50,36 @@ def _e164(text: str, region: str | None) -> str:
     return phonenumbers.format_number(number, PhoneNumberFormat.E164)
 
 
-@lru_cache(maxsize=65536)
+_SEPARATORS = re.compile(r"[\s.\-/]")
+_INTERNATIONAL = re.compile(r"\+[1-9]\d{6,14}")
+
+
+def _international_key(text: str) -> str | None:
+    """``+<country code><national number>`` written with only separators needs no parsing
+    when the national number does not start with a trunk 0: E.164 is its digits. (A test
+    checks this agrees with phonenumbers; it spares ~40 µs a number on large inputs.)"""
+    plain = _SEPARATORS.sub("", text)
+    if plain.startswith("00"):
+        plain = "+" + plain[2:]
+    if not _INTERNATIONAL.fullmatch(plain):
+        return None
+    for size in (1, 2, 3):
+        if int(plain[1:1 + size]) in COUNTRY_CODE_TO_REGION_CODE:
+            return None if plain[1 + size:2 + size] == "0" or plain[1:1 + size] in _PARSE_ALWAYS else plain
+    return None
+
+
 def phone_key(raw: str | None, region: str | None = None) -> str | None:
     """A matching key: E.164 digits even when the length is off for the country (the same
     mistyped number on two records is still evidence); ``None`` if it cannot be placed."""
     text = _EXTENSION.sub("", (raw or "").strip())
     if not text:
         return None
+    return _international_key(text) or _parsed_key(text, region)
+
+
+@lru_cache(maxsize=65536)
+def _parsed_key(text: str, region: str | None) -> str | None:
     if text.startswith("00"):
         text = "+" + text[2:]
     try:

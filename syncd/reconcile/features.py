@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 
 from syncd.normalize import (Invalid, company_acronym, company_key, domain_label, first_name_groups,
                              name_key, normalize_country, normalize_email, phone_key, split_full_name)
@@ -35,31 +34,22 @@ def fold_keep(text: str) -> str:
     return unidecode(text).lower()
 
 
-@dataclass(frozen=True, slots=True)
 class Schema:
-    """Which feature columns exist for a set of rules, and how to fill them."""
+    """Which feature columns exist for a set of rules, and how to fill them (the column
+    lists are worked out once: ``row`` runs once per record, a million times a run)."""
 
-    rules: MatchingRules
-
-    @property
-    def emails(self) -> list[tuple[str, str]]:
-        return [(c, f"e_{slug(c)}") for c in self.rules.columns_of("email")]
-
-    @property
-    def phones(self) -> list[tuple[str, str]]:
-        return [(c, f"p_{slug(c)}") for c in self.rules.columns_of("phone")]
-
-    @property
-    def generic(self) -> list[tuple[str, str, str]]:
-        return [(c, k, f"g_{slug(c)}") for c, k in self.rules.fields.items() if k in _GENERIC]
-
-    @property
-    def has_name(self) -> bool:
-        return bool(self.rules.columns_of("first_name", "last_name", "full_name"))
-
-    @property
-    def has_org(self) -> bool:
-        return bool(self.rules.columns_of("company", "website")) or bool(self.emails)
+    def __init__(self, rules: MatchingRules) -> None:
+        self.rules = rules
+        self.emails = [(c, f"e_{slug(c)}") for c in rules.columns_of("email")]
+        self.phones = [(c, f"p_{slug(c)}") for c in rules.columns_of("phone")]
+        self.generic = [(c, k, f"g_{slug(c)}") for c, k in rules.fields.items() if k in _GENERIC]
+        self.has_name = bool(rules.columns_of("first_name", "last_name", "full_name"))
+        self.has_org = bool(rules.columns_of("company", "website")) or bool(self.emails)
+        self._full = rules.columns_of("full_name")
+        self._first = rules.columns_of("first_name")
+        self._last = rules.columns_of("last_name")
+        self._company = rules.columns_of("company")
+        self._website = rules.columns_of("website")
 
     def columns(self) -> list[tuple[str, str]]:
         """(feature column, SQL type) in table order; ``uid`` first."""
@@ -98,9 +88,9 @@ class Schema:
         for col, p in self.phones:
             out[f"{p}_e164"] = phone_key(_text(rec.get(col)), region)
         if self.has_name:
-            _name(rec, self.rules, out)
+            _name(rec, self, out)
         if self.has_org:
-            _org(rec, self.rules, labels, out)
+            _org(rec, self, labels, out)
         for col, kind, p in self.generic:
             out[f"{p}_key"] = _generic(kind, rec.get(col))
         return {k: v for k, v in out.items() if v is not None and v != "" and v != []}
@@ -137,24 +127,21 @@ def _email(value, p: str, out: dict) -> list[str]:
     return [] if email.free_mail else [domain_label(email.domain)]
 
 
-def _name(rec: Mapping, rules: MatchingRules, out: dict) -> None:
-    full = rules.columns_of("full_name")
-    if full:
-        first, last = split_full_name(_text(rec.get(full[0])))
+def _name(rec: Mapping, schema: Schema, out: dict) -> None:
+    if schema._full:
+        first, last = split_full_name(_text(rec.get(schema._full[0])))
     else:
-        firsts, lasts = rules.columns_of("first_name"), rules.columns_of("last_name")
-        first = _text(rec.get(firsts[0])) if firsts else ""
-        last = _text(rec.get(lasts[0])) if lasts else ""
+        first = _text(rec.get(schema._first[0])) if schema._first else ""
+        last = _text(rec.get(schema._last[0])) if schema._last else ""
     fk, lk = name_key(first), name_key(last)
     groups = first_name_groups(fk)
     out.update(n_first=fk, n_last=lk, n_canon=groups[0] if groups else None,
                n_groups=list(groups) or None, n_initial=fk[:1] or None)
 
 
-def _org(rec: Mapping, rules: MatchingRules, labels: list[str], out: dict) -> None:
-    companies = rules.columns_of("company")
-    key = company_key(_text(rec.get(companies[0]))) if companies else ""
-    for col in rules.columns_of("website"):
+def _org(rec: Mapping, schema: Schema, labels: list[str], out: dict) -> None:
+    key = company_key(_text(rec.get(schema._company[0]))) if schema._company else ""
+    for col in schema._website:
         labels.insert(0, domain_label(_text(rec.get(col))))
     label = next((x for x in labels if x), "")
     out.update(o_key=key, o_squash=key.replace(" ", ""), o_acronym=company_acronym(key),

@@ -184,3 +184,19 @@ def test_countries_to_iso(raw, code):
 def test_unknown_countries_refused(raw):
     with pytest.raises(Invalid):
         normalize_country(raw)
+
+
+_CODES = st.sampled_from(["1", "44", "49", "33", "31", "34", "61", "41", "43", "46", "45", "48", "353",
+                          "351", "32", "81", "86", "91", "65", "971", "27"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(_CODES, st.from_regex(r"[1-9][0-9]{6,11}", fullmatch=True), st.sampled_from([" ", "-", ".", ""]),
+       st.booleans())
+def test_fast_phone_key_agrees_with_phonenumbers(code, national, sep, double_zero):
+    from syncd.normalize.phone import _international_key, _parsed_key
+
+    text = ("00" if double_zero else "+") + code + sep + national[:3] + sep + national[3:]
+    fast = _international_key(text)
+    if fast is not None:
+        assert fast == _parsed_key(text, None)
