@@ -16,11 +16,16 @@ __all__ = ["blocking_rules", "comparisons", "deterministic_rules"]
 
 
 def _level(sql: str, label: str, m: float) -> cll.CustomLevel:
-    return cll.CustomLevel(sql, label_for_charts=label).configure(m_probability=m)
+    return cll.CustomLevel(sql, label_for_charts=label, base_dialect_str="duckdb").configure(m_probability=m)
 
 
 def _null(sql: str) -> cll.CustomLevel:
-    return cll.CustomLevel(sql, label_for_charts="missing").configure(is_null_level=True)
+    return cll.CustomLevel(sql, label_for_charts="missing", base_dialect_str="duckdb").configure(is_null_level=True)
+
+
+def _rule(sql: str) -> dict:
+    """A blocking rule written in DuckDB SQL; Splink translates it for other backends."""
+    return {"blocking_rule": sql, "sql_dialect": "duckdb"}
 
 
 def _either_null(*cols: str) -> str:
@@ -144,16 +149,16 @@ def blocking_rules(schema: Schema) -> list:
     """Candidate pairs: any deterministic key, a phone, the name (also swapped) with or
     without company, the email's local part, and each identifier-like column."""
     rules = deterministic_rules(schema)
-    rules += ['l."{0}_local" = r."{0}_local" AND length(l."{0}_local") >= 6'.format(p) for _, p in schema.emails]
-    rules += [f'l."{p}_e164" = r."{p}_e164" AND NOT coalesce(l."{p}_shared", false) '
-              f'AND NOT coalesce(r."{p}_shared", false)' for _, p in schema.phones]
+    rules += [_rule('l."{0}_local" = r."{0}_local" AND length(l."{0}_local") >= 6'.format(p)) for _, p in schema.emails]
+    rules += [_rule(f'l."{p}_e164" = r."{p}_e164" AND NOT coalesce(l."{p}_shared", false) '
+                    f'AND NOT coalesce(r."{p}_shared", false)') for _, p in schema.phones]
     if schema.has_name:
         rules += [block_on("n_last", "n_canon"),
-                  'l."n_first" = r."n_last" AND l."n_last" = r."n_first"']
+                  _rule('l."n_first" = r."n_last" AND l."n_last" = r."n_first"')]
         if schema.has_org:
             rules += [block_on("n_last", "o_key"), block_on("n_canon", "o_key"),
                       block_on("n_last", "o_label"), block_on("n_canon", "o_label"),
-                      'l."n_last" = r."n_last" AND l."o_squash" = r."o_label"',
-                      'l."n_last" = r."n_last" AND l."o_label" = r."o_squash"']
+                      _rule('l."n_last" = r."n_last" AND l."o_squash" = r."o_label"'),
+                      _rule('l."n_last" = r."n_last" AND l."o_label" = r."o_squash"')]
     rules += [block_on(f"{p}_key") for _, kind, p in schema.generic if kind in ("identifier", "exact")]
     return rules

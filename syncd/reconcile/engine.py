@@ -9,20 +9,22 @@ there is no existing side. Splink does the probabilistic linkage on DuckDB.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import duckdb
 from splink import DuckDBAPI, Linker
 
-from syncd.reconcile.decide import Pair, decide
-from syncd.reconcile.index import PreparedIndex
+from syncd.reconcile.decide import decide
+from syncd.reconcile.features import Schema
+from syncd.reconcile.index import PreparedIndex, arrow_table
 from syncd.reconcile.model import dedupe_model, initial_settings, key_columns, prior_from_keys, train
 from syncd.reconcile.result import Decision
 from syncd.reconcile.rules import MatchingRules
 from syncd.reconcile.score import link_pairs, within_pairs
 
-__all__ = ["match", "prepare", "within"]
+__all__ = ["check_ids", "cluster", "match", "prepare", "union", "within"]
 
 log = logging.getLogger(__name__)
 
@@ -36,11 +38,11 @@ def prepare(rules: MatchingRules, records: Iterable[Mapping], ids: Iterable[str]
 def match(index: PreparedIndex, records: Sequence[Mapping], ids: Sequence[str]) -> list[Decision]:
     """One decision per incoming record. The first batch large enough trains the model
     (kept in the index); smaller first batches use the comparison priors with u estimated."""
-    _check_ids(ids)
+    check_ids(ids)
     con = index.session()
     try:
         db = DuckDBAPI(connection=con)
-        index.load_incoming(con, records, ids, "incoming")
+        feats = index.load_incoming(con, records, ids, "incoming")
         existing = db.register("existing_records", table_name="existing")
         incoming = db.register("incoming", table_name="incoming_batch")
         model, trained = index.model, False
@@ -48,7 +50,7 @@ def match(index: PreparedIndex, records: Sequence[Mapping], ids: Sequence[str]) 
             model, trained = _trained(index, con, existing, incoming, len(records)), True
         linker = Linker([existing, incoming], model, log_level=None)
         pairs = link_pairs(linker, existing, incoming, model, key_columns(index.schema))
-        clusters = _clusters(db, con, "incoming", model, index.rules, len(records), pairs=None)
+        clusters = cluster(lambda name: db.register("incoming", table_name=name), feats, model, index.rules)
     finally:
         con.close()
     if trained:
@@ -59,27 +61,26 @@ def match(index: PreparedIndex, records: Sequence[Mapping], ids: Sequence[str]) 
 def within(rules: MatchingRules, records: Sequence[Mapping], ids: Sequence[str],
            model: dict | None = None) -> list[list[str]]:
     """Clusters of ids in one file that are the same person (singletons left out)."""
-    _check_ids(ids)
+    check_ids(ids)
     if len(records) < 2:
         return []
-    from syncd.reconcile.index import _arrow
-    from syncd.reconcile.features import Schema
-
     schema = Schema(rules)
     con = duckdb.connect(":memory:")
     con.execute("SET enable_progress_bar = false")
     try:
-        con.register("batch", _arrow(schema, schema.rows(records, ids)))
+        feats = schema.rows(records, ids)
+        con.register("batch", arrow_table(schema, feats))
         con.execute("CREATE TABLE incoming AS SELECT * FROM batch")
         db = DuckDBAPI(connection=con)
         if model is None:
             model = _file_model(db, schema, len(records))
-        return _clusters(db, con, "incoming", model, rules, len(records), pairs=None)
+        return cluster(lambda name: db.register("incoming", table_name=name), feats, model, rules)
     finally:
         con.close()
 
 
-def _check_ids(ids: Sequence[str]) -> None:
+def check_ids(ids: Sequence[str]) -> None:
+    """Each record needs its own id; a repeated one is refused with its value."""
     seen: set[str] = set()
     for i in ids:
         if i in seen:
@@ -88,7 +89,7 @@ def _check_ids(ids: Sequence[str]) -> None:
 
 
 def _trained(index: PreparedIndex, con, existing, incoming, n: int) -> dict:
-    keyed = _keyed_pairs(con, index.schema, "existing_records", "incoming")
+    keyed = con.execute(_keyed_sql(index.schema)).fetchone()[0] if index.schema.emails else 0
     fallback = min(0.5, 0.5 / max(index.count, 1))
     prior = prior_from_keys(keyed, float(index.count) * n, fallback=fallback)
     settings = initial_settings(index.schema, prior=prior)
@@ -97,46 +98,48 @@ def _trained(index: PreparedIndex, con, existing, incoming, n: int) -> dict:
     return train(linker, index.schema, em=em)
 
 
-def _file_model(db: DuckDBAPI, schema, n: int) -> dict:
+def _keyed_sql(schema: Schema) -> str:
+    p = schema.emails[0][1]
+    return f'SELECT count(*) FROM existing_records a JOIN incoming b ON a."{p}_addr" = b."{p}_addr"'
+
+
+def _file_model(db: DuckDBAPI, schema: Schema, n: int) -> dict:
     """Priors for m, u estimated on the file itself (no existing side to learn from)."""
     settings = initial_settings(schema, prior=0.01)
     settings["link_type"] = "dedupe_only"
     linker = Linker(db.register("incoming", table_name="incoming_u"), settings, log_level=None)
-    linker.training.estimate_u_using_random_sampling(max_pairs=min(2e6, n * (n - 1) / 2), seed=1)
+    linker.training.estimate_u_using_random_sampling(max_pairs=min(2e6, n * (n - 1) / 2), seed=1,
+                                                     num_chunks=1)
     return linker.misc.save_model_to_json()
 
 
-def _keyed_pairs(con: duckdb.DuckDBPyConnection, schema, left: str, right: str) -> int:
-    """Pairs sharing a personal email (the deterministic key most files have)."""
-    found = 0
-    same = " AND a.uid < b.uid" if left == right else ""
-    for _, p in schema.emails[:1]:
-        found = con.execute(f'SELECT count(*) FROM {left} a JOIN {right} b ON a."{p}_addr" = b."{p}_addr"'
-                            + same).fetchone()[0]
-    return found
-
-
-def _dedupe_prior(con: duckdb.DuckDBPyConnection, table: str, schema, n: int) -> float:
+def dedupe_prior(schema: Schema, feats: dict[str, list]) -> float:
+    """The prior for pairs inside one batch, from the pairs sharing a personal email."""
+    n = len(feats["uid"])
     total = n * (n - 1) / 2
-    return prior_from_keys(max(_keyed_pairs(con, schema, table, table), 1), total, fallback=1 / total)
+    keyed = 0
+    if schema.emails:
+        counts = Counter(v for v in feats[f"{schema.emails[0][1]}_addr"] if v)
+        keyed = sum(c * (c - 1) // 2 for c in counts.values())
+    return prior_from_keys(max(keyed, 1), total, fallback=1 / total)
 
 
-def _clusters(db: DuckDBAPI, con, table: str, model: dict, rules: MatchingRules, n: int,
-              pairs: list[Pair] | None) -> list[list[str]]:
-    from syncd.reconcile.features import Schema
-
-    if n < 2:
+def cluster(register, feats: dict[str, list], model: dict, rules: MatchingRules) -> list[list[str]]:
+    """Same-person clusters inside one batch: pairs at or above the merge threshold.
+    ``register(name)`` registers the batch's table with Splink under a fresh name."""
+    ids = feats["uid"]
+    if len(ids) < 2:
         return []
-    prior = _dedupe_prior(con, table, Schema(rules), n)
-    linker = Linker(db.register(table, table_name=f"{table}_dedupe"), dedupe_model(model, prior=prior),
+    schema = Schema(rules)
+    linker = Linker(register("incoming_dedupe"), dedupe_model(model, prior=dedupe_prior(schema, feats)),
                     log_level=None)
-    found = within_pairs(linker, rules.matching.merge, model, key_columns(Schema(rules)))
-    ids = [row[0] for row in con.execute(f"SELECT uid FROM {table}").fetchall()]
-    return _union(ids, [(p.existing_id, p.incoming_id) for p in found])
+    found = within_pairs(linker, rules.matching.merge, model, key_columns(schema))
+    return union(ids, [(p.existing_id, p.incoming_id) for p in found])
 
 
-def _union(ids: list[str], links: list[tuple[str, str]]) -> list[list[str]]:
+def union(ids: list[str], links: list[tuple[str, str]]) -> list[list[str]]:
     """Connected components of ``links``, members in ``ids`` order, singletons dropped."""
+    order = {i: n for n, i in enumerate(ids)}
     parent = {i: i for i in ids}
 
     def root(x: str) -> str:
@@ -148,7 +151,8 @@ def _union(ids: list[str], links: list[tuple[str, str]]) -> list[list[str]]:
     for a, b in links:
         ra, rb = root(a), root(b)
         if ra != rb:
-            parent[max(ra, rb, key=ids.index)] = min(ra, rb, key=ids.index)
+            first, second = sorted((ra, rb), key=order.__getitem__)
+            parent[second] = first
     groups: dict[str, list[str]] = {}
     for i in ids:
         groups.setdefault(root(i), []).append(i)

@@ -37,10 +37,26 @@ def read_records(path: Path) -> tuple[tuple[str, ...], list[dict[str, str]]]:
 
 def reconcile_records(rules: MatchingRules, existing: Sequence[dict], existing_ids: Sequence[str],
                       incoming: Sequence[dict], incoming_ids: Sequence[str]) -> list[Decision]:
-    """Prepare a throw-away index of ``existing`` and match ``incoming`` against it."""
+    """Prepare a throw-away index of ``existing`` and match ``incoming`` against it (on a
+    local Spark session instead when the rules say ``backend = "spark"``)."""
+    if rules.matching.backend == "spark":
+        return _on_spark(rules, existing, existing_ids, incoming, incoming_ids)
     with tempfile.TemporaryDirectory(prefix="syncd-reconcile-") as tmp:
         index = prepare(rules, existing, existing_ids, Path(tmp) / "existing.duckdb")
         return match(index, incoming, incoming_ids)
+
+
+def _on_spark(rules, existing, existing_ids, incoming, incoming_ids) -> list[Decision]:
+    try:
+        from syncd.reconcile.spark import local_session, match_on_spark
+
+        spark = local_session()
+    except ImportError:
+        raise ValueError('backend = "spark" needs pyspark (pip install pyspark) and a Java runtime') from None
+    try:
+        return match_on_spark(spark, rules, existing, existing_ids, incoming, incoming_ids)
+    finally:
+        spark.stop()
 
 
 def decisions_csv(decisions: Sequence[Decision]) -> str:

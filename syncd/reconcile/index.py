@@ -19,7 +19,7 @@ import pyarrow as pa
 from syncd.reconcile.features import Schema
 from syncd.reconcile.rules import MatchingRules
 
-__all__ = ["PreparedIndex"]
+__all__ = ["PreparedIndex", "arrow_table"]
 
 log = logging.getLogger(__name__)
 CHUNK = 50_000
@@ -49,7 +49,7 @@ class PreparedIndex:
             cols = ", ".join(f'"{n}" {t}' for n, t in schema.columns())
             con.execute(f"CREATE TABLE existing ({cols})")
             for batch in feature_batches(schema, records, ids, CHUNK, workers=workers):
-                con.register("batch", _arrow(schema, batch))
+                con.register("batch", arrow_table(schema, batch))
                 con.execute("INSERT INTO existing SELECT * FROM batch")
                 con.unregister("batch")
             _mark_shared(con, schema, "existing")
@@ -96,18 +96,21 @@ class PreparedIndex:
         return con
 
     def load_incoming(self, con: duckdb.DuckDBPyConnection, records: Sequence[Mapping],
-                      ids: Sequence[str], table: str) -> None:
-        """Put a batch's features in ``table`` and mark the existing side's shared numbers."""
+                      ids: Sequence[str], table: str) -> dict[str, list]:
+        """Put a batch's features in ``table`` and mark the existing side's shared numbers;
+        the features, as columns."""
         batch = self.schema.rows(records, ids)
-        con.register("batch", _arrow(self.schema, batch))
+        con.register("batch", arrow_table(self.schema, batch))
         con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM batch")
         con.unregister("batch")
         for _, p in self.schema.phones:
             con.execute(f'UPDATE {table} SET "{p}_shared" = "{p}_e164" IN '
                         f'(SELECT e164 FROM idx.shared_{p})')
+        return batch
 
 
-def _arrow(schema: Schema, batch: dict[str, list]) -> pa.Table:
+def arrow_table(schema: Schema, batch: dict[str, list]) -> pa.Table:
+    """Columnar features as an Arrow table with the schema's column types."""
     types = {"VARCHAR": pa.string(), "BOOLEAN": pa.bool_(), "VARCHAR[]": pa.list_(pa.string())}
     return pa.table({n: pa.array(batch[n], type=types[t]) for n, t in schema.columns()})
 

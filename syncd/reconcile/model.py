@@ -16,22 +16,36 @@ from splink import Linker, SettingsCreator, block_on
 from syncd.reconcile.comparisons import blocking_rules, comparisons
 from syncd.reconcile.features import Schema
 
-__all__ = ["Levels", "dedupe_model", "initial_settings", "key_columns", "prior_from_keys", "train"]
+__all__ = ["Levels", "dedupe_model", "initial_settings", "key_columns", "prior_from_keys", "train",
+           "with_parameters"]
 
 log = logging.getLogger(__name__)
 DETERMINISTIC_RECALL = 0.7
 U_PAIRS = 2e6
 
 
-def initial_settings(schema: Schema, *, prior: float) -> dict:
-    """Untrained settings (m from the comparison priors) for linking existing ↔ incoming."""
+def initial_settings(schema: Schema, *, prior: float, dialect: str = "duckdb") -> dict:
+    """Untrained settings (m from the comparison priors) for linking existing ↔ incoming,
+    with SQL in ``dialect`` ("duckdb" or "spark")."""
     creator = SettingsCreator(
         link_type="link_only", unique_id_column_name="uid", comparisons=comparisons(schema),
         blocking_rules_to_generate_predictions=blocking_rules(schema),
         probability_two_random_records_match=prior,
         retain_intermediate_calculation_columns=True, retain_matching_columns=False,
         additional_columns_to_retain=[col for col, _ in key_columns(schema)])
-    return creator.get_settings("duckdb").as_dict()
+    return creator.get_settings(dialect).as_dict()
+
+
+def with_parameters(settings: dict, model: dict) -> dict:
+    """``settings`` (same schema, any dialect) carrying ``model``'s trained prior, m and u."""
+    out = copy.deepcopy(settings)
+    out["probability_two_random_records_match"] = model["probability_two_random_records_match"]
+    for comp, trained in zip(out["comparisons"], model["comparisons"]):
+        for level, done in zip(comp["comparison_levels"], trained["comparison_levels"]):
+            for key in ("m_probability", "u_probability"):
+                if key in done:
+                    level[key] = done[key]
+    return out
 
 
 def train(linker: Linker, schema: Schema, *, em: bool) -> dict:
