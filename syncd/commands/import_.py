@@ -64,7 +64,7 @@ def _run(args: argparse.Namespace) -> int:
     mapping, origin = _mapping(args)
     match = _matcher(args) if args.existing else None
     result = import_file(data, name=args.file.name, mapping=mapping, mapping_origin=origin,
-                         sheet=args.sheet, match=match)
+                         sheet=args.sheet, match=match, deduplicate=_deduplicator(args))
     print(summary_text(result))
     if mapping is None:
         print("\nmapping used (save with --suggest-mapping FILE to edit):")
@@ -103,6 +103,15 @@ def _mapping(args: argparse.Namespace):
     if path.suffix != ".toml":
         path = _mappings_dir(args) / "offline" / f"{args.source}.toml"
     return load_source_mapping(path), str(path)
+
+
+def _deduplicator(args: argparse.Namespace):
+    """Duplicates inside the file: deterministic keys plus the engine's clusters, with the
+    match fields of matching.toml (its column names are the offline field names)."""
+    from syncd.reconcile.files import file_deduplicator
+    from syncd.reconcile.rules import load_rules
+
+    return file_deduplicator(load_rules(args.rules or _mappings_dir(args) / "matching.toml"))
 
 
 def _matcher(args: argparse.Namespace):

@@ -53,8 +53,8 @@ def split_full_name(raw: str | None) -> tuple[str, str]:
     if "," in text:
         last, _, first = text.partition(",")
         first, last = clean_text(first), clean_text(last)
-        if first and last and not fold(first) in _SUFFIXES:
-            return first, last
+        if first and last and fold(first) not in _SUFFIXES:
+            return clean_name(first), clean_name(last)
         text = clean_text(text.replace(",", " "))
     words = text.split(" ") if text else []
     while len(words) > 1 and fold(words[0]) in _TITLES:
@@ -66,7 +66,8 @@ def split_full_name(raw: str | None) -> tuple[str, str]:
     cut = len(words) - 1
     while cut > 1 and words[cut - 1].lower() in _PARTICLES:
         cut -= 1
-    return " ".join(words[:cut]), " ".join(words[cut:])
+    # each part on its own: "Olivia NGUYEN" has one part typed in capitals
+    return clean_name(" ".join(words[:cut])), clean_name(" ".join(words[cut:]))
 
 
 @lru_cache(maxsize=262144)

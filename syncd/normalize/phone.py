@@ -64,9 +64,27 @@ def _international_key(text: str) -> str | None:
     if not _INTERNATIONAL.fullmatch(plain):
         return None
     for size in (1, 2, 3):
-        if int(plain[1:1 + size]) in COUNTRY_CODE_TO_REGION_CODE:
-            return None if plain[1 + size:2 + size] == "0" or plain[1:1 + size] in _PARSE_ALWAYS else plain
+        code = int(plain[1:1 + size])
+        if code in COUNTRY_CODE_TO_REGION_CODE:
+            prefix = _trunk_prefix(code)
+            national = plain[1 + size:]
+            return None if prefix is None or national.startswith(("0", prefix or "0")) else plain
     return None
+
+
+@lru_cache(maxsize=None)
+def _trunk_prefix(code: int) -> str | None:
+    """The country's trunk prefix ("" for none); None when phonenumbers rewrites its
+    numbers by a pattern (mobile prefixes, leading zeros kept): always parse those."""
+    if str(code) in _PARSE_ALWAYS:
+        return None
+    meta = phonenumbers.PhoneMetadata.metadata_for_region(COUNTRY_CODE_TO_REGION_CODE[code][0])
+    if meta is None:
+        return None
+    parsing = meta.national_prefix_for_parsing
+    if parsing and not parsing.isdigit():
+        return None
+    return parsing or meta.national_prefix or ""
 
 
 def phone_key(raw: str | None, region: str | None = None) -> str | None:

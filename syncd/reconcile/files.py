@@ -18,7 +18,7 @@ from syncd.reconcile.engine import match, prepare
 from syncd.reconcile.result import Decision
 from syncd.reconcile.rules import MatchingRules, load_rules
 
-__all__ = ["decisions_csv", "file_matcher", "read_records", "reconcile_records"]
+__all__ = ["decisions_csv", "file_deduplicator", "file_matcher", "read_records", "reconcile_records"]
 
 BIG = Limits(max_bytes=2 * 1024**3, max_rows=5_000_000, max_field=100_000)
 
@@ -84,5 +84,22 @@ def file_matcher(existing: Path, *, rules: Path | None, mappings_dir: Path):
         return [Match(existing_id=d.existing_id or "", decision=d.decision, probability=d.match_probability or 0.0,
                       evidence=tuple(e.text() for e in d.evidence)) if d.existing_id else None
                 for d in decisions]
+
+    return run
+
+
+def file_deduplicator(rules: MatchingRules):
+    """For ``syncd import``: each record's earlier duplicate in the same file (or None),
+    from the deterministic keys and the engine's same-person clusters together."""
+    from syncd.offline.dedupe import exact_duplicates
+    from syncd.reconcile.engine import union, within
+
+    def run(records: Sequence[dict]) -> list[int | None]:
+        ids = [str(i) for i in range(len(records))]
+        links = [(str(i), str(j)) for i, j in enumerate(exact_duplicates(records)) if j is not None]
+        for group in within(rules, records, ids):
+            links += [(group[0], other) for other in group[1:]]
+        first = {m: int(g[0]) for g in union(ids, links) for m in g}
+        return [first.get(str(i)) if first.get(str(i)) != i else None for i in range(len(records))]
 
     return run

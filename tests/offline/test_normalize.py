@@ -119,6 +119,8 @@ def test_names_tidied_accents_kept(raw, clean):
     ("Mary Ann Jones", ("Mary Ann", "Jones")),
     ("Madonna", ("", "Madonna")),
     ("José  García ", ("José", "García")),
+    ("Olivia NGUYEN", ("Olivia", "Nguyen")),
+    ("SMITH, john", ("John", "Smith")),
     ("", ("", "")),
 ])
 def test_full_names_split(raw, parts):
