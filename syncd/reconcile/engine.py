@@ -113,21 +113,22 @@ def _file_model(db: DuckDBAPI, schema: Schema, n: int) -> dict:
     return linker.misc.save_model_to_json()
 
 
-def dedupe_prior(schema: Schema, feats: dict[str, list]) -> float:
+def dedupe_prior(schema: Schema, feats) -> float:
     """The prior for pairs inside one batch, from the pairs sharing a personal email."""
-    n = len(feats["uid"])
+    n = feats.num_rows
     total = n * (n - 1) / 2
     keyed = 0
     if schema.emails:
-        counts = Counter(v for v in feats[f"{schema.emails[0][1]}_addr"] if v)
+        counts = Counter(v for v in feats.column(f"{schema.emails[0][1]}_addr").to_pylist() if v)
         keyed = sum(c * (c - 1) // 2 for c in counts.values())
     return prior_from_keys(max(keyed, 1), total, fallback=1 / total)
 
 
-def cluster(register, feats: dict[str, list], model: dict, rules: MatchingRules) -> list[list[str]]:
-    """Same-person clusters inside one batch: pairs at or above the merge threshold.
-    ``register(name)`` registers the batch's table with Splink under a fresh name."""
-    ids = feats["uid"]
+def cluster(register, feats, model: dict, rules: MatchingRules) -> list[list[str]]:
+    """Same-person clusters inside one batch (its features, an Arrow table): pairs at or
+    above the merge threshold. ``register(name)`` registers the batch's table with Splink
+    under a fresh name."""
+    ids = feats.column("uid").to_pylist()
     if len(ids) < 2:
         return []
     schema = Schema(rules)

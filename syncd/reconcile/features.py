@@ -10,6 +10,8 @@ Features are plain values in columns (lists), so any SQL backend can compare the
 from __future__ import annotations
 
 import re
+
+import pyarrow as pa
 from collections.abc import Iterable, Mapping
 
 from syncd.normalize import (Invalid, company_acronym, company_key, domain_label, first_name_groups,
@@ -68,15 +70,19 @@ class Schema:
         cols += [(f"{p}_key", "VARCHAR") for _, _, p in self.generic]
         return cols
 
-    def rows(self, records: Iterable[Mapping], ids: Iterable[str]) -> dict[str, list]:
-        """Columnar features for ``records`` (``ids`` gives each its ``uid``)."""
-        out: dict[str, list] = {name: [] for name, _ in self.columns()}
+    def arrow_schema(self) -> pa.Schema:
+        types = {"VARCHAR": pa.string(), "BOOLEAN": pa.bool_(), "VARCHAR[]": pa.list_(pa.string())}
+        return pa.schema([(n, types[t]) for n, t in self.columns()])
+
+    def rows(self, records: Iterable[Mapping], ids: Iterable[str]) -> pa.Table:
+        """The features of ``records`` as an Arrow table (``ids`` gives each its ``uid``);
+        Arrow turns the per-record dicts into columns, in C."""
+        out = []
         for uid, rec in zip(ids, records):
             feats = self.row(rec)
             feats["uid"] = str(uid)
-            for name, values in out.items():
-                values.append(feats.get(name))
-        return out
+            out.append(feats)
+        return pa.Table.from_pylist(out, schema=self.arrow_schema())
 
     def row(self, rec: Mapping) -> dict:
         """The features of one record (missing ones are absent, i.e. NULL)."""
@@ -93,7 +99,7 @@ class Schema:
             _org(rec, self, labels, out)
         for col, kind, p in self.generic:
             out[f"{p}_key"] = _generic(kind, rec.get(col))
-        return {k: v for k, v in out.items() if v is not None and v != "" and v != []}
+        return out
 
     def _region(self, rec: Mapping) -> str | None:
         col = self.rules.matching.region_column
@@ -135,7 +141,7 @@ def _name(rec: Mapping, schema: Schema, out: dict) -> None:
         last = _text(rec.get(schema._last[0])) if schema._last else ""
     fk, lk = name_key(first), name_key(last)
     groups = first_name_groups(fk)
-    out.update(n_first=fk, n_last=lk, n_canon=groups[0] if groups else None,
+    out.update(n_first=fk or None, n_last=lk or None, n_canon=groups[0] if groups else None,
                n_groups=list(groups) or None, n_initial=fk[:1] or None)
 
 
@@ -144,8 +150,8 @@ def _org(rec: Mapping, schema: Schema, labels: list[str], out: dict) -> None:
     for col in schema._website:
         labels.insert(0, domain_label(_text(rec.get(col))))
     label = next((x for x in labels if x), "")
-    out.update(o_key=key, o_squash=key.replace(" ", ""), o_acronym=company_acronym(key),
-               o_label=label)
+    out.update(o_key=key or None, o_squash=key.replace(" ", "") or None,
+               o_acronym=company_acronym(key) or None, o_label=label or None)
 
 
 def _generic(kind: str, value) -> str | None:

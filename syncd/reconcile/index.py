@@ -96,7 +96,7 @@ class PreparedIndex:
         return con
 
     def load_incoming(self, con: duckdb.DuckDBPyConnection, records: Sequence[Mapping],
-                      ids: Sequence[str], table: str) -> dict[str, list]:
+                      ids: Sequence[str], table: str) -> pa.Table:
         """Put a batch's features in ``table`` and mark the existing side's shared numbers;
         the features, as columns."""
         batch = self.schema.rows(records, ids)
@@ -109,10 +109,9 @@ class PreparedIndex:
         return batch
 
 
-def arrow_table(schema: Schema, batch: dict[str, list]) -> pa.Table:
-    """Columnar features as an Arrow table with the schema's column types."""
-    types = {"VARCHAR": pa.string(), "BOOLEAN": pa.bool_(), "VARCHAR[]": pa.list_(pa.string())}
-    return pa.table({n: pa.array(batch[n], type=types[t]) for n, t in schema.columns()})
+def arrow_table(schema: Schema, batch: pa.Table) -> pa.Table:
+    """Features as the Arrow table DuckDB and Spark read (already one)."""
+    return batch
 
 
 def _mark_shared(con, schema: Schema, table: str) -> None:

@@ -10,6 +10,8 @@ import tempfile
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
+import pyarrow as pa
+
 from syncd.reconcile.decide import decide
 from syncd.reconcile.engine import check_ids, cluster
 from syncd.reconcile.features import Schema
@@ -49,7 +51,7 @@ def match_on_spark(spark, rules: MatchingRules, existing: Sequence[Mapping], exi
     check_ids(incoming_ids)
     schema = Schema(rules)
     ex, inc = schema.rows(existing, existing_ids), schema.rows(incoming, incoming_ids)
-    _mark_shared(schema, ex, inc)
+    ex, inc = _mark_shared(schema, ex, inc)
     db = SparkAPI(spark_session=spark)
     ex_df, inc_df = (spark.createDataFrame(arrow_table(schema, f)) for f in (ex, inc))
     ex_sdf = db.register(ex_df, table_name="existing")
@@ -66,20 +68,25 @@ def match_on_spark(spark, rules: MatchingRules, existing: Sequence[Mapping], exi
     return decide(list(incoming_ids), pairs, clusters, rules.matching)
 
 
-def _mark_shared(schema: Schema, ex: dict[str, list], inc: dict[str, list]) -> None:
+def _mark_shared(schema: Schema, ex: pa.Table, inc: pa.Table) -> tuple[pa.Table, pa.Table]:
     least = schema.rules.matching.shared_phone_records
     for _, p in schema.phones:
-        counts = Counter(v for v in ex[f"{p}_e164"] if v)
+        counts = Counter(v for v in ex.column(f"{p}_e164").to_pylist() if v)
         shared = {v for v, c in counts.items() if c >= least}
-        for side in (ex, inc):
-            side[f"{p}_shared"] = [v in shared if v else None for v in side[f"{p}_e164"]]
+        ex, inc = (_with_flags(side, p, shared) for side in (ex, inc))
+    return ex, inc
 
 
-def _prior(schema: Schema, ex: dict[str, list], inc: dict[str, list]) -> float:
-    n_ex, n_in = len(ex["uid"]), len(inc["uid"])
+def _with_flags(table: pa.Table, p: str, shared: set[str]) -> pa.Table:
+    flags = pa.array([v in shared if v else None for v in table.column(f"{p}_e164").to_pylist()], pa.bool_())
+    return table.set_column(table.schema.get_field_index(f"{p}_shared"), f"{p}_shared", flags)
+
+
+def _prior(schema: Schema, ex: pa.Table, inc: pa.Table) -> float:
+    n_ex, n_in = ex.num_rows, inc.num_rows
     keyed = 0
     if schema.emails:
         col = f"{schema.emails[0][1]}_addr"
-        counts = Counter(v for v in ex[col] if v)
-        keyed = sum(counts.get(v, 0) for v in inc[col] if v)
+        counts = Counter(v for v in ex.column(col).to_pylist() if v)
+        keyed = sum(counts.get(v, 0) for v in inc.column(col).to_pylist() if v)
     return prior_from_keys(keyed, float(n_ex) * n_in, fallback=min(0.5, 0.5 / max(n_ex, 1)))

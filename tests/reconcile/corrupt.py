@@ -10,6 +10,7 @@ phone format, the company with or without its legal form. ``dataset`` puts both 
 from __future__ import annotations
 
 import random
+from itertools import accumulate
 from dataclasses import dataclass
 
 _SYLLABLES = ("an", "be", "ca", "da", "el", "fa", "ga", "ha", "il", "jo", "ka", "la", "ma", "na", "or",
@@ -47,14 +48,14 @@ class Pools:
         firsts = list(_FORMAL) + list(_ACCENTED)[:4] + [_word(rng, 2) for _ in range(max(200, n // 500))]
         lasts = list(_ACCENTED)[4:] + [_word(rng, rng.choice((2, 3))) for _ in range(max(500, n // 20))]
         self.firsts, self.lasts = firsts, lasts
-        self.first_w = [1 / (i + 1) ** 0.8 for i in range(len(firsts))]
-        self.last_w = [1 / (i + 1) ** 0.7 for i in range(len(lasts))]
+        self.first_w = list(accumulate(1 / (i + 1) ** 0.8 for i in range(len(firsts))))
+        self.last_w = list(accumulate(1 / (i + 1) ** 0.7 for i in range(len(lasts))))
         self.companies = [(_word(rng, 2) + rng.choice(("", " Labs", " Systems", " Group", " Media")),
                            rng.choice(_LEGAL)) for _ in range(max(50, n // 8))]
 
     def person(self, rng: random.Random, number: int) -> dict:
-        first = rng.choices(self.firsts, self.first_w)[0]
-        last = rng.choices(self.lasts, self.last_w)[0]
+        first = rng.choices(self.firsts, cum_weights=self.first_w)[0]
+        last = rng.choices(self.lasts, cum_weights=self.last_w)[0]
         first, last = _ACCENTED.get(first, first), _ACCENTED.get(last, last)
         name, legal = self.companies[rng.randrange(len(self.companies))]
         domain = name.lower().replace(" ", "") + rng.choice((".com", ".de", ".co.uk", ".io"))
