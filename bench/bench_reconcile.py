@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+from collections import deque
 import json
 import resource
 import subprocess
@@ -61,8 +62,14 @@ def _cold(work: Path) -> dict:
 
     rules = MatchingRules.model_validate(RULES)
     start = time.perf_counter()
-    index = prepare(rules, _rows(work / "existing.csv"), (r["id"] for r in _rows(work / "existing.csv")),
-                    work / "index.duckdb", workers=2)
+    ids: deque[str] = deque()
+
+    def records():  # one pass over the file: each record leaves its id for the ids stream
+        for row in _rows(work / "existing.csv"):
+            ids.append(row["id"])
+            yield row
+
+    index = prepare(rules, records(), iter(ids.popleft, None), work / "index.duckdb", workers=2)
     prepared = time.perf_counter()
     incoming = list(_rows(work / "incoming.csv"))
     decisions = match(index, incoming, [r["id"] for r in incoming])

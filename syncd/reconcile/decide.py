@@ -10,7 +10,7 @@ person share one decision.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from syncd.reconcile.result import Decision, Evidence
@@ -21,14 +21,24 @@ __all__ = ["Pair", "decide"]
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Pair:
-    """One scored candidate; ``key`` names a deterministic key the pair shares, if any."""
+    """One scored candidate; ``key`` names a deterministic key the pair shares, if any.
+    Evidence is given, or read from the per-comparison weights ``mws`` by ``explain``
+    when a decision needs it (most candidates are never shown)."""
 
     incoming_id: str
     existing_id: str
     probability: float
     weight: float
-    evidence: tuple[Evidence, ...]
     key: str | None = None
+    given: tuple[Evidence, ...] = ()
+    mws: tuple[float, ...] = ()
+    explain: Callable[[tuple[float, ...]], tuple[Evidence, ...]] | None = None
+
+    @property
+    def evidence(self) -> tuple[Evidence, ...]:
+        if self.given or self.explain is None:
+            return self.given
+        return self.explain(self.mws)
 
 
 @dataclass(frozen=True, slots=True)

@@ -75,14 +75,15 @@ class Schema:
         return pa.schema([(n, types[t]) for n, t in self.columns()])
 
     def rows(self, records: Iterable[Mapping], ids: Iterable[str]) -> pa.Table:
-        """The features of ``records`` as an Arrow table (``ids`` gives each its ``uid``);
-        Arrow turns the per-record dicts into columns, in C."""
+        """The features of ``records`` as an Arrow table (``ids`` gives each its ``uid``)."""
         out = []
         for uid, rec in zip(ids, records):
             feats = self.row(rec)
             feats["uid"] = str(uid)
             out.append(feats)
-        return pa.Table.from_pylist(out, schema=self.arrow_schema())
+        schema = self.arrow_schema()
+        # column by column: several times faster than Table.from_pylist on list columns
+        return pa.table([pa.array([r.get(f.name) for r in out], type=f.type) for f in schema], schema=schema)
 
     def row(self, rec: Mapping) -> dict:
         """The features of one record (missing ones are absent, i.e. NULL)."""

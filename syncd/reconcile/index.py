@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -23,6 +24,7 @@ __all__ = ["PreparedIndex", "arrow_table"]
 
 log = logging.getLogger(__name__)
 CHUNK = 50_000
+PARALLEL_FROM = 20_000  # records in a batch from which worker processes pay off
 FORMAT = "syncd-reconcile-index/1"
 
 
@@ -98,8 +100,11 @@ class PreparedIndex:
     def load_incoming(self, con: duckdb.DuckDBPyConnection, records: Sequence[Mapping],
                       ids: Sequence[str], table: str) -> pa.Table:
         """Put a batch's features in ``table`` and mark the existing side's shared numbers;
-        the features, as columns."""
-        batch = self.schema.rows(records, ids)
+        the features, as an Arrow table. Large batches are prepared by worker processes."""
+        from syncd.reconcile.parallel import feature_batches
+
+        workers = min(os.cpu_count() or 1, 4) if len(records) >= PARALLEL_FROM else 1
+        batch = pa.concat_tables(feature_batches(self.schema, records, ids, CHUNK // 2, workers=workers))
         con.register("batch", arrow_table(self.schema, batch))
         con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM batch")
         con.unregister("batch")

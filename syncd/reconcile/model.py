@@ -108,6 +108,13 @@ class Levels:
     def names(self) -> list[str]:
         return list(self.levels)
 
+    def evidence(self, mws: tuple[float, ...]):
+        """Evidence for one pair from its weights, in comparison order."""
+        from syncd.reconcile.result import Evidence
+
+        return tuple(Evidence(field=n, level=self.label(n, mw), weight=round(float(mw), 2))
+                     for n, mw in zip(self.levels, mws))
+
     def label(self, name: str, mw: float) -> str:
         """The level whose weight is ``mw`` (the nearest, for floating point)."""
         table = self.levels[name]

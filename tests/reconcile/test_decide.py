@@ -11,7 +11,7 @@ S = MatchingSettings(merge=0.95, review=0.8, tie_margin=3.0)
 
 
 def pair(i, e, p, w, key=None):
-    return Pair(incoming_id=i, existing_id=e, probability=p, weight=w, evidence=(), key=key)
+    return Pair(incoming_id=i, existing_id=e, probability=p, weight=w, key=key)
 
 
 @pytest.mark.parametrize(("pairs", "decision", "existing", "reason"), [
