@@ -27,11 +27,12 @@ MatchExisting = Callable[[Sequence[Mapping]], Sequence[Match | None]]
 
 def import_file(data: bytes, *, name: str, mapping: SourceMapping | None = None,
                 mapping_origin: str | None = None, sheet: str | None = None,
-                limits: Limits = Limits(), seen_hashes: frozenset[str] = frozenset(),
+                limits: Limits = Limits(), seen_hashes: frozenset[str] | None = None,
                 deduplicate: Deduplicate = exact_duplicates,
                 match: MatchExisting | None = None) -> ImportResult:
     """Every data record of ``data`` with exactly one outcome. ``FileRefused`` when the file
-    as a whole cannot be read; ``seen_hashes`` holds content hashes imported before."""
+    as a whole cannot be read. ``seen_hashes``: content hashes imported before, from the
+    state store; without one (``None``) whether the file was seen is unknown."""
     digest = hashlib.sha256(data).hexdigest()
     src = mapping.source if mapping else None
     read = read_table(data, limits=limits, encoding=src.encoding if src else None,
@@ -41,9 +42,10 @@ def import_file(data: bytes, *, name: str, mapping: SourceMapping | None = None,
     mapping, origin, notes = _resolve(table, mapping, mapping_origin)
     if not any(r.cells and any(c.strip() for c in r.cells) for r in table.records):
         raise FileRefused(f"no data rows after the header on line {table.header_line}")
-    lines = _outcomes(table, mapping, digest in seen_hashes, deduplicate, match)
+    seen = None if seen_hashes is None else digest in seen_hashes
+    lines = _outcomes(table, mapping, bool(seen), deduplicate, match)
     unmapped = tuple(c for c in table.header if c and c not in mapping.used_columns())
-    return ImportResult(file=name, content_hash=digest, already_imported=digest in seen_hashes,
+    return ImportResult(file=name, content_hash=digest, already_imported=seen,
                         encoding=read.encoding, encoding_how=read.encoding_how,
                         delimiter=table.delimiter, sheet=table.sheet, mapping=mapping,
                         mapping_origin=origin, unmapped=unmapped,

@@ -135,7 +135,8 @@ def test_same_content_seen_before_changes_nothing():
     data = corpus.csv_bytes(corpus.GOOD)
     first = import_file(data, name="a.csv")
     again = import_file(data, name="b.csv", seen_hashes=frozenset({first.content_hash}))
-    assert again.already_imported and not first.already_imported
+    assert again.already_imported is True and first.already_imported is None
+    assert import_file(data, name="c.csv", seen_hashes=frozenset()).already_imported is False
     assert [line.outcome for line in again.lines] == ["skipped"]
     assert again.records() == []
 
