@@ -13,6 +13,7 @@ import argparse
 import csv
 from collections import deque
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -50,6 +51,12 @@ def _rows(path: Path, limit: int | None = None):
             yield row
 
 
+def _cpu_s() -> float:
+    """CPU seconds of this process and its finished workers (load-independent)."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def _peak_mb() -> tuple[float, float]:
     me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -70,7 +77,7 @@ def _cold(work: Path) -> dict:
             yield row
 
     index = prepare(rules, records(), iter(ids.popleft, None), work / "index.duckdb", workers=2)
-    prepared = time.perf_counter()
+    prepared, prepare_cpu = time.perf_counter(), _cpu_s()
     incoming = list(_rows(work / "incoming.csv"))
     decisions = match(index, incoming, [r["id"] for r in incoming])
     done = time.perf_counter()
@@ -79,6 +86,7 @@ def _cold(work: Path) -> dict:
     right = sum(truth.get(d.incoming_id) == d.existing_id or _same_cluster(d, truth) for d in merges)
     me, kids = _peak_mb()
     return {"existing": index.count, "incoming": len(incoming), "prepare_s": prepared - start,
+            "prepare_cpu_s": prepare_cpu, "cpu_s": _cpu_s(), "load": os.getloadavg()[0],
             "match_and_train_s": done - prepared, "total_s": done - start, "peak_rss_mb": me,
             "peak_rss_workers_mb": kids, "merges": len(merges), "merge_precision": right / max(len(merges), 1)}
 
@@ -130,7 +138,9 @@ def main() -> None:
             cold = _phase("cold", work)
             print(f"cold: {cold['incoming']:,} incoming against {cold['existing']:,} existing in "
                   f"{cold['total_s']:.1f} s (prepare {cold['prepare_s']:.1f} s, train and match "
-                  f"{cold['match_and_train_s']:.1f} s); peak RSS {cold['peak_rss_mb']:.0f} MB "
+                  f"{cold['match_and_train_s']:.1f} s); CPU {cold['cpu_s']:.0f} s (prepare "
+                  f"{cold['prepare_cpu_s']:.0f} s); load average at the end {cold['load']:.1f}; "
+                  f"peak RSS {cold['peak_rss_mb']:.0f} MB "
                   f"(feature workers {cold['peak_rss_workers_mb']:.0f} MB each at most); "
                   f"{cold['merges']:,} merges, precision {cold['merge_precision']:.4f}")
             for _ in range(3):
