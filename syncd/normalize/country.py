@@ -46,6 +46,7 @@ def _table() -> dict[str, str]:
     return table
 
 
+@lru_cache(maxsize=4096)
 def normalize_country(raw: str | None) -> str:
     """The ISO alpha-2 code of ``raw``; ``Invalid`` when it names no country we know."""
     key = fold(raw or "")

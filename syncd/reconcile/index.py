@@ -49,6 +49,7 @@ class PreparedIndex:
         con.execute("SET enable_progress_bar = false")
         try:
             cols = ", ".join(f'"{n}" {t}' for n, t in schema.columns())
+            con.execute("SET preserve_insertion_order = false")  # order is not needed; writes are faster
             con.execute(f"CREATE TABLE existing ({cols})")
             for batch in feature_batches(schema, records, ids, CHUNK, workers=workers):
                 con.register("batch", arrow_table(schema, batch))
@@ -109,7 +110,7 @@ class PreparedIndex:
         con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM batch")
         con.unregister("batch")
         for _, p in self.schema.phones:
-            con.execute(f'UPDATE {table} SET "{p}_shared" = "{p}_e164" IN '
+            con.execute(f'UPDATE {table} SET "{p}_shared" = true WHERE "{p}_e164" IN '
                         f'(SELECT e164 FROM idx.shared_{p})')
         return batch
 
@@ -120,8 +121,10 @@ def arrow_table(schema: Schema, batch: pa.Table) -> pa.Table:
 
 
 def _mark_shared(con, schema: Schema, table: str) -> None:
+    """Flag switchboards: numbers on at least ``shared_phone_records`` records. Only those
+    few rows are updated; the flag stays NULL (not shared) on all others."""
     least = schema.rules.matching.shared_phone_records
     for _, p in schema.phones:
         con.execute(f'CREATE TABLE shared_{p} AS SELECT "{p}_e164" AS e164 FROM {table} '
                     f'WHERE "{p}_e164" IS NOT NULL GROUP BY 1 HAVING count(*) >= {least}')
-        con.execute(f'UPDATE {table} SET "{p}_shared" = "{p}_e164" IN (SELECT e164 FROM shared_{p})')
+        con.execute(f'UPDATE {table} SET "{p}_shared" = true WHERE "{p}_e164" IN (SELECT e164 FROM shared_{p})')
