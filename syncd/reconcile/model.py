@@ -21,7 +21,8 @@ __all__ = ["Levels", "dedupe_model", "initial_settings", "key_columns", "prior_f
 
 log = logging.getLogger(__name__)
 DETERMINISTIC_RECALL = 0.7
-U_PAIRS = 2e6
+U_PAIRS = 1e6   # random pairs for u; enough for these comparisons' levels
+EM_PAIRS = 3e5  # blocked pairs an EM pass looks at, at most
 
 
 def initial_settings(schema: Schema, *, prior: float, dialect: str = "duckdb") -> dict:
@@ -56,7 +57,7 @@ def train(linker: Linker, schema: Schema, *, em: bool) -> dict:
     if em:
         for rule in _em_rules(schema):
             try:
-                training.estimate_parameters_using_expectation_maximisation(rule)
+                training.estimate_parameters_using_expectation_maximisation(rule, max_pairs=EM_PAIRS)
             except Exception as exc:  # noqa: BLE001 - EM on one pass may find no pairs
                 log.info("EM pass %s skipped: %s", rule, exc)
     return linker.misc.save_model_to_json()
