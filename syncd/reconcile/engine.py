@@ -18,7 +18,7 @@ from splink import DuckDBAPI, Linker
 
 from syncd.reconcile.decide import decide
 from syncd.reconcile.features import Schema
-from syncd.reconcile.index import PreparedIndex, arrow_table
+from syncd.reconcile.index import PreparedIndex
 from syncd.reconcile.model import dedupe_model, initial_settings, key_columns, prior_from_keys, train
 from syncd.reconcile.result import Decision
 from syncd.reconcile.rules import MatchingRules
@@ -69,7 +69,7 @@ def within(rules: MatchingRules, records: Sequence[Mapping], ids: Sequence[str],
     con.execute("SET enable_progress_bar = false")
     try:
         feats = schema.rows(records, ids)
-        con.register("batch", arrow_table(schema, feats))
+        con.register("batch", feats)
         con.execute("CREATE TABLE incoming AS SELECT * FROM batch")
         db = DuckDBAPI(connection=con)
         if model is None:

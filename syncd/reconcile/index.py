@@ -20,7 +20,7 @@ import pyarrow as pa
 from syncd.reconcile.features import Schema
 from syncd.reconcile.rules import MatchingRules
 
-__all__ = ["PreparedIndex", "arrow_table"]
+__all__ = ["PreparedIndex"]
 
 log = logging.getLogger(__name__)
 CHUNK = 50_000
@@ -52,7 +52,7 @@ class PreparedIndex:
             con.execute("SET preserve_insertion_order = false")  # order is not needed; writes are faster
             con.execute(f"CREATE TABLE existing ({cols})")
             for batch in feature_batches(schema, records, ids, CHUNK, workers=workers):
-                con.register("batch", arrow_table(schema, batch))
+                con.register("batch", batch)
                 con.execute("INSERT INTO existing SELECT * FROM batch")
                 con.unregister("batch")
             _mark_shared(con, schema, "existing")
@@ -106,18 +106,13 @@ class PreparedIndex:
 
         workers = min(os.cpu_count() or 1, 4) if len(records) >= PARALLEL_FROM else 1
         batch = pa.concat_tables(feature_batches(self.schema, records, ids, CHUNK // 2, workers=workers))
-        con.register("batch", arrow_table(self.schema, batch))
+        con.register("batch", batch)
         con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM batch")
         con.unregister("batch")
         for _, p in self.schema.phones:
             con.execute(f'UPDATE {table} SET "{p}_shared" = true WHERE "{p}_e164" IN '
                         f'(SELECT e164 FROM idx.shared_{p})')
         return batch
-
-
-def arrow_table(schema: Schema, batch: pa.Table) -> pa.Table:
-    """Features as the Arrow table DuckDB and Spark read (already one)."""
-    return batch
 
 
 def _mark_shared(con, schema: Schema, table: str) -> None:

@@ -128,8 +128,3 @@ def key_columns(schema: Schema) -> list[tuple[str, str]]:
     """(feature column, key name) of the deterministic keys, crosswalk ids first."""
     cols = [(f"{p}_key", "crosswalk") for _, kind, p in schema.generic if kind == "crosswalk"]
     return cols + [(f"{p}_addr", "email") for _, p in schema.emails]
-
-
-def weight(bf: float | None) -> float:
-    """A Bayes factor in bits."""
-    return 0.0 if not bf else math.log2(bf)

@@ -15,7 +15,6 @@ import pyarrow as pa
 from syncd.reconcile.decide import decide
 from syncd.reconcile.engine import check_ids, cluster
 from syncd.reconcile.features import Schema
-from syncd.reconcile.index import arrow_table
 from syncd.reconcile.model import initial_settings, key_columns, prior_from_keys, train, with_parameters
 from syncd.reconcile.result import Decision
 from syncd.reconcile.rules import MatchingRules
@@ -53,7 +52,7 @@ def match_on_spark(spark, rules: MatchingRules, existing: Sequence[Mapping], exi
     ex, inc = schema.rows(existing, existing_ids), schema.rows(incoming, incoming_ids)
     ex, inc = _mark_shared(schema, ex, inc)
     db = SparkAPI(spark_session=spark)
-    ex_df, inc_df = (spark.createDataFrame(arrow_table(schema, f)) for f in (ex, inc))
+    ex_df, inc_df = (spark.createDataFrame(f) for f in (ex, inc))
     ex_sdf = db.register(ex_df, table_name="existing")
     inc_sdf = db.register(inc_df, table_name="incoming_batch")
     prior = _prior(schema, ex, inc)

@@ -12,7 +12,6 @@ from syncd.reconcile.files import file_deduplicator
 from syncd.reconcile.rules import load_rules
 from syncd_sandbox.world import build_world
 
-from ..reconcile.world_data import NOW  # noqa: F401  (the same world clock)
 
 MAPPINGS = {"tradeshow-saastr-2026.csv": "tradeshow", "webinar-2026-10.xlsx": "webinar",
             "business-cards-latin1.csv": "business-cards"}
