@@ -70,10 +70,17 @@ def split_full_name(raw: str | None) -> tuple[str, str]:
     return clean_name(" ".join(words[:cut])), clean_name(" ".join(words[cut:]))
 
 
+_UMLAUTS = (("ae", "a"), ("oe", "o"), ("ue", "u"))
+
+
 @lru_cache(maxsize=262144)
 def name_key(raw: str | None) -> str:
-    """Transliterated, lower-case letters only: ``"O'Brien"`` → ``"obrien"``, ``"Ж"`` → ``"zh"``."""
-    return fold(clean_text(raw))
+    """Transliterated, lower-case letters only: ``"O'Brien"`` → ``"obrien"``, ``"Ж"`` → ``"zh"``.
+    German umlauts written out meet the ones typed (``Mueller`` = ``Müller`` = ``muller``)."""
+    key = fold(clean_text(raw))
+    for written, plain in _UMLAUTS:
+        key = key.replace(written, plain)
+    return key
 
 
 @lru_cache(maxsize=1)

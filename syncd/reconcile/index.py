@@ -55,6 +55,9 @@ class PreparedIndex:
                 con.register("batch", batch)
                 con.execute("INSERT INTO existing SELECT * FROM batch")
                 con.unregister("batch")
+            twice = con.execute("SELECT uid FROM existing GROUP BY uid HAVING count(*) > 1 LIMIT 1").fetchone()
+            if twice:
+                raise ValueError(f"existing id {twice[0]!r} appears twice; each record needs its own id")
             _mark_shared(con, schema, "existing")
             count = con.execute("SELECT count(*) FROM existing").fetchone()[0]
             con.execute("CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)")

@@ -130,6 +130,7 @@ def test_full_names_split(raw, parts):
 @pytest.mark.parametrize(("raw", "key"), [
     ("O'Brien", "obrien"), ("Sørensen", "sorensen"), ("Müller", "muller"), ("Strauß", "strauss"),
     ("de Vries", "devries"), ("Иванова", "ivanova"), ("  SMITH ", "smith"), ("", ""),
+    ("Mueller", "muller"), ("Schröder", "schroder"), ("Schroeder", "schroder"),
 ])
 def test_name_keys_transliterated(raw, key):
     assert name_key(raw) == key
