@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-from collections import deque
 import json
 import os
 import resource
@@ -64,19 +63,16 @@ def _peak_mb() -> tuple[float, float]:
 
 
 def _cold(work: Path) -> dict:
-    from syncd.reconcile.engine import match, prepare
+    import duckdb
+
+    from syncd.reconcile.engine import match, prepare_arrow
     from syncd.reconcile.rules import MatchingRules
 
     rules = MatchingRules.model_validate(RULES)
     start = time.perf_counter()
-    ids: deque[str] = deque()
-
-    def records():  # one pass over the file: each record leaves its id for the ids stream
-        for row in _rows(work / "existing.csv"):
-            ids.append(row["id"])
-            yield row
-
-    index = prepare(rules, records(), iter(ids.popleft, None), work / "index.duckdb", workers=2)
+    # the existing side as a CRM mirror would hand it over: Arrow record batches
+    reader = duckdb.connect().read_csv(str(work / "existing.csv"), all_varchar=True).fetch_record_batch(50_000)
+    index = prepare_arrow(rules, reader, "id", work / "index.duckdb", workers=2)
     prepared, prepare_cpu = time.perf_counter(), _cpu_s()
     incoming = list(_rows(work / "incoming.csv"))
     decisions = match(index, incoming, [r["id"] for r in incoming])

@@ -24,7 +24,7 @@ from syncd.reconcile.result import Decision
 from syncd.reconcile.rules import MatchingRules
 from syncd.reconcile.score import link_pairs, within_pairs
 
-__all__ = ["check_ids", "cluster", "match", "prepare", "union", "within"]
+__all__ = ["check_ids", "cluster", "match", "prepare", "prepare_arrow", "union", "within"]
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +33,11 @@ def prepare(rules: MatchingRules, records: Iterable[Mapping], ids: Iterable[str]
             *, workers: int = 1) -> PreparedIndex:
     """Build the index of the existing side at ``path`` (a DuckDB file)."""
     return PreparedIndex.build(rules, records, ids, path, workers=workers)
+
+
+def prepare_arrow(rules: MatchingRules, batches, id_column: str, path: Path, *, workers: int = 1) -> PreparedIndex:
+    """``prepare`` from Arrow record batches whose ``id_column`` holds each record's id."""
+    return PreparedIndex.build_from_arrow(rules, batches, id_column, path, workers=workers)
 
 
 def match(index: PreparedIndex, records: Sequence[Mapping], ids: Sequence[str]) -> list[Decision]:

@@ -41,6 +41,21 @@ class PreparedIndex:
         """Compute the features of ``records`` into a new DuckDB file at ``path``."""
         from syncd.reconcile.parallel import feature_batches
 
+        schema = Schema(rules)
+        return cls._write(rules, path, feature_batches(schema, records, ids, CHUNK, workers=workers))
+
+    @classmethod
+    def build_from_arrow(cls, rules: MatchingRules, batches: Iterable[pa.RecordBatch], id_column: str,
+                         path: Path, *, workers: int = 1) -> "PreparedIndex":
+        """The same from Arrow record batches (a CRM mirror or a CSV read by DuckDB), which
+        reach the worker processes without being turned into Python objects first."""
+        from syncd.reconcile.parallel import arrow_feature_batches
+
+        schema = Schema(rules)
+        return cls._write(rules, path, arrow_feature_batches(schema, batches, id_column, workers=workers))
+
+    @classmethod
+    def _write(cls, rules: MatchingRules, path: Path, tables: Iterable[pa.Table]) -> "PreparedIndex":
         path = Path(path)
         if path.exists():
             path.unlink()
@@ -51,7 +66,7 @@ class PreparedIndex:
             cols = ", ".join(f'"{n}" {t}' for n, t in schema.columns())
             con.execute("SET preserve_insertion_order = false")  # order is not needed; writes are faster
             con.execute(f"CREATE TABLE existing ({cols})")
-            for batch in feature_batches(schema, records, ids, CHUNK, workers=workers):
+            for batch in tables:
                 con.register("batch", batch)
                 con.execute("INSERT INTO existing SELECT * FROM batch")
                 con.unregister("batch")

@@ -10,9 +10,11 @@ from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from itertools import islice
 
+import pyarrow as pa
+
 from syncd.reconcile.features import Schema
 
-__all__ = ["feature_batches"]
+__all__ = ["arrow_feature_batches", "feature_batches"]
 
 
 def _chunks(records: Iterable[Mapping], ids: Iterable[str], size: int) -> Iterator[tuple[list, list]]:
@@ -42,6 +44,32 @@ def feature_batches(schema: Schema, records: Iterable[Mapping], ids: Iterable[st
         for recs, chunk_ids in chunks:
             pending.append(pool.submit(_work, (schema, recs, chunk_ids)))
             if len(pending) > workers:  # bounded: at most workers + 1 chunks in memory
+                yield pending.pop(0).result()
+        for future in pending:
+            yield future.result()
+
+
+def _work_arrow(args: tuple[Schema, pa.RecordBatch, str]) -> pa.Table:
+    schema, batch, id_column = args
+    cols = batch.to_pydict()
+    names = list(cols)
+    records = [dict(zip(names, values)) for values in zip(*cols.values())]
+    return schema.rows(records, (str(i) for i in cols[id_column]))
+
+
+def arrow_feature_batches(schema: Schema, batches: Iterable[pa.RecordBatch], id_column: str,
+                          *, workers: int = 1) -> Iterator[pa.Table]:
+    """Features of Arrow record batches (the id in ``id_column``): batches cross to the
+    workers in Arrow's own format, far cheaper than pickled dicts."""
+    jobs = ((schema, batch, id_column) for batch in batches)
+    if workers <= 1:
+        yield from map(_work_arrow, jobs)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        pending = []
+        for job in jobs:
+            pending.append(pool.submit(_work_arrow, job))
+            if len(pending) > workers:
                 yield pending.pop(0).result()
         for future in pending:
             yield future.result()

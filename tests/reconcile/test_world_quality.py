@@ -50,3 +50,17 @@ def test_the_trained_model_is_kept_and_reused(labelled, decided):
     together = {d.incoming_id: d.decision for d in first[batch] if not d.duplicate_of}
     agree = sum(alone[i] == together[i] for i in alone)
     assert agree >= 0.95 * len(alone)
+
+
+def test_an_index_built_from_arrow_batches_matches_the_same(labelled, rules, decided, tmp_path):
+    import pyarrow as pa
+
+    from syncd.reconcile.engine import prepare_arrow
+
+    cols = ("id", "first_name", "last_name", "email", "phone", "company")
+    rows = [dict(r, id=i) for i, r in zip(labelled.existing_ids, labelled.existing)]
+    table = pa.Table.from_pylist(rows, schema=pa.schema([(c, pa.string()) for c in cols]))
+    index = prepare_arrow(rules, table.to_batches(max_chunksize=500), "id", tmp_path / "a.duckdb", workers=2)
+    assert index.count == len(labelled.existing)
+    got = match(index, labelled.incoming, labelled.incoming_ids)
+    assert [(d.decision, d.existing_id) for d in got] == [(d.decision, d.existing_id) for d in decided[1]]
