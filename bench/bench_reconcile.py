@@ -56,6 +56,48 @@ def _cpu_s() -> float:
     return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
+class _TreeMemory:
+    """Samples the proportional set size (PSS: shared pages counted once) of this process
+    and its children every 0.2 s, for the peak memory of the whole process tree."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.peak = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.2):
+            self.peak = max(self.peak, sum(_pss_mb(pid) for pid in _tree(os.getpid())))
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        return self.peak
+
+
+def _tree(pid: int) -> list[int]:
+    out = [pid]
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            kids = (task / "children").read_text().split()
+        except OSError:
+            continue
+        for kid in kids:
+            out += _tree(int(kid))
+    return out
+
+
+def _pss_mb(pid: int) -> float:
+    try:
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0.0
+    return next((int(line.split()[1]) / 1024 for line in text.splitlines() if line.startswith("Pss:")), 0.0)
+
+
 def _peak_mb() -> tuple[float, float]:
     me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -69,6 +111,7 @@ def _cold(work: Path) -> dict:
     from syncd.reconcile.rules import MatchingRules
 
     rules = MatchingRules.model_validate(RULES)
+    memory = _TreeMemory()
     start = time.perf_counter()
     # the existing side as a CRM mirror would hand it over: Arrow record batches
     reader = duckdb.connect().read_csv(str(work / "existing.csv"), all_varchar=True).fetch_record_batch(50_000)
@@ -81,7 +124,9 @@ def _cold(work: Path) -> dict:
     merges = [d for d in decisions if d.decision == "merge"]
     right = sum(truth.get(d.incoming_id) == d.existing_id or _same_cluster(d, truth) for d in merges)
     me, kids = _peak_mb()
+    tree = memory.stop()
     return {"existing": index.count, "incoming": len(incoming), "prepare_s": prepared - start,
+            "peak_tree_pss_mb": tree,
             "prepare_cpu_s": prepare_cpu, "cpu_s": _cpu_s(), "load": os.getloadavg()[0],
             "match_and_train_s": done - prepared, "total_s": done - start, "peak_rss_mb": me,
             "peak_rss_workers_mb": kids, "merges": len(merges), "merge_precision": right / max(len(merges), 1)}
@@ -136,8 +181,9 @@ def main() -> None:
                   f"{cold['total_s']:.1f} s (prepare {cold['prepare_s']:.1f} s, train and match "
                   f"{cold['match_and_train_s']:.1f} s); CPU {cold['cpu_s']:.0f} s (prepare "
                   f"{cold['prepare_cpu_s']:.0f} s); load average at the end {cold['load']:.1f}; "
-                  f"peak RSS {cold['peak_rss_mb']:.0f} MB "
-                  f"(feature workers {cold['peak_rss_workers_mb']:.0f} MB each at most); "
+                  f"peak memory of the process tree {cold['peak_tree_pss_mb']:.0f} MB (PSS, sampled "
+                  f"every 0.2 s); peak RSS {cold['peak_rss_mb']:.0f} MB (feature workers "
+                  f"{cold['peak_rss_workers_mb']:.0f} MB each at most, shared pages counted in each); "
                   f"{cold['merges']:,} merges, precision {cold['merge_precision']:.4f}")
             for _ in range(3):
                 warm = _phase("batch", work, "--batch", str(args.batch))
