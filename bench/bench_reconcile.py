@@ -114,7 +114,7 @@ def _cold(work: Path) -> dict:
     memory = _TreeMemory()
     start = time.perf_counter()
     # the existing side as a CRM mirror would hand it over: Arrow record batches
-    reader = duckdb.connect().read_csv(str(work / "existing.csv"), all_varchar=True).fetch_record_batch(50_000)
+    reader = duckdb.connect().read_csv(str(work / "existing.csv"), all_varchar=True).to_arrow_reader(50_000)
     index = prepare_arrow(rules, reader, "id", work / "index.duckdb", workers=2)
     prepared, prepare_cpu = time.perf_counter(), _cpu_s()
     incoming = list(_rows(work / "incoming.csv"))

@@ -63,7 +63,8 @@ class Pools:
         local = rng.choice((f"{f}.{l}", f"{f[0]}{l}", f"{f}{l[0]}", f"{f}_{l}")) + (str(number) if rng.random() < 0.3 else "")
         email = f"{local}@{domain}" if rng.random() > 0.12 else f"{f}.{l}{number}@{rng.choice(_FREE)}"
         cc, region = rng.choice(_COUNTRIES)
-        phone = f"+{cc} {rng.randint(20, 899)} {rng.randint(1000000, 9999999)}" if rng.random() < 0.8 else ""
+        area = rng.randint(200, 999) if cc == "1" else rng.randint(20, 899)  # NANP areas start at 2
+        phone = f"+{cc} {area} {rng.randint(1000000, 9999999)}" if rng.random() < 0.8 else ""
         return {"first_name": first, "last_name": last, "email": email, "phone": phone,
                 "company": f"{name} {legal}" if rng.random() < 0.5 else name, "region": region}
 
