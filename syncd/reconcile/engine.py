@@ -44,6 +44,8 @@ def match(index: PreparedIndex, records: Sequence[Mapping], ids: Sequence[str]) 
     """One decision per incoming record. The first batch large enough trains the model
     (kept in the index); smaller first batches use the comparison priors with u estimated."""
     check_ids(ids)
+    if not ids:
+        return []
     con = index.session()
     try:
         db = DuckDBAPI(connection=con)

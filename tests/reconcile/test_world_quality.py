@@ -64,3 +64,7 @@ def test_an_index_built_from_arrow_batches_matches_the_same(labelled, rules, dec
     assert index.count == len(labelled.existing)
     got = match(index, labelled.incoming, labelled.incoming_ids)
     assert [(d.decision, d.existing_id) for d in got] == [(d.decision, d.existing_id) for d in decided[1]]
+
+
+def test_an_empty_batch_has_no_decisions(decided):
+    assert match(decided[0], [], []) == []
