@@ -52,16 +52,16 @@ def match(index: PreparedIndex, records: Sequence[Mapping], ids: Sequence[str]) 
         feats = index.load_incoming(con, records, ids, "incoming")
         existing = db.register("existing_records", table_name="existing")
         incoming = db.register("incoming", table_name="incoming_batch")
-        model, trained = index.model, False
-        if model is None:
-            model, trained = _trained(index, con, existing, incoming, len(records)), True
+        model, trained, em = index.model, False, _em_worthy(index.rules, len(records))
+        if model is None or (em and not index.model_em):
+            model, trained = _trained(index, con, existing, incoming, len(records), em=em), True
         linker = Linker([existing, incoming], model, log_level=None)
         pairs = link_pairs(linker, existing, incoming, model, key_columns(index.schema))
         clusters = cluster(lambda name: db.register("incoming", table_name=name), feats, model, index.rules)
     finally:
         con.close()
     if trained:
-        index.save_model(model)
+        index.save_model(model, em=em)
     return decide(ids, pairs, clusters, index.rules.matching)
 
 
@@ -95,13 +95,17 @@ def check_ids(ids: Sequence[str]) -> None:
         seen.add(i)
 
 
-def _trained(index: PreparedIndex, con, existing, incoming, n: int) -> dict:
+def _em_worthy(rules: MatchingRules, n: int) -> bool:
+    """A batch large enough (and training allowed) to estimate m by EM."""
+    return rules.matching.train and n >= rules.matching.min_training_records
+
+
+def _trained(index: PreparedIndex, con, existing, incoming, n: int, *, em: bool) -> dict:
     keyed = con.execute(_keyed_sql(index.schema)).fetchone()[0] if index.schema.emails else 0
     fallback = min(0.5, 0.5 / max(index.count, 1))
     prior = prior_from_keys(keyed, float(index.count) * n, fallback=fallback)
     settings = initial_settings(index.schema, prior=prior)
     linker = Linker([existing, incoming], settings, log_level=None)
-    em = index.rules.matching.train and n >= index.rules.matching.min_training_records
     return train(linker, index.schema, em=em)
 
 

@@ -31,8 +31,10 @@ FORMAT = "syncd-reconcile-index/1"
 class PreparedIndex:
     """Open with ``PreparedIndex.build`` (from records) or ``PreparedIndex.open`` (a file)."""
 
-    def __init__(self, path: Path, rules: MatchingRules, model: dict | None, count: int) -> None:
+    def __init__(self, path: Path, rules: MatchingRules, model: dict | None, count: int,
+                 *, model_em: bool = False) -> None:
         self.path, self.rules, self.model, self.count = path, rules, model, count
+        self.model_em = model_em  # whether m was trained by EM (else: priors, u estimated)
         self.schema = Schema(rules)
 
     @classmethod
@@ -94,16 +96,19 @@ class PreparedIndex:
         if meta.get("format") != FORMAT:
             raise ValueError(f"{path} is not a syncd reconcile index ({meta.get('format')!r})")
         model = json.loads(meta["model"]) if meta.get("model") else None
-        return cls(Path(path), MatchingRules.model_validate_json(meta["rules"]), model, count)
+        return cls(Path(path), MatchingRules.model_validate_json(meta["rules"]), model, count,
+                   model_em=meta.get("model_em") == "true")
 
-    def save_model(self, model: dict) -> None:
-        """Keep the trained model in the file, for the next batch and the next run."""
+    def save_model(self, model: dict, *, em: bool) -> None:
+        """Keep the trained model in the file, for the next batch and the next run; ``em``
+        says whether m was trained (a later large batch trains a model that was not)."""
         con = duckdb.connect(str(self.path))
         try:
-            con.execute("INSERT OR REPLACE INTO meta VALUES ('model', ?)", [json.dumps(model)])
+            con.execute("INSERT OR REPLACE INTO meta VALUES ('model', ?), ('model_em', ?)",
+                        [json.dumps(model), "true" if em else "false"])
         finally:
             con.close()
-        self.model = model
+        self.model, self.model_em = model, em
 
     def session(self, *, memory_limit: str = "1500MB") -> duckdb.DuckDBPyConnection:
         """An in-memory connection with this file attached read-only as ``idx``: Splink's

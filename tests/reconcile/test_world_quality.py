@@ -68,3 +68,12 @@ def test_an_index_built_from_arrow_batches_matches_the_same(labelled, rules, dec
 
 def test_an_empty_batch_has_no_decisions(decided):
     assert match(decided[0], [], []) == []
+
+
+def test_a_small_first_batch_does_not_stop_later_training(labelled, rules, tmp_path):
+    index = prepare(rules, labelled.existing, labelled.existing_ids, tmp_path / "s.duckdb")
+    match(index, labelled.incoming[:20], labelled.incoming_ids[:20])
+    assert index.model is not None and not index.model_em
+    assert not PreparedIndex.open(index.path).model_em
+    match(index, labelled.incoming, labelled.incoming_ids)
+    assert index.model_em and PreparedIndex.open(index.path).model_em
