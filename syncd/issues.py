@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import tomllib
 from pathlib import Path
+from collections.abc import Collection
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -12,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 from syncd.errors import ConfigIssue
 from syncd.textsafe import printable
 
-__all__ = ["issues_from_validation", "read_toml"]
+__all__ = ["IssueCollector", "issues_from_validation", "read_toml"]
 
 
 def read_toml(path: Path, *, missing_hint: str = "copy config.example.toml and edit it, or "
@@ -114,3 +115,25 @@ def issues_from_validation(exc: ValidationError, *, file: str,
         shown = None if isinstance(found, dict) else repr(found)
         issues.append(ConfigIssue(file=file, path=path, message=err["msg"], found=shown))
     return issues
+
+
+class IssueCollector:
+    """Gathers every problem of one file, so a validator reports them all together."""
+
+    def __init__(self, file: str) -> None:
+        self.file, self.items = file, []
+
+    def add(self, path: str, message: str, *, found: Any = None, expected: str | None = None,
+            hint: str | None = None) -> None:
+        shown = None if found is None else repr(found)
+        self.items.append(ConfigIssue(file=self.file, path=path, message=message, found=shown,
+                                      expected=expected, hint=hint))
+
+    def one_of(self, path: str, value: Any, known: Collection[str], what: str) -> None:
+        """``value`` must be one of ``known`` (listed in their order, or sorted for a set)."""
+        if not isinstance(value, str) or value in known:
+            return
+        names = list(known) if isinstance(known, list | tuple) else sorted(known)
+        close = difflib.get_close_matches(value, names, n=1)
+        self.add(path, f"unknown {what}", found=value, expected=f"one of {', '.join(names)}",
+                 hint=f"did you mean '{close[0]}'?" if close else None)

@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from syncd.errors import ConfigIssue
+from syncd.issues import IssueCollector
 from syncd.models import EngagementKind
 
 __all__ = ["cross_check"]
@@ -27,23 +28,7 @@ def _dict(value: Any) -> dict:
     return value if isinstance(value, dict) else {}
 
 
-class _Issues:
-    def __init__(self, file: str) -> None:
-        self.file, self.items = file, []
-
-    def add(self, path: str, message: str, *, found: Any = None, expected: str | None = None,
-            hint: str | None = None) -> None:
-        shown = None if found is None else repr(found)
-        self.items.append(ConfigIssue(file=self.file, path=path, message=message, found=shown,
-                                      expected=expected, hint=hint))
-
-    def one_of(self, path: str, value: Any, known: list[str], what: str) -> None:
-        if not isinstance(value, str) or value in known:
-            return
-        close = difflib.get_close_matches(value, known, n=1)
-        self.add(path, f"unknown {what}", found=value, expected=f"one of {', '.join(known)}",
-                 hint=f"did you mean '{close[0]}'?" if close else None)
-
+class _Issues(IssueCollector):
     def regex(self, path: str, pattern: Any) -> None:
         if not isinstance(pattern, str):
             return

@@ -13,6 +13,7 @@ from typing import Any
 import holidays
 
 from syncd.errors import ConfigIssue
+from syncd.issues import IssueCollector
 from syncd.routing.geo import suggest_country
 from syncd.routing.values import minutes
 
@@ -31,23 +32,7 @@ def _number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-class _Issues:
-    def __init__(self, file: str) -> None:
-        self.file, self.items = file, []
-
-    def add(self, path: str, message: str, *, found: Any = None, expected: str | None = None,
-            hint: str | None = None) -> None:
-        shown = None if found is None else repr(found)
-        self.items.append(ConfigIssue(file=self.file, path=path, message=message, found=shown,
-                                      expected=expected, hint=hint))
-
-    def one_of(self, path: str, value: Any, known: Collection[str], what: str) -> None:
-        if not isinstance(value, str) or value in known:
-            return
-        close = difflib.get_close_matches(value, list(known), n=1)
-        self.add(path, f"unknown {what}", found=value,
-                 expected=f"one of {', '.join(sorted(known))}",
-                 hint=f"did you mean '{close[0]}'?" if close else None)
+_Issues = IssueCollector
 
 
 def cross_check(data: dict[str, Any], *, file: str,
