@@ -107,13 +107,35 @@ def _process(deps: CycleDeps, qualifier: Qualifier, contacts: Sequence[HubSpotCo
         if plan is None:
             summary.unchanged += 1
             settled.append(contact.id)
+            if decision.record is not None and decision.matched_by != "id_map":
+                # Salesforce already holds what syncd would write (a cycle that stopped
+                # after writing, before committing): keep the link, or it is looked up
+                # again every cycle.
+                outcome["links"].append({"hubspot_id": contact.id, "sf_object": decision.record.object,
+                                         "sf_id": decision.record.id,
+                                         "matched_by": decision.matched_by or "email"})
         else:
             plans.append((plan, decision))
-    write_planned(deps.crm, plans, external_id_field=deps.settings.fields.salesforce.external_id_field,
-                  summary=summary, outcome=outcome, settled=settled,
-                  run_id=run_id, now=now)
-    store.record_outcome(outcome, now=now)
-    store.settle(settled)
+    _commit_decisions(store, outcome, now)
+    try:
+        write_planned(deps.crm, plans, external_id_field=deps.settings.fields.salesforce.external_id_field,
+                      summary=summary, outcome=outcome, settled=settled,
+                      run_id=run_id, now=now)
+    finally:  # batches written before a failing one keep their links and written state
+        store.record_outcome(outcome, now=now)
+        store.settle(settled)
+
+
+DECISIONS = ("lifecycle", "stage_history", "review")
+
+
+def _commit_decisions(store: StateStore, outcome: dict[str, list[dict[str, Any]]], now) -> None:
+    """Commit the engine's decisions (stages, their history, the review queue) before acting
+    on Salesforce: a crash after the writes cannot then make the next cycle decide again on
+    what the writes changed (say, a Lead just created with the default Status)."""
+    store.record_outcome({name: outcome[name] for name in DECISIONS}, now=now)
+    for name in DECISIONS:
+        outcome[name] = []
 
 
 def _park(decision, summary: CycleSummary, outcome, settled: list[str], run_id: str, now) -> None:
