@@ -15,7 +15,7 @@ import structlog
 from syncd.app import App, resolve_path
 from syncd.crash import one_line
 from syncd.errors import (AuthError, BudgetExhausted, ConfigError, ConfigIssue, ConnectorError, CycleStopped,
-                          FatalApiError, RetriableError, UnreachableError)
+                          FatalApiError, RetriableError, SyncdError, UnreachableError)
 from syncd.lifecycle import load_scoring
 from syncd.schema_check import check_hubspot_properties, check_mapping_against_schema
 from syncd.store.problems import store_problem
@@ -153,4 +153,6 @@ def explain_error(exc: BaseException) -> str:
         advice = next((text for kind, text in _ADVICE.items() if isinstance(exc, kind)), "")
         status = f" (HTTP {exc.status}{', ' + exc.code if exc.code else ''})" if exc.status else ""
         return f"{exc.system} {exc.operation} failed{status}: {exc}. {advice}".strip()
+    if isinstance(exc, SyncdError):  # raised on purpose: its message is the explanation
+        return str(exc)
     return f"unexpected error: {one_line(exc)}"
