@@ -63,6 +63,9 @@ def _properties_read(settings) -> tuple[list[tuple[str, str, str]], list[tuple[s
     return mapped, scored
 
 
+_WARNED: set[str] = set()
+
+
 def new_run_id() -> str:
     """12 characters, never all digits (so no reader mistakes one for a phone number)."""
     return "r" + uuid.uuid4().hex[:11]
@@ -81,7 +84,9 @@ def run_once(app: App, *, stop: threading.Event | None = None, check: bool = Tru
         with app.pacer.cycle(stop=stop, seconds=app.config.schedule.run_timeout_minutes * 60):
             if check:
                 for warning in preflight(app):
-                    log.warning("config.warning", problem=warning.render())
+                    if warning.render() not in _WARNED:  # once per process, not every cycle
+                        _WARNED.add(warning.render())
+                        log.warning("config.warning", problem=warning.render())
             summary = run_cycle(app.deps(), run_id=run_id, stop=stop)
     except BudgetExhausted as exc:
         _ended_early(app, run_id, "budget_exhausted", exc)
