@@ -350,8 +350,8 @@ def run_two_daemons(scenario: Scenario, workdir: Path, *, apart: float,
         procs.append(syncd(["run", "--config", str(config)], logs[1]))
         try:
             sqlite = (state_url or "sqlite").startswith("sqlite")
-            if sqlite and _wait(lambda: procs[1].poll() is not None, timeout=15):
-                report.seconds_to_refuse = round(time.monotonic() - started, 1)
+            if sqlite and _wait(lambda: any(p.poll() is not None for p in procs), timeout=15):
+                report.seconds_to_refuse = round(time.monotonic() - started, 1)  # whichever lost
             for phase in range(scenario.phases):
                 if phase:
                     sandbox.drift(phase - 1)
