@@ -7,12 +7,16 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+import structlog
+
 from syncd.ports import CrmGateway
 from syncd.sync.match import MatchDecision
 from syncd.sync.plan import PlannedWrite
 from syncd.sync.summary import CycleSummary
 
 __all__ = ["write_planned"]
+
+log = structlog.get_logger("syncd.writer")
 
 
 def write_planned(crm: CrmGateway, plans: Sequence[tuple[PlannedWrite, MatchDecision]], *,
@@ -32,8 +36,12 @@ def write_planned(crm: CrmGateway, plans: Sequence[tuple[PlannedWrite, MatchDeci
                 settled.append(plan.hubspot_id)
             elif result.retriable:  # stays pending: the next cycle sends it again
                 summary.retrying += 1
+                log.warning("row.deferred", hubspot_id=plan.hubspot_id, sf_object=object_name,
+                            code=result.error_code, reason=result.message)
             else:
                 summary.rejected += 1
+                log.warning("row.rejected", hubspot_id=plan.hubspot_id, sf_object=object_name,
+                            code=result.error_code, reason=result.message)
                 outcome["rejects"].append({"run_id": run_id, "hubspot_id": plan.hubspot_id,
                                            "sf_object": object_name, "code": result.error_code or "ERROR",
                                            "message": result.message or "", "at": now})
