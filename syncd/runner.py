@@ -15,7 +15,7 @@ import structlog
 from syncd.app import App, resolve_path
 from syncd.crash import one_line
 from syncd.errors import (AuthError, BudgetExhausted, ConfigError, ConfigIssue, ConnectorError, CycleStopped,
-                          FatalApiError, RetriableError, UnreachableError)
+                          FatalApiError, RetriableError, SyncdError, UnreachableError)
 from syncd.lifecycle import load_scoring
 from syncd.schema_check import check_hubspot_properties, check_mapping_against_schema
 from syncd.store.problems import store_problem
@@ -62,6 +62,9 @@ def _properties_read(settings) -> tuple[list[tuple[str, str, str]], list[tuple[s
     return mapped, scored
 
 
+_WARNED: set[str] = set()
+
+
 def new_run_id() -> str:
     """12 characters, never all digits (so no reader mistakes one for a phone number)."""
     return "r" + uuid.uuid4().hex[:11]
@@ -80,7 +83,9 @@ def run_once(app: App, *, stop: threading.Event | None = None, check: bool = Tru
         with app.pacer.cycle(stop=stop, seconds=app.config.schedule.run_timeout_minutes * 60):
             if check:
                 for warning in preflight(app):
-                    log.warning("config.warning", problem=warning.render())
+                    if warning.render() not in _WARNED:  # once per process, not every cycle
+                        _WARNED.add(warning.render())
+                        log.warning("config.warning", problem=warning.render())
             summary = run_cycle(app.deps(), run_id=run_id, stop=stop)
     except BudgetExhausted as exc:
         _ended_early(app, run_id, "budget_exhausted", exc)
@@ -152,4 +157,6 @@ def explain_error(exc: BaseException) -> str:
         advice = next((text for kind, text in _ADVICE.items() if isinstance(exc, kind)), "")
         status = f" (HTTP {exc.status}{', ' + exc.code if exc.code else ''})" if exc.status else ""
         return f"{exc.system} {exc.operation} failed{status}: {exc}. {advice}".strip()
+    if isinstance(exc, SyncdError):  # raised on purpose: its message is the explanation
+        return str(exc)
     return f"unexpected error: {one_line(exc)}"

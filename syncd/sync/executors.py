@@ -14,11 +14,15 @@ from datetime import datetime
 from typing import Protocol
 
 from syncd.effects import EffectOutcome, Link, MirrorPatch, MirrorStale, RecordWrite, Reject, Written
+import structlog
+
 from syncd.models import WriteResult
 from syncd.ports import CrmGateway
 from syncd.sync.match import canonical_email
 
 __all__ = ["Executor", "RecordExecutor", "STALE_MIRROR"]
+
+log = structlog.get_logger("syncd.writer")
 
 STALE_MIRROR = frozenset({"ENTITY_IS_DELETED", "CANNOT_UPDATE_CONVERTED_LEAD"})
 """Answers to an update that mean the mirrored record is no longer what the mirror says."""
@@ -78,7 +82,11 @@ def _outcome(write: RecordWrite, result: WriteResult, run_id: str, now: datetime
         stale = MirrorStale(sf_id=write.record_id, reason=result.error_code)
         return EffectOutcome(effect=write, status="retry", facts=(stale,), counts={"stale_records": 1})
     if result.retriable:  # stays pending: the next cycle sends it again
+        log.warning("row.deferred", hubspot_id=write.hubspot_id, sf_object=write.object_name,
+                    code=result.error_code, reason=result.message)
         return EffectOutcome(effect=write, status="retry", counts={"retrying": 1})
+    log.warning("row.rejected", hubspot_id=write.hubspot_id, sf_object=write.object_name,
+                code=result.error_code, reason=result.message)
     reject = Reject(hubspot_id=write.hubspot_id, sf_object=write.object_name, code=result.error_code or "ERROR",
                     message=result.message or "", run_id=run_id, at=now)
     return EffectOutcome(effect=write, status="rejected", facts=(reject,), counts={"rejected": 1})

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from syncd.effects import ChunkResult, Effect, EffectOutcome, Reject, ReviewItem
+from syncd.effects import ChunkResult, Effect, EffectOutcome, Link, Reject, ReviewItem
 from syncd.lifecycle import ScoringModel
 from syncd.models import HubSpotContact
 from syncd.ports import CrmGateway, StateStore
@@ -153,6 +153,12 @@ def settle(plans: Sequence[PersonPlan], report: WriteReport, *, now: datetime, r
             counts.update(outcome.counts)
         if not pp.effects:
             counts["unchanged"] += 1
+            record = person.decision.record
+            if record is not None and person.decision.matched_by not in (None, "id_map"):
+                # Salesforce already holds what syncd would write (a cycle stopped after its
+                # writes, before its commit): keep the link, or it is looked up every cycle.
+                facts.append(Link(hubspot_id=person.id, sf_object=record.object, sf_id=record.id,
+                                  matched_by=person.decision.matched_by))
         if len(done) == len(pp.effects) and all(o.status != "retry" for o in done):
             settled.append(person.id)
             facts += [q.lifecycle, *q.changes]

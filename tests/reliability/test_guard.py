@@ -134,3 +134,17 @@ def test_two_writers_starting_together_never_race_the_migration(store_url):
     finally:
         for s in stores:
             s.close()
+
+
+def test_syncd_once_beside_a_writer_exits_2_naming_it(config_path, capsys):
+    from syncd.cli import main
+
+    holder = open_store(f"sqlite:///{config_path.parent / 'state.db'}")
+    try:
+        assert main(["once", "--config", str(config_path)]) == 2
+    finally:
+        holder.close()
+    err = capsys.readouterr().err
+    assert err.startswith("syncd: the state store ") and "unexpected" not in err
+    assert f"pid {os.getpid()} on host {socket.gethostname()}" in err and "Traceback" not in err
+    assert str(config_path.parent / "state.db") in err

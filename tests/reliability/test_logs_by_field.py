@@ -138,3 +138,32 @@ def test_profile_signals_with_equal_points_keep_their_order_across_cycles():
     assert one == two
     assert one.index("Rule 1") < one.index("Rule 2")
     assert "Fit: Country (+10); Industry (+10); Title (-10)" in one
+
+
+def test_every_rejected_or_deferred_row_logs_its_code_and_reason():
+    from structlog.testing import capture_logs
+
+    from syncd.models import WriteResult
+    from syncd.sync.match import MatchDecision
+    from syncd.sync.plan import PlannedWrite
+    from syncd.sync.summary import CycleSummary
+    from syncd.sync.writer import write_planned
+
+    class Crm:
+        def upsert(self, object_name, external_id_field, rows):
+            return [WriteResult(key="1", ok=False, error_code="UNABLE_TO_LOCK_ROW",
+                                message="unable to obtain exclusive access", retriable=True),
+                    WriteResult(key="2", ok=False, error_code="STRING_TOO_LONG",
+                                message="Last Name: data value too large (fields: LastName)")]
+
+    plans = [(PlannedWrite(hubspot_id=h, object_name="Lead", mode="upsert", record_id=None,
+                           fields={"HubSpot_Id__c": h}, desired={"HubSpot_Id__c": h}),
+              MatchDecision(hubspot_id=h, action="create")) for h in ("1", "2")]
+    outcome = {k: [] for k in ("links", "written", "rejects")}
+    with capture_logs() as logs:
+        write_planned(Crm(), plans, external_id_field="HubSpot_Id__c", summary=CycleSummary(run_id="r"),
+                      outcome=outcome, settled=[], run_id="r", now=datetime(2026, 11, 1, tzinfo=UTC))
+    rows = {e["event"]: e for e in logs if e["event"].startswith("row.")}
+    assert rows["row.deferred"]["code"] == "UNABLE_TO_LOCK_ROW" and "exclusive" in rows["row.deferred"]["reason"]
+    assert rows["row.rejected"]["code"] == "STRING_TOO_LONG" and rows["row.rejected"]["hubspot_id"] == "2"
+    assert "too large" in rows["row.rejected"]["reason"]

@@ -114,7 +114,10 @@ def _new_contact(state, rng: random.Random, step: int, n: int) -> str:
 
 
 def _sales_moves(state, rng: random.Random) -> list[dict]:
-    leads = [r for r in state.records("Lead") if not r.get("IsConverted")]
+    # In a stable order by content, not by record id: leads a client created in another
+    # order (after retries, say) get other ids, and the same seed must move the same people.
+    leads = sorted((r for r in state.records("Lead") if not r.get("IsConverted")),
+                   key=lambda r: ((r.get("Email") or "").lower(), r.get("LastName") or "", r["Id"]))
     moves = []
     for before, after in _SALES_MOVES:
         moved = {m["lead_id"] for m in moves}
