@@ -50,7 +50,10 @@ class App:
     @property
     def rules(self) -> SyncRules:
         """What the core is configured with: the field mapping and the scoring model."""
-        return SyncRules(mapping=self.settings.fields, model=self.settings.scoring, routing=self.settings.routing)
+        from syncd.sync import rules
+
+        return SyncRules(mapping=self.settings.fields, model=self.settings.scoring, routing=self.settings.routing,
+                         chunk_size=rules.CHUNK)
 
     @property
     def config(self):

@@ -13,19 +13,28 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from syncd.effects import EffectOutcome, Link, MirrorPatch, MirrorStale, RecordWrite, Reject, Written
 import structlog
 
+from syncd.effects import EffectOutcome, Link, MirrorPatch, MirrorStale, RecordWrite, Reject, Written
 from syncd.models import WriteResult
 from syncd.ports import CrmGateway
 from syncd.sync.match import canonical_email
 
-__all__ = ["Executor", "RecordExecutor", "STALE_MIRROR"]
+__all__ = ["Executor", "PartialWrite", "RecordExecutor", "STALE_MIRROR"]
 
 log = structlog.get_logger("syncd.writer")
 
 STALE_MIRROR = frozenset({"ENTITY_IS_DELETED", "CANNOT_UPDATE_CONVERTED_LEAD"})
 """Answers to an update that mean the mirrored record is no longer what the mirror says."""
+
+
+class PartialWrite(Exception):
+    """An executor stopped by a failure after some of its batches went through: ``outcomes``
+    are theirs (kept, so records already written stay linked), ``cause`` ends the cycle."""
+
+    def __init__(self, outcomes: Sequence[EffectOutcome], cause: BaseException) -> None:
+        super().__init__(str(cause))
+        self.outcomes, self.cause = list(outcomes), cause
 
 
 class Executor(Protocol):
@@ -52,12 +61,15 @@ class RecordExecutor:
         groups: dict[tuple[str, str], list[RecordWrite]] = defaultdict(list)
         for write in effects:
             groups[(write.object_name, write.mode)].append(write)
-        outcomes = []
+        outcomes: list[EffectOutcome] = []
         for (object_name, mode), group in sorted(groups.items()):
-            if mode == "update":
-                results = self.crm.update(object_name, [{"Id": w.record_id, **w.fields} for w in group])
-            else:
-                results = self.crm.upsert(object_name, self.external_id_field, [dict(w.fields) for w in group])
+            try:
+                if mode == "update":
+                    results = self.crm.update(object_name, [{"Id": w.record_id, **w.fields} for w in group])
+                else:
+                    results = self.crm.upsert(object_name, self.external_id_field, [dict(w.fields) for w in group])
+            except Exception as exc:  # noqa: BLE001 — the batches before it are kept
+                raise PartialWrite(outcomes, exc) from exc
             outcomes += [_outcome(w, r, run_id, now, self.external_id_field)
                          for w, r in zip(group, results, strict=True)]
         return outcomes

@@ -17,7 +17,7 @@ from syncd.effects import ChunkResult, Effect, EffectOutcome, Link, Reject, Revi
 from syncd.lifecycle import ScoringModel
 from syncd.models import HubSpotContact
 from syncd.ports import CrmGateway, StateStore
-from syncd.sync.executors import Executor
+from syncd.sync.executors import Executor, PartialWrite
 from syncd.sync.lookup import look_up
 from syncd.sync.planners import Person, PlanContext, Planner
 from syncd.sync.qualify import Qualified, qualify
@@ -117,6 +117,8 @@ def write(plans: Sequence[PersonPlan], executors: Sequence[Executor], *, now: da
             continue
         try:
             outcomes += executor.execute(effects, run_id=run_id, now=now, earlier=tuple(outcomes))
+        except PartialWrite as partial:
+            return WriteReport(outcomes=(*outcomes, *partial.outcomes), error=partial.cause)
         except Exception as exc:  # noqa: BLE001 — re-raised by the cycle once the chunk is kept
             return WriteReport(outcomes=tuple(outcomes), error=exc)
     return WriteReport(outcomes=tuple(outcomes))
@@ -153,12 +155,13 @@ def settle(plans: Sequence[PersonPlan], report: WriteReport, *, now: datetime, r
             counts.update(outcome.counts)
         if not pp.effects:
             counts["unchanged"] += 1
-            record = person.decision.record
-            if record is not None and person.decision.matched_by not in (None, "id_map"):
-                # Salesforce already holds what syncd would write (a cycle stopped after its
-                # writes, before its commit): keep the link, or it is looked up every cycle.
-                facts.append(Link(hubspot_id=person.id, sf_object=record.object, sf_id=record.id,
-                                  matched_by=person.decision.matched_by))
+        record = person.decision.record
+        linked = any(isinstance(f, Link) for o in done for f in o.facts)
+        if record is not None and person.decision.matched_by not in (None, "id_map") and not linked:
+            # matched, and Salesforce already holds what syncd would write there (say a cycle
+            # stopped after its writes, before its commit): keep the link all the same
+            facts.append(Link(hubspot_id=person.id, sf_object=record.object, sf_id=record.id,
+                              matched_by=person.decision.matched_by))
         if len(done) == len(pp.effects) and all(o.status != "retry" for o in done):
             settled.append(person.id)
             facts += [q.lifecycle, *q.changes]

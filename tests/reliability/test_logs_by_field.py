@@ -143,11 +143,9 @@ def test_profile_signals_with_equal_points_keep_their_order_across_cycles():
 def test_every_rejected_or_deferred_row_logs_its_code_and_reason():
     from structlog.testing import capture_logs
 
+    from syncd.effects import RecordWrite
     from syncd.models import WriteResult
-    from syncd.sync.match import MatchDecision
-    from syncd.sync.plan import PlannedWrite
-    from syncd.sync.summary import CycleSummary
-    from syncd.sync.writer import write_planned
+    from syncd.sync.executors import RecordExecutor
 
     class Crm:
         def upsert(self, object_name, external_id_field, rows):
@@ -156,13 +154,10 @@ def test_every_rejected_or_deferred_row_logs_its_code_and_reason():
                     WriteResult(key="2", ok=False, error_code="STRING_TOO_LONG",
                                 message="Last Name: data value too large (fields: LastName)")]
 
-    plans = [(PlannedWrite(hubspot_id=h, object_name="Lead", mode="upsert", record_id=None,
-                           fields={"HubSpot_Id__c": h}, desired={"HubSpot_Id__c": h}),
-              MatchDecision(hubspot_id=h, action="create")) for h in ("1", "2")]
-    outcome = {k: [] for k in ("links", "written", "rejects")}
+    writes = [RecordWrite(hubspot_id=h, object_name="Lead", mode="upsert", record_id=None,
+                          fields={"HubSpot_Id__c": h}, desired={"HubSpot_Id__c": h}) for h in ("1", "2")]
     with capture_logs() as logs:
-        write_planned(Crm(), plans, external_id_field="HubSpot_Id__c", summary=CycleSummary(run_id="r"),
-                      outcome=outcome, settled=[], run_id="r", now=datetime(2026, 11, 1, tzinfo=UTC))
+        RecordExecutor(Crm(), "HubSpot_Id__c").execute(writes, run_id="r", now=datetime(2026, 11, 1, tzinfo=UTC))
     rows = {e["event"]: e for e in logs if e["event"].startswith("row.")}
     assert rows["row.deferred"]["code"] == "UNABLE_TO_LOCK_ROW" and "exclusive" in rows["row.deferred"]["reason"]
     assert rows["row.rejected"]["code"] == "STRING_TOO_LONG" and rows["row.rejected"]["hubspot_id"] == "2"
