@@ -9,7 +9,7 @@ PKG ?= .
 PIP_FLAGS ?= --no-cache-dir --disable-pip-version-check
 STAMP := $(VENV)/.syncd-installed
 
-.PHONY: demo test install bench lint clean
+.PHONY: demo test install bench lint clean java
 
 $(STAMP): pyproject.toml requirements-test.txt sandbox/pyproject.toml
 	$(MAKE) install PKG='-e ./sandbox -e .[test]'
@@ -25,8 +25,15 @@ install:
 demo: $(STAMP)
 	$(BIN)/syncd demo
 
+## java: a Java runtime for the Spark backend's test (pyspark needs one); installed from
+## Debian's packages when missing and we may (root), else the test says what is missing
+java:
+	@command -v java >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; } \
+	  || echo "make: no Java runtime; install default-jre-headless for the Spark test"
+
 ## test: the whole suite (fails on any failure and on zero tests collected)
-test: $(STAMP)
+test: $(STAMP) java
 	$(BIN)/python -m pytest -n 2 -q
 
 ## bench: every benchmark in bench/ (prints figures; see bench/README.md)
