@@ -22,6 +22,7 @@ from syncd.ports import PullBatch
 from syncd.store import tables as t
 from syncd.store.engine import create_engine, migrate
 from syncd.store.mirror import MirrorQueries
+from syncd.store.offline import OfflineQueries
 from syncd.store.sales import SalesQueries
 from syncd.store.upsert import insert_ignore, upsert
 
@@ -35,7 +36,7 @@ def open_store(url: str) -> SqlStateStore:
     return SqlStateStore(engine)
 
 
-class SqlStateStore(MirrorQueries, SalesQueries):
+class SqlStateStore(MirrorQueries, SalesQueries, OfflineQueries):
     """The ``StateStore`` port on SQLite or PostgreSQL (SQLAlchemy Core)."""
 
     def __init__(self, engine: Engine) -> None:
