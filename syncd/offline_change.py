@@ -86,7 +86,7 @@ class OfflineChange:
     """``contacts`` are stored and become pending; ``events`` are stored (deduplicated by id)
     and make their person pending; ``links`` go to the id map; ``reviews`` to the review
     queue (unless their pair was decided); ``decisions`` are remembered and take their
-    subject out of the queue."""
+    subject out of the queue; ``pending`` contacts are looked at again by the next cycle."""
 
     at: datetime
     file: OfflineFile | None = None
@@ -97,6 +97,7 @@ class OfflineChange:
     fills: tuple[FieldFill, ...] = ()
     reviews: tuple[ReviewItem, ...] = ()
     decisions: tuple[ReviewDecision, ...] = ()
+    pending: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         require_aware("at", self.at)

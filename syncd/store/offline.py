@@ -41,7 +41,7 @@ class OfflineQueries:
             insert_ignore(conn, t.engagement, [{"id": e.id, "contact_id": e.contact_id, "kind": e.kind.value,
                                                 "occurred_at": e.occurred_at, "attributes": dict(e.attributes)}
                                                for e in change.events], "id")
-            touched = sorted({e.contact_id for e in change.events})
+            touched = sorted({e.contact_id for e in change.events} | set(change.pending))
             if touched:
                 conn.execute(update(t.contacts).where(t.contacts.c.hubspot_id.in_(touched),
                                                       t.contacts.c.archived.is_(False)).values(pending=True))

@@ -38,6 +38,9 @@ class MemoryOfflineQueries:
                 self.events.setdefault(e.id, e)
                 if e.contact_id in self.contacts and not self.contacts[e.contact_id]["archived"]:
                     self.contacts[e.contact_id]["pending"] = True
+            for h in change.pending:
+                if h in self.contacts and not self.contacts[h]["archived"]:
+                    self.contacts[h]["pending"] = True
             for k in change.links:
                 self.links[k.hubspot_id] = {"hubspot_id": k.hubspot_id, "sf_object": k.sf_object, "sf_id": k.sf_id,
                                             "matched_by": k.matched_by, "updated_at": now}

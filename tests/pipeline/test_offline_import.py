@@ -135,3 +135,59 @@ def test_a_decided_pair_is_not_queued_again(loaded):
     store.save_offline(OfflineChange(at=NOW, reviews=(ReviewItem(
         hubspot_id=item["hubspot_id"], reason="again", candidates=tuple(reversed(item["candidates"]))),)))
     assert store.review_items() == []
+
+
+def _review(store, hubspot, key, **kw):
+    from syncd.offline.review import decide
+
+    return decide(store, hubspot, key, policy="where_consent", now=NOW, **kw)
+
+
+def test_accepting_an_offline_record_links_it_and_the_cycle_writes_no_new_lead(loaded):
+    from syncd.offline.review import ReviewError
+
+    (hubspot, crm, store, deps), mapping = loaded
+    _import(store, hubspot, mapping)
+    (item,) = store.review_items()
+    with pytest.raises(ReviewError, match="--target"):
+        _review(store, hubspot, item["hubspot_id"], accept=True, target=None)
+    with pytest.raises(ReviewError, match="not a candidate"):
+        _review(store, hubspot, item["hubspot_id"], accept=True, target="00Q999")
+    chosen = item["candidates"][0].removeprefix("sf:")
+    _review(store, hubspot, item["hubspot_id"], accept=True, target=chosen)
+    assert store.review_items() == [] and store.offline_rows(status="review") == []
+    (row,) = [r for r in store.offline_rows() if r["line"] == 7]
+    assert row["status"] == "merged" and store.id_map([row["hubspot_id"]])[row["hubspot_id"]][1] == chosen
+    people = len(_people(crm))
+    run_cycle(deps, run_id="r1")
+    assert len(_people(crm)) == people + 1  # Rosa only
+    with pytest.raises(ReviewError, match="no review item"):
+        _review(store, hubspot, item["hubspot_id"], accept=False, target=None)
+
+
+def test_rejecting_an_offline_record_makes_it_a_new_person(loaded):
+    (hubspot, crm, store, deps), mapping = loaded
+    _import(store, hubspot, mapping)
+    (item,) = store.review_items()
+    _review(store, hubspot, item["hubspot_id"], accept=False, target=None)
+    (row,) = [r for r in store.offline_rows() if r["line"] == 7]
+    assert row["status"] == "created"
+    assert hubspot.contacts[row["hubspot_id"]].properties["email"] == "twin@shared.example"
+
+
+def test_a_hubspot_contact_in_review_accepted_or_rejected(world):
+    hubspot, crm, store, deps = world
+    first = crm.add("Lead", Email="twin@shared.example", LastName="Twin", Company="Twins")
+    crm.add("Lead", Email="twin@shared.example", LastName="Twin", Company="Twins")
+    hubspot.put_contact(person("5", "twin@shared.example"))
+    hubspot.put_contact(person("6", "twin@shared.example"))
+    run_cycle(deps, run_id="r0")
+    assert sorted(r["hubspot_id"] for r in store.review_items()) == ["5", "6"]
+    _review(store, hubspot, "5", accept=True, target=first)
+    _review(store, hubspot, "6", accept=False, target=None)
+    store.mark_pending(["5", "6"])
+    run_cycle(deps, run_id="r1")
+    assert store.review_items() == []  # a rejected pair is not asked again
+    assert store.id_map(["5"]) == {"5": ("Lead", first)} and store.id_map(["6"]) == {}
+    assert crm.objects["Lead"][first].get("Lead_Score__c") is not None
+    assert any(r["code"] == "REVIEW_REJECTED" and r["hubspot_id"] == "6" for r in store.rejects)
