@@ -34,7 +34,7 @@ class DemoResult:
 
 
 def write_sandbox_config(endpoints, workdir: Path, *, mappings: Path = DEFAULT_MAPPINGS,
-                         state_url: str | None = None) -> Path:
+                         state_url: str | None = None, drop_dir: Path | None = None) -> Path:
     """A config.toml for the sandbox's endpoints; secrets go to files beside it."""
     secrets = workdir / "secrets"
     secrets.mkdir(parents=True, exist_ok=True)
@@ -72,6 +72,8 @@ heartbeat_file = "{workdir / 'heartbeat'}"
 [mappings]
 dir = "{mappings}"
 """
+    if drop_dir is not None:
+        config += f'\n[offline]\ndrop_dir = "{drop_dir}"\n'
     path = workdir / "config.toml"
     path.write_text(config)
     return path
