@@ -11,6 +11,7 @@ bytes imported again change nothing.
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -59,6 +60,7 @@ def import_offline(store: StateStore, hubspot: HubSpotSource, *, data: bytes, na
                    mapping: SourceMapping | None, origin: str | None, rules: MatchingRules,
                    policy: ConsentPolicy, now: datetime, sheet: str | None = None) -> Imported:
     """Import one file's bytes: reconcile, create and fill in HubSpot, keep the rest."""
+    logging.getLogger("splink").setLevel(logging.ERROR)  # its sampling advice is for analysts, not the daemon
     contacts, mirror = store.matching_people()
     linked = store.hubspot_ids_for([m["sf_id"] for m in mirror])
     existing, existing_ids = existing_records(contacts, mirror, linked)
