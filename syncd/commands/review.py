@@ -18,13 +18,13 @@ EXIT_REFUSED = 1
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("review", help="list and decide the people parked for review")
-    add_config_option(parser)
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-    actions.add_parser("list", help="the items waiting")
+    add_config_option(actions.add_parser("list", help="the items waiting"))
     for name, text in (("show", "one item with its candidates"), ("accept", "the item is this record"),
                        ("reject", "the item is none of its candidates")):
         one = actions.add_parser(name, help=text)
         one.add_argument("id", help="the item's id (syncd review list)")
+        add_config_option(one)
         if name == "accept":
             one.add_argument("--target", help="the candidate record (needed when there are several)")
     parser.set_defaults(func=run)
