@@ -63,3 +63,22 @@ def test_a_refused_file_goes_to_failed_with_its_reason(sandbox, tmp_path):
     assert (drop / "failed" / "notes.csv").exists() and not (drop / "notes.csv").exists()
     assert json.loads((drop / "failed" / "notes.csv.report.json").read_text())["error"] == summary["error"]
     assert (drop / "readme.md").exists()  # not a kind of file syncd takes
+
+
+def test_syncd_once_takes_the_drop_folder_before_its_cycle(sandbox, tmp_path, capsys):
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    name = "tradeshow-saastr-" + next(n for n in sandbox.world.offline_files if n.startswith("tradeshow"))[17:]
+    (drop / name).write_bytes(sandbox.world.offline_files[name])
+    config = write_sandbox_config(sandbox.endpoints, tmp_path / "syncd", mappings=DEFAULT_MAPPINGS, drop_dir=drop)
+    assert main(["once", "--config", str(config)]) == 0
+    capsys.readouterr()
+    assert (drop / "done" / name).exists()
+    report = json.loads((drop / "done" / f"{name}.report.json").read_text())
+    assert report["mapping"]["origin"].endswith("tradeshow.toml")
+    app = open_app(config)
+    try:
+        assert app.store.offline_files()[0]["name"] == name
+        assert app.store.count_pending() == 0  # the same cycle wrote the imported people
+    finally:
+        app.close()
