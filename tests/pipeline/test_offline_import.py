@@ -3,12 +3,11 @@ Salesforce record, create (where consent allows), review; then cycles write the 
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
 from syncd.demo import DEFAULT_MAPPINGS
-from syncd.models import EngagementKind, HubSpotContact
+from syncd.models import EngagementKind
 from syncd.offline.job import import_offline
 from syncd.offline.mapping import load_source_mapping
 from syncd.offline_change import OfflineChange, ReviewDecision
