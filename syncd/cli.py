@@ -13,7 +13,7 @@ import sys
 __all__ = ["build_parser", "main"]
 
 COMMANDS: tuple[str, ...] = ("init", "run", "once", "plan", "backfill", "check_config", "status", "explain", "demo",
-                             "sandbox", "healthcheck", "audit", "report", "import_", "reconcile")
+                             "sandbox", "healthcheck", "audit", "report", "import_", "reconcile", "review")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -34,7 +34,7 @@ class DemoResult:
 
 
 def write_sandbox_config(endpoints, workdir: Path, *, mappings: Path = DEFAULT_MAPPINGS,
-                         state_url: str | None = None) -> Path:
+                         state_url: str | None = None, drop_dir: Path | None = None) -> Path:
     """A config.toml for the sandbox's endpoints; secrets go to files beside it."""
     secrets = workdir / "secrets"
     secrets.mkdir(parents=True, exist_ok=True)
@@ -72,6 +72,8 @@ heartbeat_file = "{workdir / 'heartbeat'}"
 [mappings]
 dir = "{mappings}"
 """
+    if drop_dir is not None:
+        config += f'\n[offline]\ndrop_dir = "{drop_dir}"\n'
     path = workdir / "config.toml"
     path.write_text(config)
     return path
@@ -93,14 +95,18 @@ def run_demo(*, workdir: Path, contacts: int = 200, seed: int = 7, cycles: int =
     with log_path.open("w") as log_file, Sandbox.start(seed=seed, contacts=contacts,
                                                        workdir=workdir / "sandbox") as sandbox:
         configure_logging(fmt="json", level="info", stream=log_file)
-        config_path = write_sandbox_config(sandbox.endpoints, workdir)
+        config_path = write_sandbox_config(sandbox.endpoints, workdir, drop_dir=workdir / "drop")
         app = open_app(config_path)
         try:
+            offline: dict[str, int] = {}
             for number in range(1, cycles + 1):
                 if number >= 3:
                     sandbox.drift(number - 2)
+                if number == 3:  # the world's offline files arrive with the third cycle
+                    offline = _import_offline(app, workdir / "sandbox" / "offline", workdir / "drop")
                 summary = run_once(app)
-                results.append({"cycle": number, **summary.to_dict()})
+                results.append({"cycle": number, **summary.to_dict(), **dict.fromkeys(OFFLINE_KEYS, 0), **offline})
+                offline = {}
             follow_ups = app.store.follow_up_stats()
         finally:
             app.close()
@@ -111,6 +117,25 @@ def run_demo(*, workdir: Path, contacts: int = 200, seed: int = 7, cycles: int =
         structlog.reset_defaults()  # the log file closes here
     return DemoResult(workdir=workdir, config_path=config_path, log_path=log_path, cycles=results,
                       salesforce_with_stage=with_stage, sandbox_stats=stats, follow_ups=owners)
+
+
+OFFLINE_KEYS = tuple(f"offline_{s}" for s in ("merged", "created", "review", "held", "duplicate", "rejected",
+                                               "skipped", "failed"))
+
+
+def _import_offline(app, files: Path, drop: Path) -> dict[str, int]:
+    """Drop the sandbox's offline files and let syncd take them; outcomes per status."""
+    from syncd.offline.job import run_drop_folder
+
+    drop.mkdir(exist_ok=True)
+    for path in sorted(files.iterdir()):
+        shutil.copy(path, drop / path.name)
+    totals: dict[str, int] = {}
+    for summary in run_drop_folder(app):
+        for key, value in summary.items():
+            if isinstance(value, int) and not isinstance(value, bool):
+                totals[f"offline_{key}"] = totals.get(f"offline_{key}", 0) + value
+    return totals
 
 
 def _follow_ups_by_owner(follow_ups: list[dict[str, Any]], org: dict[str, Any]) -> dict[str, dict[str, int]]:

@@ -16,7 +16,13 @@ _ROWS = (("pulled", "Contacts pulled"), ("events", "New engagement events"),
          ("skipped", "Skipped (no email)"), ("stage_moves", "Stage moves"),
          ("tasks_created", "Follow-up tasks created"), ("hubspot_updated", "HubSpot contacts updated"),
          ("changed_in_salesforce", "Re-read after changes in Salesforce"), ("sla_touched", "Follow-ups touched by sales"),
-         ("sla_breached", "Follow-ups past their SLA"))
+         ("sla_breached", "Follow-ups past their SLA"),
+         ("offline_merged", "Offline records merged into a person"),
+         ("offline_created", "Offline records: new people"),
+         ("offline_review", "Offline records sent to review"),
+         ("offline_held", "Offline records held (consent, no email)"),
+         ("offline_duplicate", "Offline records: duplicates in a file"),
+         ("offline_rejected", "Offline records rejected (unusable)"))
 
 
 def print_report(result: DemoResult, *, seconds: float, console: Console | None = None) -> None:

@@ -46,6 +46,7 @@ class EngagementKind(StrEnum):
     MEETING = "meeting"
     CALL = "call"
     NOTE = "note"
+    OFFLINE = "offline"  # a row of an offline file (badge scan, webinar, business card)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from syncd.effects import ChunkResult
 from syncd.models import CrmRecord, EngagementEvent, HubSpotContact, WriteResult
+from syncd.offline_change import OfflineChange
 
 __all__ = ["ApiUsage", "CrmGateway", "CursorStore", "FieldSchema", "HubSpotSource", "ObjectSchema", "PullBatch",
            "StateStore", "WebhookQueue"]
@@ -261,6 +262,30 @@ class StateStore(CursorStore, Protocol):
     def stage_history(self, hubspot_id: str) -> list[dict[str, Any]]: ...
 
     def review_items(self) -> list[dict[str, Any]]: ...
+
+    # -- offline files and the review queue ----------------------------------------------
+    def offline_hashes(self) -> frozenset[str]:
+        """Content hashes of the offline files imported before."""
+        ...
+
+    def save_offline(self, change: OfflineChange) -> None:
+        """Keep an import's or a review decision's changes in one transaction: the file and
+        its rows, contacts (pending), events (deduplicated; their people pending), links,
+        filled fields (id map history), review items (unless their pair was decided) and
+        decisions (remembered; their item leaves the queue)."""
+        ...
+
+    def offline_rows(self, *, status: str | None = None) -> list[dict[str, Any]]: ...
+
+    def offline_files(self) -> list[dict[str, Any]]: ...
+
+    def review_item(self, key: str) -> dict[str, Any] | None: ...
+
+    def review_decisions(self, subjects: Sequence[str]) -> dict[str, list[dict[str, Any]]]: ...
+
+    def matching_people(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """(live contacts ``hubspot_id, properties``, live mirrored ``sf_id, sf_object, fields``)."""
+        ...
 
     def start_run(self, run_id: str, *, now: datetime) -> None: ...
 

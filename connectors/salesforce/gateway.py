@@ -97,10 +97,34 @@ class SalesforceGateway:
     def people_changed(self, since: Mapping[str, datetime | None]) -> dict[str, list[CrmRecord]]:
         """Leads and Contacts (and syncd's follow-up Tasks when ``since`` names ``Task``)
         changed at or after ``since[object]`` (all when None), deleted ones included: one
-        Composite Batch call, more only for pages past the first."""
+        Composite Batch call, more only for pages past the first. A Lead or Contact read
+        whole (no cursor yet: the mirror's first fill) is read by a Bulk API 2.0 query job."""
         fields = {o: _with(self.fields.get(o, _TASK_FIELDS), "Id", "SystemModstamp", "IsDeleted")
                   for o in ("Lead", "Contact", "Task") if o in since}
-        return changed_people(self.connection, fields, since)
+        whole = [o for o in ("Lead", "Contact") if o in since and since[o] is None]
+        out = {o: self.bulk_people(o, fields[o]) for o in whole}
+        rest = {o: f for o, f in fields.items() if o not in out}
+        if rest:
+            out.update(changed_people(self.connection, rest, since))
+        return out
+
+    def bulk_people(self, object_name: str, fields: Sequence[str]) -> list[CrmRecord]:
+        """Every ``object_name`` record, deleted ones included, by one Bulk 2.0 ``queryAll``
+        job, oldest ``SystemModstamp`` first."""
+        from .bulk_query import query_pages, typed_row
+
+        schema = self.describe(object_name)
+        soql = select(fields, object_name)
+
+        def read(sf) -> list[CrmRecord]:
+            rows: list[CrmRecord] = []
+            for page in query_pages(sf, object_name, soql, page_size=self.settings.bulk_query_page_size,
+                                    poll_seconds=self.settings.bulk_poll_seconds, sleep=self.connection.policy.sleep):
+                rows += [crm_record(object_name, typed_row(r, schema, fields)) for r in page]
+            return rows
+
+        records = self.connection.call("bulk2.query", read)
+        return sorted(records, key=lambda r: (r.fields.get("SystemModstamp") or "", r.id))
 
     def opportunity_facts(self, account_ids: Collection[str]) -> dict[str, dict[str, bool]]:
         """Per account: ``open`` (an opportunity is open), ``won`` (one was won) and

@@ -3,7 +3,9 @@
 ``--check`` touches no system and no state: it reads, maps, validates, normalises and
 de-duplicates the file, prints a summary and (``--report-json``) writes the full report.
 ``--existing`` also matches the records against a CSV of existing people and reports the
-match decisions; importing into the state store is the daemon cycle's job.
+match decisions. Without either, the file is imported into the state store (``--config``):
+each record is reconciled against the mirrored Salesforce people and the HubSpot contacts
+syncd holds, and the next cycle writes the result (``syncd.offline.job``).
 """
 
 from __future__ import annotations
@@ -31,6 +33,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--existing", type=Path, metavar="E.csv",
                         help="match the records against this CSV of existing people")
     parser.add_argument("--rules", type=Path, help="matching rules for --existing (default: matching.toml)")
+    from syncd.commands._common import add_config_option
+
+    add_config_option(parser)
     parser.set_defaults(func=run)
 
 
@@ -38,11 +43,9 @@ def run(args: argparse.Namespace) -> int:
     from syncd.errors import ConfigError
     from syncd.offline import FileRefused
 
-    if not args.check and args.existing is None:
-        print("syncd import: use --check to read and validate the file, or --existing E.csv to "
-              "also see how its records match existing people", file=sys.stderr)
-        return EXIT_CONFIG
     try:
+        if not args.check and args.existing is None:
+            return _import_into_state(args)
         return _run(args)
     except FileRefused as exc:
         print(f"syncd import: {args.file}: refused: {exc}", file=sys.stderr)
@@ -81,6 +84,35 @@ def _run(args: argparse.Namespace) -> int:
         else:
             args.report_json.write_text(text + "\n", encoding="utf-8")
     return 0
+
+
+def _import_into_state(args: argparse.Namespace) -> int:
+    from syncd.commands._common import with_app
+    from syncd.offline.errors import FileRefused
+    from syncd.offline.job import import_path
+    from syncd.offline.report import summary_text
+
+    def body(app) -> int:
+        try:
+            imported = import_path(app, args.file, source=args.source, sheet=args.sheet)
+        except FileRefused as exc:
+            print(f"syncd import: {args.file}: refused: {exc}", file=sys.stderr)
+            return EXIT_REFUSED
+        print(summary_text(imported.result))
+        if imported.result.already_imported:
+            print("\nthis file was imported before (same content): nothing changed")
+        else:
+            print("\nin the state store: " + ", ".join(f"{n} {s}" for s, n in imported.counts().items()))
+            print("the next cycle writes them (syncd once, or the daemon); parked ones: syncd review list")
+        if args.report_json:
+            text = json.dumps(imported.report(), indent=2, ensure_ascii=False, default=str)
+            if str(args.report_json) == "-":
+                print(text)
+            else:
+                args.report_json.write_text(text + "\n", encoding="utf-8")
+        return 0
+
+    return with_app(args, body)
 
 
 def _mappings_dir(args: argparse.Namespace) -> Path:

@@ -1,4 +1,5 @@
-"""``syncd once``: run one cycle and exit."""
+"""``syncd once``: take the drop folder's offline files (when configured), run one cycle
+and exit."""
 
 from __future__ import annotations
 
@@ -20,6 +21,10 @@ def run(args: argparse.Namespace) -> int:
     from syncd.runner import run_once
 
     def once(app) -> int:
+        if app.config.offline.drop_dir is not None:  # offline files waiting: taken before the cycle
+            from syncd.offline.job import run_drop_folder
+
+            run_drop_folder(app)
         summary = run_once(app)
         if args.summary_json:
             args.summary_json.write_text(json.dumps(summary.to_dict(), indent=2, default=str))

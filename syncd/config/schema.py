@@ -166,6 +166,14 @@ class MappingsSection(_Frozen):
     dir: Path = Path("mappings")
 
 
+class OfflineSection(_Frozen):
+    """Offline lead files: the drop folder the daemon takes files from (``done/`` and
+    ``failed/`` are made inside it) and when a record may become a new HubSpot contact."""
+
+    drop_dir: Path | None = None
+    create_contacts: Literal["where_consent", "only_with_consent", "never"] = "where_consent"
+
+
 class Config(_Frozen):
     """``config.toml`` as written, validated."""
 
@@ -176,6 +184,7 @@ class Config(_Frozen):
     logging: LoggingSection = LoggingSection()
     mappings: MappingsSection = MappingsSection()
     ops: OpsSection = OpsSection()
+    offline: OfflineSection = OfflineSection()
 
 
 class Secrets(_Frozen):

@@ -22,6 +22,13 @@ def _groups(defs: tuple, raw: tuple | list, cap_at: int, floor_at: int) -> list[
     return out
 
 
+def _rule_text(name: str, ev) -> str:
+    """The rule's name; an offline touch also names its source, so a profile says where."""
+    if ev.kind.value == "offline" and (where := ev.attributes.get("campaign") or ev.attributes.get("source")):
+        return f"{name}: {where}"
+    return name
+
+
 def build_breakdown(a) -> dict[str, Any]:
     """Re-run the scoring with detail on; return a JSON-able explanation of ``a``."""
     model, fit_rows, eng_rows = a.model, [], []
@@ -30,7 +37,7 @@ def build_breakdown(a) -> dict[str, Any]:
     totals = engagement_totals(model, a.events, a.now.timestamp(), window, eng_rows)
     rules, fit_rules = model.config.engagement.rules, model.config.fit.rules
     events = [{"event_id": ev.id, "kind": ev.kind.value, "at": ev.occurred_at.isoformat(),
-               "rule": rules[ri].name, "group": group, "points": points,
+               "rule": _rule_text(rules[ri].name, ev), "group": group, "points": points,
                "decay_factor": round(factor, 4), "contribution": round(value, 2)}
               for ev, ri, group, points, factor, value in eng_rows]
     events.sort(key=lambda e: (-abs(e["contribution"]), e["at"], e["event_id"]))

@@ -42,6 +42,8 @@ def _describe(ev: EngagementEvent) -> str:
         return "meeting booked"
     if ev.kind is EngagementKind.EMAIL_REPLY:
         return "email reply"
+    if ev.kind is EngagementKind.OFFLINE:
+        return f"offline: {attrs.get('campaign') or attrs.get('source')} (asked for sales)"
     return f"{ev.kind.value} ({', '.join(f'{k}={v}' for k, v in attrs.items())})"
 
 

@@ -24,6 +24,7 @@ from syncd.store.engine import checked_migrate, create_engine, migrate
 from syncd.store.guard import NoGuard, WriterGuard, open_guard
 from syncd.store.mirror import MirrorQueries
 from syncd.store.problems import location, store_problem
+from syncd.store.offline import OfflineQueries
 from syncd.store.sales import SalesQueries
 from syncd.store.upsert import insert_ignore, upsert
 
@@ -50,7 +51,7 @@ def open_store(url: str, *, writer: bool = True, **lease_options: Any) -> SqlSta
     return SqlStateStore(engine, guard=guard)
 
 
-class SqlStateStore(MirrorQueries, SalesQueries):
+class SqlStateStore(MirrorQueries, SalesQueries, OfflineQueries):
     """The ``StateStore`` port on SQLite or PostgreSQL (SQLAlchemy Core)."""
 
     def __init__(self, engine: Engine, *, guard: WriterGuard | None = None) -> None:

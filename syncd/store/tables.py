@@ -181,3 +181,36 @@ leases = Table(
     Column("renewed_at", UtcDateTime),
     Column("expires_at", UtcDateTime, nullable=False),
 )
+
+# Offline files imported (by content hash: the same bytes again change nothing).
+offline_files = Table(
+    "offline_files", metadata,
+    Column("content_hash", String(64), primary_key=True),
+    Column("name", String(400), nullable=False),
+    Column("source", String(200)),
+    Column("counts", JSON, nullable=False),
+    Column("imported_at", UtcDateTime, nullable=False),
+)
+
+# Every record of an imported file: its outcome, the decision and the person it reached.
+offline_rows = Table(
+    "offline_rows", metadata,
+    Column("content_hash", String(64), primary_key=True),
+    Column("line", Integer, primary_key=True, autoincrement=False),
+    Column("outcome", String(20), nullable=False),
+    Column("status", String(20), nullable=False, index=True),
+    Column("hubspot_id", String(40), index=True),
+    Column("target", String(40)),
+    Column("reason", Text, nullable=False),
+    Column("fields", JSON, nullable=False),
+)
+
+# Decisions taken on review items: the same pair is never asked again.
+review_decisions = Table(
+    "review_decisions", metadata,
+    Column("subject", String(40), primary_key=True),
+    Column("candidates", String(400), primary_key=True),
+    Column("decision", String(20), nullable=False),
+    Column("target", String(40)),
+    Column("decided_at", UtcDateTime, nullable=False),
+)

@@ -174,5 +174,6 @@ def _parked(person: Person, run_id: str, now: datetime) -> ReviewItem | Reject:
     d = person.decision
     if d.action == "review":
         return ReviewItem(hubspot_id=d.hubspot_id, reason=d.reason, candidates=tuple(d.candidates))
-    return Reject(hubspot_id=d.hubspot_id, sf_object=None, code="NO_EMAIL", message=d.reason,
+    code = "REVIEW_REJECTED" if d.matched_by == "review" else "NO_EMAIL"
+    return Reject(hubspot_id=d.hubspot_id, sf_object=None, code=code, message=d.reason,
                   run_id=run_id, at=now)

@@ -18,11 +18,12 @@ from syncd.effects import (ChunkResult, FollowUp, HubSpotWritten, RoutingPositio
                            Written)
 from syncd.models import CrmRecord, EngagementEvent, HubSpotContact, require_aware
 from syncd.ports import PullBatch
+from syncd.testing.memory_offline import MemoryOfflineQueries
 
 __all__ = ["MemoryStateStore"]
 
 
-class MemoryStateStore:
+class MemoryStateStore(MemoryOfflineQueries):
     def __init__(self) -> None:
         self._lock = threading.RLock()
         self.cursors: dict[str, dict[str, Any]] = {}
@@ -40,6 +41,9 @@ class MemoryStateStore:
         self.hubspot_written: dict[str, dict[str, Any]] = {}
         self.follow_ups: dict[tuple[str, int], dict[str, Any]] = {}
         self.positions: dict[str, int] = {}
+        self.offline_file_rows: dict[str, dict[str, Any]] = {}
+        self.offline_row_rows: dict[tuple[str, int], dict[str, Any]] = {}
+        self.decided: dict[tuple[str, str], dict[str, Any]] = {}
 
     def close(self) -> None:
         """Nothing to release."""

@@ -144,3 +144,36 @@ def test_the_change_feed_reads_everything_first_then_what_changed_deletions_incl
     changed = [r for r in later["Lead"] if as_instant(r.fields["SystemModstamp"]) > cursor["Lead"]]
     assert [(r.id, r.fields["Lead_Score__c"]) for r in changed] == [("00Q5e0000000002AAA", 9)]
     assert all(as_instant(r.fields["SystemModstamp"]) >= cursor["Contact"] for r in later["Contact"])
+
+
+def test_the_first_fill_gives_every_record_typed_as_the_feed_does(crm):
+    crm.update("Lead", [{"Id": "00Q5e0000000002AAA", "Lead_Score__c": 9}])
+    first = crm.people_changed({"Lead": None, "Contact": None})
+    leads = {r.id: r.fields for r in first["Lead"]}
+    assert leads["00Q5e0000000002AAA"]["Lead_Score__c"] == 9
+    assert leads["00Q5e0000000003AAA"]["IsConverted"] is True
+    assert leads["00Q5e0000000003AAA"]["ConvertedContactId"] == "0035e0000000001AAA"
+    assert leads["00Q5e0000000001AAA"].get("IsConverted") in (False, None)
+    assert leads["00Q5e0000000001AAA"].get("Lead_Score__c") is None
+    assert leads["00Q5e0000000001AAA"]["Email"] == "Ada@Example.com"
+    stamps = [as_instant(r.fields["SystemModstamp"]) for r in first["Lead"]]
+    assert stamps == sorted(stamps) and first["Lead"][-1].id == "00Q5e0000000002AAA"  # oldest first
+    cursor = {o: max(as_instant(r.fields["SystemModstamp"]) for r in rows) for o, rows in first.items()}
+    calls = crm.usage().total
+    crm.people_changed(cursor)
+    assert crm.usage().total - calls == 1  # after the fill, the feed's one call
+
+
+def test_the_gateway_fills_by_bulk_query_jobs_and_follows_by_the_feed(tmp_path_factory, monkeypatch):
+    gateway, served = _salesforce(tmp_path_factory, monkeypatch)
+    try:
+        first = gateway.people_changed({"Lead": None, "Contact": None})
+        calls = dict(gateway.usage().calls)
+        assert calls["POST /services/data/vXX.X/jobs/query"] == 2, calls  # one job per object
+        assert not any("composite" in name or "/query?" in name for name in calls), calls
+        cursor = {o: max(as_instant(r.fields["SystemModstamp"]) for r in rows) for o, rows in first.items()}
+        before = gateway.usage().total
+        gateway.people_changed(cursor)
+        assert gateway.usage().total - before == 1
+    finally:
+        served.shutdown()
