@@ -139,7 +139,7 @@ def test_one_instance_per_job_and_missed_runs_coalesced():
         scheduler.shutdown(wait=True)
 
 
-def test_the_daemon_schedules_sync_and_audit_and_says_offline_is_not_built(config_path):
+def test_the_daemon_schedules_sync_audit_and_the_offline_drop_folder(config_path):
     from syncd.app import open_app
     from syncd.daemon import Daemon
 
@@ -151,9 +151,9 @@ def test_the_daemon_schedules_sync_and_audit_and_says_offline_is_not_built(confi
             jobs = Daemon(app)._jobs()
     finally:
         app.close()
-    assert [j.name for j in jobs] == ["sync", "audit"]
+    assert [j.name for j in jobs] == ["sync", "audit", "offline"]
     assert jobs[1].timeout_seconds == 20 * 60 and isinstance(jobs[1].trigger, CronTrigger)
-    assert any(e["event"] == "job.unavailable" and e["job"] == "offline" for e in logs)
+    assert not any(e["event"] == "job.unavailable" for e in logs)
 
 
 def test_the_writer_closes_runs_left_running_by_a_stopped_process(config_path):
