@@ -102,7 +102,7 @@ class CycleDeps:
                  rules: SyncRules, mirror_every: timedelta = timedelta(minutes=5)) -> CycleDeps:
         """The cycle syncd runs: the HubSpot pull, re-review, the Salesforce mirror, then the
         Salesforce record write."""
-        planners: list[Planner] = [RecordPlanner(rules.mapping)]
+        planners: list[Planner] = [RecordPlanner(rules.mapping, rules.model.verdict_of)]
         executors: list[Executor] = [RecordExecutor(crm, rules.external_id_field)]
         before: list[CycleStep] = [PullStep(), ReviewDueStep(),
                                    MirrorStep(every=mirror_every, tasks=rules.routing is not None)]

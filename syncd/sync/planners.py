@@ -7,12 +7,12 @@ to the pipeline's list. Pure: values in, values out.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from syncd.effects import Effect
+from syncd.effects import Effect, RecordWrite
 from syncd.mapping import FieldMapping
 from syncd.models import EngagementEvent, HubSpotContact
 from syncd.sync.directory import Directory
@@ -82,9 +82,27 @@ class RecordPlanner:
     (stage, score, intent, profile) always; only what would change is sent."""
 
     mapping: FieldMapping
+    verdict_of: Callable[[str], str | None] | None = None  # scoring.toml's Lead Status → verdict
 
     def plan(self, person: Person, qualified: Qualified, ctx: PlanContext) -> Sequence[Effect]:
         write = plan_write(person.contact, person.decision.record, qualified.computed, mapping=self.mapping,
                            last_written=person.last_written, matched_by=person.decision.matched_by,
                            agreed=agreed_values(person, self.mapping), owner=qualified.assignment)
+        if write is not None and write.matched_by is None and person.decision.record is None:
+            write = self._carry_verdict(person, write)
         return () if write is None else (write,)
+
+    def _carry_verdict(self, person: Person, write: RecordWrite) -> RecordWrite:
+        """A new Lead starts with the Lead Status that means what HubSpot's lead status means,
+        so sales' verdict reads the same from either system (also after a crash between the
+        create and its commit)."""
+        hs_status = person.contact.properties.get("hs_lead_status")
+        verdict = self.verdict_of(hs_status) if self.verdict_of and hs_status else None
+        if verdict in (None, "converted"):
+            return write
+        status = next((s for s in self.mapping.hubspot.lead_status_values if self.verdict_of(s) == verdict), None)
+        if status is None:
+            return write
+        fields = {**write.fields, "Status": status}
+        return replace(write, fields=fields, desired={**write.desired, "Status": status},
+                       why={**write.why, "Status": f"HubSpot lead status {hs_status!r} ({verdict})"})
