@@ -21,6 +21,11 @@ class ApiBudget:
     ``acquire`` blocks (through ``sleep``) until a call fits both windows; when the daily
     budget is spent it raises ``BudgetExhausted`` instead of waiting hours, so the cycle
     ends cleanly and the next one is scheduled after midnight UTC.
+
+    HubSpot counts a call when it arrives, somewhere between our send and its answer. A
+    call counts here from its send until ``answered`` says the answer came; from then on it
+    counts from the answer. So the calls a window holds here are never fewer than
+    HubSpot's, and syncd never provokes a 429 itself.
     """
 
     def __init__(self, *, per_10s: int | None, search_per_second: int | None,
@@ -30,35 +35,45 @@ class ApiBudget:
         self.daily_limit, self.share = daily_limit, share
         self._portal_used: int | None = None  # portal-wide calls today, as HubSpot reports
         self._monotonic, self._sleep = monotonic, sleep
-        self._window: deque[float] = deque()
-        self._search: deque[float] = deque()
+        self._window: deque[list[float]] = deque()  # [time] cells: send time, then answer time
+        self._search: deque[list[float]] = deque()
         self._lock = threading.Lock()
         self.calls: Counter[str] = Counter()
         self.daily_remaining: int | None = None  # as last reported by HubSpot
 
-    def acquire(self, endpoint: str, *, search: bool) -> None:
-        """Wait until one more call to ``endpoint`` is allowed, then count it."""
+    def acquire(self, endpoint: str, *, search: bool) -> list[float]:
+        """Wait until one more call to ``endpoint`` is allowed, then count it; pass the
+        returned cell to ``answered`` when the answer arrives."""
         self._check_daily(endpoint)
         while True:
             with self._lock:
                 wait = self._wait_needed(search)
                 if wait <= 0:
-                    (self._search if search else self._window).append(self._monotonic())
+                    cell = [self._monotonic()]
+                    (self._search if search else self._window).append(cell)
                     self.calls[endpoint] += 1
                     if self._portal_used is not None:
                         self._portal_used += 1
-                    return
+                    return cell
             self._sleep(wait)
+
+    def answered(self, cell: list[float]) -> None:
+        """The call counted in ``cell`` was answered: it counts from now."""
+        with self._lock:
+            cell[0] = self._monotonic()
 
     def _wait_needed(self, search: bool) -> float:
         now = self._monotonic()
         times, limit, span = ((self._search, self.search_per_second, 1.0) if search
                               else (self._window, self.per_10s, 10.0))
-        while times and times[0] <= now - span:
-            times.popleft()
-        if limit is None or len(times) < limit:
+        if limit is None:
             return 0.0
-        return times[0] + span - now + 0.001
+        while times and times[0][0] <= now - span:
+            times.popleft()
+        live = sorted(c[0] for c in times if c[0] > now - span)
+        if len(live) < limit:
+            return 0.0
+        return live[len(live) - limit] + span - now + 0.001
 
     def _check_daily(self, endpoint: str) -> None:
         left = self.remaining()

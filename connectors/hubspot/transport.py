@@ -49,11 +49,13 @@ class HubSpotApi:
     # -- plumbing ------------------------------------------------------------------------
     def _call(self, endpoint: str, fn: Callable[[], Any], *, search: bool = False) -> dict:
         def attempt() -> dict:
-            self.budget.acquire(endpoint, search=search)
+            cell = self.budget.acquire(endpoint, search=search)
             try:
                 response = fn()
             except Exception as exc:  # noqa: BLE001 - every SDK failure is classified here
                 raise classify(exc, operation=endpoint) from None
+            finally:
+                self.budget.answered(cell)
             headers = dict(response.headers)
             self.budget.observe(headers)
             status = getattr(response, "status", None) or getattr(response, "status_code", 200)

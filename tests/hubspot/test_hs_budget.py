@@ -44,6 +44,22 @@ def test_no_window_ever_holds_more_calls_than_the_limit(search, limit, span):
     assert t.slept, "the limiter had to wait"
 
 
+def test_a_call_counts_from_its_answer_so_slow_answers_never_crowd_hubspots_window():
+    """HubSpot counts a call when it arrives (between send and answer): the next calls are
+    paced from the answers, so no second as HubSpot sees it holds more than the limit."""
+    t = FakeTime()
+    budget = _budget(t, search_per_second=2)
+    arrivals = []
+    for _ in range(12):
+        cell = budget.acquire("POST /search", search=True)
+        sent = t.now
+        t.now += 0.3  # the request travels; HubSpot counts it on arrival, then answers
+        arrivals.append(sent + 0.3)
+        budget.answered(cell)
+    for i in range(len(arrivals) - 2):
+        assert arrivals[i + 2] - arrivals[i] >= 1.0
+
+
 def test_search_and_other_calls_have_separate_windows():
     t = FakeTime()
     budget = _budget(t)
