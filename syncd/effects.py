@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-__all__ = ["ChunkResult", "Effect", "EffectOutcome", "Fact", "FollowUp", "RoutingPositions", "HubSpotWrite", "HubSpotWritten", "LifecycleUpdate",
+__all__ = ["ChunkResult", "Effect", "EffectOutcome", "Fact", "FollowUp", "RoutingPositions", "HubSpotQueued", "HubSpotSent", "HubSpotWrite", "HubSpotWritten", "LifecycleUpdate",
            "Link", "MirrorPatch", "MirrorStale", "RecordWrite", "Reject", "ReviewItem", "StageChange", "TaskWrite", "Written"]
 
 
@@ -168,10 +168,33 @@ class MirrorPatch:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class HubSpotWritten:
-    """What syncd last wrote to a HubSpot contact's properties."""
+    """What syncd last wrote to a HubSpot contact's properties (the contact as stored takes
+    them too: it is what HubSpot holds now)."""
 
     hubspot_id: str
     properties: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HubSpotQueued:
+    """A HubSpot write waiting in the outbox: the cycle sends the outbox in full batches
+    once its chunks are done. A later write for the same contact replaces it (each is
+    planned against what HubSpot holds, so the later one carries every change needed)."""
+
+    write: HubSpotWrite
+
+    @property
+    def hubspot_id(self) -> str:
+        return self.write.hubspot_id
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HubSpotSent:
+    """An outbox entry done with: ``cleared`` — only its clear request went through (its
+    set is still to send); otherwise it leaves the outbox (written, or refused for good)."""
+
+    hubspot_id: str
+    cleared: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -202,7 +225,7 @@ class RoutingPositions:
     positions: Mapping[str, int]
 
 
-Fact = Link | Written | LifecycleUpdate | StageChange | Reject | ReviewItem | MirrorStale | MirrorPatch | HubSpotWritten | FollowUp | RoutingPositions
+Fact = Link | Written | LifecycleUpdate | StageChange | Reject | ReviewItem | MirrorStale | MirrorPatch | HubSpotWritten | HubSpotQueued | HubSpotSent | FollowUp | RoutingPositions
 
 
 # -- outcomes ---------------------------------------------------------------------------

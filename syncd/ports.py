@@ -82,6 +82,12 @@ class HubSpotSource(Protocol):
         """Batch-create ``{"properties"}`` rows (each with an email); results keyed by email."""
         ...
 
+    def fold_own_writes(self, cursors: Cursors) -> Cursors | None:
+        """The cursors (to store) once they know the contact updates this source made since
+        the last pull or fold, so reading them back costs nothing; ``None`` when there is
+        nothing to fold (their echo is then read and recognised by value)."""
+        ...
+
     def owners(self) -> list[dict[str, Any]]:
         """The portal's active owners (``id``, ``email``, names)."""
         ...
@@ -206,6 +212,12 @@ class StateStore(CursorStore, Protocol):
 
     def hubspot_states(self, hubspot_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
         """Per person: ``{"properties": what syncd last wrote to HubSpot, "written_at"}``."""
+        ...
+
+    def hubspot_outbox(self, *, after: str = "", limit: int = 1000, clears: bool | None = None) -> list[Any]:
+        """HubSpot writes (``HubSpotWrite``) waiting to be sent, by contact id after ``after``;
+        ``clears``: only those whose clear request is still to send (True), only the others
+        (False)."""
         ...
 
     def mirror_rows(self, sf_ids: Sequence[str]) -> dict[str, dict[str, Any]]:

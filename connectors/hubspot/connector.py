@@ -20,7 +20,8 @@ from syncd.models import HubSpotContact, WriteResult
 from syncd.ports import ApiUsage, Cursors, PullBatch
 
 from .contacts import ContactPage, archived_ids, changed_contacts, named_contacts
-from .cursors import KeysetCursor, WindowCursor
+from .cursors import KeysetCursor, OwnWindow, WindowCursor
+from .keyset import count_changed
 from .resolver import EmailResolver
 from .settings import HubSpotClientSettings
 from .streams import CONTACT_PROPS, STREAMS, Reader, Stream
@@ -45,6 +46,7 @@ class HubSpotConnector:
         self.resolver = EmailResolver(self.api, settings.batch_size)
         self.last_plan: dict[str, dict[str, Any]] = {}
         self.last_skipped: dict[str, int] = {}
+        self.own_writes: dict[str, int] = {}  # contact id → updatedAt (ms) of syncd's write, not yet in a cursor
 
     def contact_properties(self) -> dict[str, dict[str, Any]]:
         """Every contact property the portal defines, by name (one call)."""
@@ -64,8 +66,18 @@ class HubSpotConnector:
         return ApiUsage(calls=dict(self.api.budget.calls), remaining=self.api.budget.remaining())
 
     def update_contacts(self, rows: Sequence[Mapping[str, Any]]) -> list[WriteResult]:
-        """Batch-update contact properties (``{"id", "properties"}`` rows); one result per row."""
-        return update_contacts(self.api, rows)
+        """Batch-update contact properties (``{"id", "properties"}`` rows); one result per row.
+        The version each write made is noted, for the contacts cursor (``fold_own_writes``)."""
+        return update_contacts(self.api, rows, versions=self.own_writes)
+
+    def fold_own_writes(self, cursors: Cursors) -> dict[str, Any] | None:
+        """The contacts cursor knowing syncd's own writes since the last fold (``None`` when
+        there were none): the next read counts their time window instead of reading it."""
+        if not self.own_writes:
+            return None
+        folded = KeysetCursor.load(cursors.get("contacts"), "contacts").with_own_writes(self.own_writes)
+        self.own_writes = {}
+        return {"contacts": folded.dump()}
 
     def create_contacts(self, rows: Sequence[Mapping[str, Any]]) -> list[WriteResult]:
         """Batch-create contacts (``{"properties"}`` rows with an email); results keyed by email."""
@@ -98,7 +110,8 @@ class HubSpotConnector:
         props = list(dict.fromkeys([*properties, *CONTACT_PROPS]))
         self.last_plan, reader = {}, self._reader()
         changed: dict[str, HubSpotContact] = {}
-        contacts_cursor = KeysetCursor.load(cursors.get("contacts"), "contacts")
+        contacts_cursor = KeysetCursor.load(cursors.get("contacts"), "contacts").with_own_writes(self.own_writes)
+        self.own_writes = {}
         drained = self.inbox.drain() if self.inbox is not None else []
         try:
             for page in named_contacts(self.api, [*drained, *priority_ids], properties=props,
@@ -109,10 +122,16 @@ class HubSpotConnector:
                 self.inbox.requeue(drained)
             raise
         since = contacts_cursor.since(_ms(self.settings.overlap))
+        windows = contacts_cursor.windows_from(since)
         for page in changed_contacts(self.api, contacts_cursor, properties=props, since_ms=since,
                                      until_ms=None, page_size=self.settings.search_page_size,
-                                     emitted=changed):
+                                     emitted=changed, skip=[(w.lo, w.hi) for w in windows]):
             yield self._contact_batch(page, changed)
+        for window in self._windows_to_read(contacts_cursor, windows, changed):
+            for page in changed_contacts(self.api, contacts_cursor, properties=props, since_ms=window.lo,
+                                         until_ms=window.hi + 1, page_size=self.settings.search_page_size,
+                                         emitted=changed):
+                yield self._contact_batch(page, changed)
         yield from self._deletions(cursors.get("deletions"), now)
         contacts = list(changed.values())
         for stream in STREAMS:
@@ -123,6 +142,20 @@ class HubSpotConnector:
         emitted = [(c.id, to_ms(c.updated_at)) for c in contacts]
         done = contacts_cursor.advance(emitted, _ms(self.settings.overlap), read_at=to_ms(now))
         yield PullBatch(cursors={"contacts": done.dump()})
+
+    def _windows_to_read(self, cursor: KeysetCursor, windows: Sequence[OwnWindow],
+                         changed: Mapping[str, HubSpotContact]) -> list[OwnWindow]:
+        """The own-write windows whose count now differs from the versions known in them
+        (after this read's changes): someone else changed a contact there, so read it."""
+        if not windows:
+            return []
+        known = dict(cursor.seen)
+        for contact in changed.values():
+            known[contact.id] = to_ms(contact.updated_at)
+        out = [w for w in windows
+               if count_changed(self.api, "contacts", time_prop="lastmodifieddate", lo=w.lo, hi=w.hi) != w.holds(known)]
+        log.debug("hubspot.own_windows", counted=len(windows), read=len(out))
+        return out
 
     def _reader(self) -> Reader:
         return Reader(api=self.api, settings=self.settings, resolver=self.resolver)

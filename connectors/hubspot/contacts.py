@@ -31,12 +31,14 @@ def _merges(contacts: Sequence[HubSpotContact]) -> list[tuple[str, str]]:
 
 def changed_contacts(api: HubSpotApi, cursor: KeysetCursor, *, properties: Sequence[str],
                      since_ms: int, until_ms: int | None, page_size: int,
-                     emitted: Mapping[str, HubSpotContact] | None = None) -> Iterator[ContactPage]:
-    """Contacts whose ``lastmodifieddate`` is in the range and not emitted in that version
-    (by an earlier cycle, per ``cursor``, or earlier in this one, per ``emitted``)."""
+                     emitted: Mapping[str, HubSpotContact] | None = None,
+                     skip: Sequence[tuple[int, int]] = ()) -> Iterator[ContactPage]:
+    """Contacts whose ``lastmodifieddate`` is in the range (outside the ``skip`` windows) and
+    not emitted in that version (by an earlier cycle, per ``cursor``, or earlier in this one,
+    per ``emitted``)."""
     emitted = emitted or {}
     for page in scan_changed(api, "contacts", time_prop="lastmodifieddate", properties=properties,
-                             since_ms=since_ms, until_ms=until_ms, page_size=page_size):
+                             since_ms=since_ms, until_ms=until_ms, page_size=page_size, skip=skip):
         contacts = [contact_from(r) for r in page]
         fresh = [c for c in contacts if cursor.is_new(c.id, _ms(c))
                  and not (c.id in emitted and emitted[c.id].updated_at == c.updated_at)]

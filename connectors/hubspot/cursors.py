@@ -4,7 +4,9 @@ Two shapes:
 
 * ``KeysetCursor`` (contacts, engagement objects): the newest change time seen and the
   (id → change time) pairs within the overlap window, so re-reading the overlap emits
-  nothing twice, however many records share one millisecond.
+  nothing twice, however many records share one millisecond; for contacts also the time
+  windows of syncd's own write bursts (``OwnWindow``), which a read skips once a count
+  shows they hold nothing but syncd's own writes.
 * ``WindowCursor`` (email events, behavioural events, form submissions): the newest
   occurrence time seen (high-water mark) and the ids that occurred within the late
   window below it; each read re-reads that window, so late-arriving events are caught once.
@@ -16,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["KeysetCursor", "WindowCursor"]
+__all__ = ["KeysetCursor", "OwnWindow", "WindowCursor"]
 
 
 def _pairs(raw: Any, stream: str) -> dict[str, int]:
@@ -28,6 +30,38 @@ def _pairs(raw: Any, stream: str) -> dict[str, int]:
     return {str(k): int(v) for k, v in raw.items()}
 
 
+@dataclass(frozen=True, slots=True)
+class OwnWindow:
+    """A burst of syncd's own contact writes, from ``lo`` to ``hi`` (epoch ms, inclusive, the
+    ``updatedAt`` HubSpot answered); the versions it made are in the cursor's ``seen``. When
+    a search count of the window equals the number of versions ``seen`` places in it,
+    nobody else changed a contact in it, so it need not be read; any other count (a new
+    change, a late one) and the window is read like the rest."""
+
+    lo: int
+    hi: int
+
+    def dump(self) -> list[int]:
+        return [self.lo, self.hi]
+
+    def holds(self, seen: Mapping[str, int]) -> int:
+        """How many contacts ``seen`` places in the window."""
+        return sum(1 for ms in seen.values() if self.lo <= ms <= self.hi)
+
+
+MAX_OWN_WINDOWS = 3  # a search takes at most 5 filter groups: the ranges between the windows
+
+
+def _own(raw: Any, stream: str) -> tuple[OwnWindow, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(w, list) and len(w) == 2 and
+                                            all(isinstance(x, int) for x in w) for w in raw):
+        raise ValueError(f"cursor {stream!r}: 'own' must be a list of [lo, hi] epoch-ms windows; "
+                         "delete the cursor to re-read the stream")
+    return tuple(OwnWindow(*w) for w in raw)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class KeysetCursor:
     """Newest change time ``ts`` (epoch ms), ``seen`` id → change time near it, and
@@ -36,6 +70,7 @@ class KeysetCursor:
     ts: int = 0
     seen: Mapping[str, int] = field(default_factory=dict)
     read_at: int | None = None
+    own: tuple[OwnWindow, ...] = ()
 
     @classmethod
     def load(cls, raw: Mapping[str, Any] | None, stream: str) -> "KeysetCursor":
@@ -46,13 +81,39 @@ class KeysetCursor:
                              f"{raw.get('ts')!r}; delete the cursor to re-read the stream")
         read_at = raw.get("read_at")
         return cls(ts=raw["ts"], seen=_pairs(raw.get("seen"), stream),
-                   read_at=read_at if isinstance(read_at, int) else None)
+                   read_at=read_at if isinstance(read_at, int) else None, own=_own(raw.get("own"), stream))
 
     def dump(self) -> dict[str, Any]:
         out: dict[str, Any] = {"ts": self.ts, "seen": dict(self.seen)}
         if self.read_at is not None:
             out["read_at"] = self.read_at
+        if self.own:
+            out["own"] = [w.dump() for w in self.own]
         return out
+
+    def with_own_writes(self, versions: Mapping[str, int]) -> "KeysetCursor":
+        """The cursor knowing that syncd itself wrote these contacts (id → ``updatedAt`` ms):
+        the versions are seen, in one more window; beyond ``MAX_OWN_WINDOWS`` the oldest two
+        are merged (a merged window also spans the time between them, so its count may
+        differ and it is then read: merging costs calls, never a change)."""
+        if not versions or (self.ts == 0 and not self.seen):  # a first read reads everything anyway
+            return self
+        seen = dict(self.seen)
+        for record_id, ms in versions.items():
+            seen[record_id] = max(ms, seen.get(record_id, ms))
+        windows = [*self.own, OwnWindow(min(versions.values()), max(versions.values()))]
+        windows.sort(key=lambda w: w.lo)
+        while len(windows) > MAX_OWN_WINDOWS:
+            a, b = windows[0], windows[1]
+            windows[:2] = [OwnWindow(min(a.lo, b.lo), max(a.hi, b.hi))]
+        return KeysetCursor(ts=self.ts, seen=seen, read_at=self.read_at, own=tuple(windows))
+
+    def _own_version(self, ms: int) -> bool:
+        return any(w.lo <= ms <= w.hi for w in self.own)
+
+    def windows_from(self, since_ms: int) -> tuple[OwnWindow, ...]:
+        """The own-write windows a read starting at ``since_ms`` would cover."""
+        return tuple(w for w in self.own if w.hi >= since_ms)
 
     def since(self, overlap_ms: int) -> int:
         """Start (epoch ms, inclusive) of the next read.
@@ -75,13 +136,22 @@ class KeysetCursor:
     def advance(self, emitted: Iterable[tuple[str, int]], overlap_ms: int, *,
                 read_at: int | None = None) -> "KeysetCursor":
         """The cursor after emitting ``emitted`` (id, change ms) pairs in a read that
-        started at ``read_at``."""
+        started at ``read_at``, which covered the own-write windows from its start (read or
+        counted). A window covered more than ``overlap`` after its last write is settled:
+        it joins the time read up to (``ts``) and is dropped."""
         seen = dict(self.seen)
         for record_id, ms in emitted:
             seen[record_id] = max(ms, seen.get(record_id, ms))
-        ts = max([self.ts, *seen.values()])
+        ts = max([self.ts, *(ms for record_id, ms in seen.items() if not self._own_version(ms))])
+        windows = self.own
+        if read_at is not None:
+            settled = [w for w in windows if read_at - overlap_ms > w.hi]
+            if settled:
+                ts = max(ts, *(w.hi for w in settled))
+                windows = tuple(w for w in windows if w not in settled)
+        windows = tuple(w for w in windows if w.hi > ts)
         return KeysetCursor(ts=ts, seen={k: v for k, v in seen.items() if v >= ts - overlap_ms},
-                            read_at=self.read_at if read_at is None else read_at)
+                            read_at=self.read_at if read_at is None else read_at, own=windows)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

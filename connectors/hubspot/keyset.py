@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 from .timeutil import parse_ms
 
-__all__ = ["record_ms", "scan_changed"]
+__all__ = ["count_changed", "record_ms", "scan_changed"]
 
 
 class _Searcher(Protocol):
@@ -25,22 +25,53 @@ def record_ms(record: dict, time_prop: str) -> int:
     return parse_ms(record["properties"].get(time_prop), field=f"{time_prop} of {record.get('id')}")
 
 
-def _query(time_filters: list[dict], sort: str, props: Sequence[str], limit: int) -> dict:
+def _query(time_filters: list[dict], sort: str, props: Sequence[str], limit: int,
+           groups: list[list[dict]] | None = None) -> dict:
     # Every page is a first page (keyset), so ``after`` is always "0"; the spec requires it.
-    return {"filterGroups": [{"filters": time_filters}], "sorts": [sort],
+    return {"filterGroups": [{"filters": g} for g in (groups or [time_filters])], "sorts": [sort],
             "properties": list(props), "limit": limit, "after": "0"}
 
 
+def _ranges(time_prop: str, at: int, until_ms: int | None, skip: Sequence[tuple[int, int]]) -> list[list[dict]]:
+    """Filter groups (ORed) for ``at <= time < until`` outside the ``skip`` windows
+    (inclusive ``(lo, hi)`` pairs)."""
+    def group(lo: int, hi: int | None) -> list[dict]:
+        out = [{"propertyName": time_prop, "operator": "GTE", "value": str(lo)}]
+        return out + ([] if hi is None else [{"propertyName": time_prop, "operator": "LT", "value": str(hi)}])
+
+    groups, start = [], at
+    for lo, hi in sorted(skip):
+        if until_ms is not None and lo >= until_ms:
+            break
+        if hi < start:
+            continue
+        if lo > start:
+            groups.append(group(start, lo))
+        start = max(start, hi + 1)
+    if until_ms is None or start < until_ms:
+        groups.append(group(start, until_ms))
+    return groups
+
+
+def count_changed(api: _Searcher, object_type: str, *, time_prop: str, lo: int, hi: int) -> int:
+    """How many records have ``lo <= time_prop <= hi`` now (one search call)."""
+    filters = [{"propertyName": time_prop, "operator": "GTE", "value": str(lo)},
+               {"propertyName": time_prop, "operator": "LTE", "value": str(hi)}]
+    return int(api.search(object_type, _query(filters, time_prop, ["hs_object_id"], 1)).get("total") or 0)
+
+
 def scan_changed(api: _Searcher, object_type: str, *, time_prop: str, properties: Sequence[str],
-                 since_ms: int, until_ms: int | None, page_size: int) -> Iterator[list[dict]]:
-    """Pages of records with ``since_ms <= time_prop < until_ms``, oldest first, each once."""
+                 since_ms: int, until_ms: int | None, page_size: int,
+                 skip: Sequence[tuple[int, int]] = ()) -> Iterator[list[dict]]:
+    """Pages of records with ``since_ms <= time_prop < until_ms``, oldest first, each once;
+    none from the ``skip`` windows (inclusive ``(lo, hi)`` epoch-ms pairs)."""
     props = list(dict.fromkeys([*properties, time_prop, "hs_object_id"]))
-    upper = [] if until_ms is None else [{"propertyName": time_prop, "operator": "LT",
-                                          "value": str(until_ms)}]
     at, seen_at = since_ms, set()
     while True:
-        lower = {"propertyName": time_prop, "operator": "GTE", "value": str(at)}
-        results = api.search(object_type, _query([lower, *upper], time_prop, props, page_size))["results"]
+        groups = _ranges(time_prop, at, until_ms, skip)
+        if not groups:
+            return
+        results = api.search(object_type, _query([], time_prop, props, page_size, groups))["results"]
         times = [record_ms(r, time_prop) for r in results]
         fresh = [r for r, ms in zip(results, times) if not (ms == at and r["id"] in seen_at)]
         if fresh:
@@ -49,8 +80,8 @@ def scan_changed(api: _Searcher, object_type: str, *, time_prop: str, properties
             return
         last = times[-1]
         if times[0] == last:  # a full page inside one millisecond
-            skip = {r["id"] for r in results} | (seen_at if at == last else set())
-            yield from _scan_instant(api, object_type, time_prop, props, last, skip, page_size)
+            done = {r["id"] for r in results} | (seen_at if at == last else set())
+            yield from _scan_instant(api, object_type, time_prop, props, last, done, page_size)
             at, seen_at = last + 1, set()
             continue
         seen_at = ({r["id"] for r, ms in zip(results, times) if ms == last}

@@ -12,10 +12,10 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.engine import Engine
 
-from syncd.effects import (ChunkResult, FollowUp, HubSpotWritten, LifecycleUpdate, Link, MirrorPatch, MirrorStale, Reject, ReviewItem,
+from syncd.effects import (ChunkResult, FollowUp, HubSpotQueued, HubSpotSent, HubSpotWrite, HubSpotWritten, LifecycleUpdate, Link, MirrorPatch, MirrorStale, Reject, ReviewItem,
                            RoutingPositions, StageChange, Written)
 from syncd.models import EngagementEvent, EngagementKind, HubSpotContact
 from syncd.ports import PullBatch
@@ -214,6 +214,18 @@ class SqlStateStore(MirrorQueries, SalesQueries, OfflineQueries):
             rows = conn.execute(select(t.hubspot_written).where(h.hubspot_id.in_(list(hubspot_ids))))
             return {row["hubspot_id"]: dict(row) for row in rows.mappings()}
 
+    def hubspot_outbox(self, *, after: str = "", limit: int = 1000, clears: bool | None = None) -> list[HubSpotWrite]:
+        """HubSpot writes waiting to be sent, by contact id after ``after``; ``clears``: only
+        those that still need their clear request (True) or only those that do not (False)."""
+        o = t.hubspot_outbox.c
+        query = select(t.hubspot_outbox).where(o.hubspot_id > after)
+        if clears is not None:
+            query = query.where(o.needs_clear == clears)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query.order_by(o.hubspot_id).limit(limit)).mappings().all()
+        return [HubSpotWrite(hubspot_id=r["hubspot_id"], properties=r["properties"],
+                             clear_first=tuple(r["clear_first"]), old=r["old"], why=r["why"]) for r in rows]
+
     def lifecycle_states(self, hubspot_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
         lc = t.lifecycle.c
         with self.engine.connect() as conn:
@@ -245,13 +257,40 @@ class SqlStateStore(MirrorQueries, SalesQueries, OfflineQueries):
                                  .values(deleted=True, updated_at=now))
                 elif mode == "insert":
                     conn.execute(table.insert(), rows)
+                elif mode == "sent":
+                    self._outbox_sent(conn, result.of(kind))
                 else:  # upsert on the key columns; the last fact for a key wins
                     keys = (mode,) if isinstance(mode, str) else mode
                     upsert(conn, table, list({tuple(r[k] for k in keys): r for r in rows}.values()), list(keys))
+            if written := result.of(HubSpotWritten):
+                self._take_written(conn, written)
             ids = list(result.settled)
             for start in range(0, len(ids), 5000):
                 conn.execute(update(t.contacts).where(t.contacts.c.hubspot_id.in_(ids[start:start + 5000]))
                              .values(pending=False))
+
+    @staticmethod
+    def _outbox_sent(conn: Any, facts: Sequence[HubSpotSent]) -> None:
+        o = t.hubspot_outbox.c
+        cleared = [f.hubspot_id for f in facts if f.cleared]
+        done = [f.hubspot_id for f in facts if not f.cleared]
+        for start in range(0, len(cleared), 5000):
+            conn.execute(update(t.hubspot_outbox).where(o.hubspot_id.in_(cleared[start:start + 5000]))
+                         .values(clear_first=[], needs_clear=False))
+        for start in range(0, len(done), 5000):
+            conn.execute(t.hubspot_outbox.delete().where(o.hubspot_id.in_(done[start:start + 5000])))
+
+    @staticmethod
+    def _take_written(conn: Any, facts: Sequence[HubSpotWritten]) -> None:
+        """The stored contacts take what syncd wrote: HubSpot holds it now."""
+        c = t.contacts.c
+        by_id = {f.hubspot_id: f.properties for f in facts}
+        rows = conn.execute(select(c.hubspot_id, c.properties).where(c.hubspot_id.in_(list(by_id)))).all()
+        params = [{"hid": hid, "props": {**(props or {}), **{k: _as_text(v) for k, v in by_id[hid].items()}}}
+                  for hid, props in rows]
+        if params:
+            conn.execute(update(t.contacts).where(c.hubspot_id == bindparam("hid"))
+                         .values(properties=bindparam("props")), params)
 
     def review_items(self) -> list[dict[str, Any]]:
         with self.engine.connect() as conn:
@@ -309,6 +348,13 @@ _FACT_TABLES: dict[type, tuple[Any, Callable[[Any, datetime], Any], str | tuple[
     HubSpotWritten: (t.hubspot_written, lambda f, now: {"hubspot_id": f.hubspot_id,
                                                        "properties": dict(f.properties), "written_at": now},
                      "hubspot_id"),
+    HubSpotQueued: (t.hubspot_outbox, lambda f, now: {"hubspot_id": f.hubspot_id,
+                                                      "properties": dict(f.write.properties),
+                                                      "clear_first": list(f.write.clear_first),
+                                                      "needs_clear": bool(f.write.clear_first),
+                                                      "old": dict(f.write.old), "why": dict(f.write.why),
+                                                      "queued_at": now}, "hubspot_id"),
+    HubSpotSent: (t.hubspot_outbox, lambda f, now: {"hubspot_id": f.hubspot_id}, "sent"),
     FollowUp: (t.follow_ups, lambda f, now: {k: getattr(f, k) for k in _FOLLOW_UP_COLUMNS},
                ("hubspot_id", "seq")),
     RoutingPositions: (t.routing_positions, lambda f, now: [{"pool": pool, "position": pos, "updated_at": now}
@@ -319,6 +365,15 @@ _FACT_TABLES: dict[type, tuple[Any, Callable[[Any, datetime], Any], str | tuple[
                                                  "candidates": list(f.candidates), "created_at": now},
                  "hubspot_id"),
 }
+
+
+def _as_text(value: Any) -> Any:
+    """A written value as HubSpot returns it when read (every property is a string)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value if isinstance(value, str) else str(value)
 
 
 def _contact_row(contact: HubSpotContact, now: datetime) -> dict[str, Any]:

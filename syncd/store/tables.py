@@ -141,6 +141,19 @@ hubspot_written = Table(
     Column("written_at", UtcDateTime, nullable=False),
 )
 
+# HubSpot writes planned by the chunks, sent in full batches when the cycle's chunks are
+# done; a row leaves once HubSpot took (or refused) it.
+hubspot_outbox = Table(
+    "hubspot_outbox", metadata,
+    Column("hubspot_id", String(40), primary_key=True),
+    Column("properties", JSON, nullable=False),
+    Column("clear_first", JSON, nullable=False),
+    Column("needs_clear", Boolean, nullable=False, index=True),
+    Column("old", JSON, nullable=False),
+    Column("why", JSON, nullable=False),
+    Column("queued_at", UtcDateTime, nullable=False),
+)
+
 # Follow-ups under the SLA: one row per crossing of the trigger (seq counts them per person).
 follow_ups = Table(
     "follow_ups", metadata,

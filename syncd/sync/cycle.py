@@ -31,7 +31,7 @@ from syncd.sync.followup import TaskExecutor, TaskPlanner, route_people
 from syncd.sync.plan import same_value
 from syncd.sync.planners import PlanContext, Planner, RecordPlanner
 from syncd.sync.sla import SlaStep
-from syncd.sync.writeback import HubSpotWriteExecutor, HubSpotWritePlanner
+from syncd.sync.writeback import HubSpotFlushStep, HubSpotQueueExecutor, HubSpotWritePlanner
 from syncd.sync.rules import SyncRules
 from syncd.sync.summary import CycleSummary
 
@@ -66,12 +66,15 @@ class PullStep:
 
 @dataclass(frozen=True, slots=True)
 class EchoStep:
-    """After a cycle that wrote to HubSpot, read the changes once more: the contacts come
-    back with syncd's own values and are stored quietly, so the next cycle starts idle."""
+    """After a cycle that wrote to HubSpot, the contacts cursor learns what syncd wrote (the
+    source folds its own updates in), so the next read does not pay for reading them back.
+    A source that cannot fold returns them in the next pull, where ``echo_of_own_writes``
+    recognises them by value."""
 
     def run(self, deps: CycleDeps, summary: CycleSummary, *, now: datetime, run_id: str) -> None:
-        if summary.other.get("hubspot_updated"):
-            PullStep().run(deps, summary, now=now, run_id=run_id)
+        folded = deps.hubspot.fold_own_writes(deps.store.load_cursors())
+        if folded:
+            deps.store.save_pull_batch(PullBatch(cursors=dict(folded)), now=now, quiet=set())
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,8 +116,8 @@ class CycleDeps:
         after: list[CycleStep] = []
         if rules.mapping.hubspot.properties():
             planners.append(HubSpotWritePlanner(rules.mapping, rules.hubspot_stages, rules.model.verdict_of))
-            executors.append(HubSpotWriteExecutor(hubspot))
-            after.append(EchoStep())
+            executors.append(HubSpotQueueExecutor())
+            after += [HubSpotFlushStep(), EchoStep()]
         return cls(hubspot=hubspot, crm=crm, store=store, clock=clock, rules=rules, before=tuple(before),
                    after=tuple(after),
                    planners=tuple(planners), executors=tuple(executors), directory=DirectoryLoader(crm, hubspot))
@@ -152,17 +155,34 @@ def run_cycle(deps: CycleDeps, *, run_id: str, stop: threading.Event | None = No
     for step in deps.before:
         step.run(deps, summary, now=deps.clock.now(), run_id=run_id)
     after = ""
-    while not (stop and stop.is_set()):
-        contacts = deps.store.pending_contacts(deps.rules.chunk_size, after=after)
-        if not contacts:
-            break
-        _process(deps, contacts, summary, run_id)
-        after = contacts[-1].id
+    try:
+        while not (stop and stop.is_set()):
+            contacts = deps.store.pending_contacts(deps.rules.chunk_size, after=after)
+            if not contacts:
+                break
+            _process(deps, contacts, summary, run_id)
+            after = contacts[-1].id
+    except Exception:
+        _after_failure(deps, summary, run_id)
+        raise
     for step in deps.after if not (stop and stop.is_set()) else ():  # asked to stop: the next cycle does it
         step.run(deps, summary, now=deps.clock.now(), run_id=run_id)
     _account(deps, summary, calls_before)
     summary.seconds = round(time.monotonic() - started, 3)
     return summary
+
+
+def _after_failure(deps: CycleDeps, summary: CycleSummary, run_id: str) -> None:
+    """A chunk failed: steps that finish what the earlier chunks began (``after_failure``,
+    e.g. sending their queued HubSpot writes) still run; their own failure is logged and
+    the chunk's error is the one reported."""
+    for step in deps.after:
+        if getattr(step, "after_failure", False):
+            try:
+                step.run(deps, summary, now=deps.clock.now(), run_id=run_id)
+            except Exception as exc:  # noqa: BLE001 — the chunk's error is raised by the caller
+                structlog.get_logger("syncd.cycle").warning("cycle.after_step_failed", run_id=run_id,
+                                                            step=type(step).__name__, error=str(exc))
 
 
 def plan_cycle(deps: CycleDeps, *, run_id: str) -> list[stages.PersonPlan]:

@@ -1,10 +1,11 @@
 """What flows back to HubSpot: syncd's stage, intent, score and grade, sales' verdict, Lead
 Status and owner, and the Salesforce side of ``two_way`` fields.
 
-The planner compares each value with what HubSpot holds now (as pulled), so syncd's own
-writes, read back by the next pull, are no news (no echo). HubSpot only moves
-``lifecyclestage`` forward: a backward move is planned as a clear, then a set, sent in two
-separate requests by the executor.
+The planner compares each value with what HubSpot holds now (as pulled, plus what syncd
+wrote since), so syncd's own writes are no news (no echo). The writes wait in the store's
+outbox with their chunk and are sent once per cycle in full batches of 100. HubSpot only
+moves ``lifecyclestage`` forward: a backward move is planned as a clear, then a set, sent in
+two separate requests.
 """
 
 from __future__ import annotations
@@ -13,9 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from typing import Any
 
-from syncd.effects import EffectOutcome, HubSpotWrite, HubSpotWritten, Reject
+from syncd.effects import ChunkResult, EffectOutcome, HubSpotQueued, HubSpotSent, HubSpotWrite, HubSpotWritten, Reject
 from syncd.lifecycle import plan_hubspot_stage_write
 from syncd.mapping import FieldMapping
 from syncd.models import WriteResult
@@ -24,8 +24,9 @@ from syncd.timefmt import as_instant
 from syncd.sync.plan import MISSING, same_value, transform, two_way_winner
 from syncd.sync.planners import Person, PlanContext, agreed_values
 from syncd.sync.qualify import Qualified
+from syncd.sync.stages import Tally
 
-__all__ = ["HubSpotWriteExecutor", "HubSpotWritePlanner"]
+__all__ = ["HubSpotFlushStep", "HubSpotQueueExecutor", "HubSpotWritePlanner", "flush_hubspot_outbox"]
 
 STAGE = "lifecyclestage"
 
@@ -93,30 +94,88 @@ class HubSpotWritePlanner:
 
 
 @dataclass(frozen=True, slots=True)
-class HubSpotWriteExecutor:
-    """Batch updates, 100 contacts a call: first every clear, then every set."""
+class HubSpotQueueExecutor:
+    """HubSpot writes go to the outbox with their chunk; ``HubSpotFlushStep`` sends them."""
 
-    hubspot: HubSpotSource
     effect_type: type = HubSpotWrite
 
     def execute(self, effects: Sequence[HubSpotWrite], *, run_id: str, now: datetime,
                 earlier: Sequence[EffectOutcome] = ()) -> list[EffectOutcome]:
-        outcomes: dict[str, EffectOutcome] = {}
-        clears = [{"id": e.hubspot_id, "properties": {p: "" for p in e.clear_first}} for e in effects if e.clear_first]
-        by_id = {e.hubspot_id: e for e in effects}
-        if clears:
-            for result in self.hubspot.update_contacts(clears):
-                if not result.ok:
-                    outcomes[result.key] = _failed(by_id[result.key], result, run_id, now)
-        sets = [{"id": e.hubspot_id, "properties": {p: _text(v) for p, v in e.properties.items()}}
-                for e in effects if e.hubspot_id not in outcomes]
-        for result in self.hubspot.update_contacts(sets) if sets else []:
-            effect = by_id[result.key]
-            outcomes[result.key] = (EffectOutcome(effect=effect, status="applied", counts={"hubspot_updated": 1},
-                                                  facts=(HubSpotWritten(hubspot_id=effect.hubspot_id,
-                                                                        properties=dict(effect.properties)),))
-                                    if result.ok else _failed(effect, result, run_id, now))
-        return list(outcomes.values())
+        return [EffectOutcome(effect=e, status="applied", counts={"hubspot_queued": 1},
+                              facts=(HubSpotQueued(write=e),)) for e in effects]
+
+
+@dataclass(frozen=True, slots=True)
+class HubSpotFlushStep:
+    """Send the outbox once the cycle's chunks are done, in full batches of 100 contacts:
+    first every clear request (a backward ``lifecyclestage`` move), then every set. Each
+    batch's results are committed as soon as HubSpot answers; what is left (the API busy, a
+    failure, a crash) is sent by the next cycle, with the same values."""
+
+    page: int = 2000
+    after_failure: bool = True  # a failed chunk does not hold back what earlier chunks queued
+
+    def run(self, deps: Any, summary: Any, *, now: datetime, run_id: str) -> None:
+        flush_hubspot_outbox(deps.hubspot, deps.store, summary, now=now, run_id=run_id, page=self.page)
+
+
+def flush_hubspot_outbox(hubspot: HubSpotSource, store: Any, summary: Any, *, now: datetime, run_id: str,
+                         page: int = 2000) -> None:
+    """Every clear request first, the last batch of clears filled up with sets of writes
+    that need none; then the sets, all in batches of 100 (a contact's clear and its set
+    always travel in separate requests, the clear first)."""
+    after = filler_after = ""
+    while clears := store.hubspot_outbox(after=after, limit=page, clears=True):
+        for start in range(0, len(clears), BATCH):
+            batch = [(w, True) for w in clears[start:start + BATCH]]
+            if len(batch) < BATCH:
+                filler = store.hubspot_outbox(after=filler_after, limit=BATCH - len(batch), clears=False)
+                batch += [(w, False) for w in filler]
+                filler_after = filler[-1].hubspot_id if filler else filler_after
+            _send(hubspot, store, summary, batch, now=now, run_id=run_id)
+        after = clears[-1].hubspot_id
+    after = ""
+    while ready := store.hubspot_outbox(after=after, limit=page, clears=False):
+        for start in range(0, len(ready), BATCH):
+            _send(hubspot, store, summary, [(w, False) for w in ready[start:start + BATCH]], now=now, run_id=run_id)
+        after = ready[-1].hubspot_id
+
+
+BATCH = 100
+
+
+def _send(hubspot: HubSpotSource, store: Any, summary: Any, batch: Sequence[tuple[HubSpotWrite, bool]], *,
+          now: datetime, run_id: str) -> None:
+    """One batch update (``(write, clear)`` pairs: its clear request, or its set) and its
+    results committed at once."""
+    rows = [{"id": w.hubspot_id, "properties": {p: "" for p in w.clear_first} if clear else
+             {p: _text(v) for p, v in w.properties.items()}} for w, clear in batch]
+    by_id = {w.hubspot_id: (w, clear) for w, clear in batch}
+    facts: list[Any] = []
+    counts: dict[str, int] = {}
+    for result in hubspot.update_contacts(rows):
+        if result.key not in by_id:
+            continue
+        write, clear = by_id[result.key]
+        if result.ok:
+            facts.append(HubSpotSent(hubspot_id=write.hubspot_id, cleared=clear))
+            if not clear:
+                facts.append(HubSpotWritten(hubspot_id=write.hubspot_id, properties=dict(write.properties)))
+                counts["hubspot_updated"] = counts.get("hubspot_updated", 0) + 1
+        elif result.retriable:
+            counts["hubspot_retrying"] = counts.get("hubspot_retrying", 0) + 1
+        else:
+            facts += [Reject(hubspot_id=write.hubspot_id, sf_object="HubSpot contact",
+                             code=result.error_code or "ERROR", message=result.message or "", run_id=run_id, at=now),
+                      HubSpotSent(hubspot_id=write.hubspot_id)]
+            counts["rejected"] = counts.get("rejected", 0) + 1
+    _commit(store, facts, counts, summary, now)
+
+
+def _commit(store: Any, facts: list[Any], counts: dict[str, int], summary: Any, now: datetime) -> None:
+    if facts:
+        store.commit_chunk(ChunkResult(facts=tuple(facts), settled=()), now=now)
+    summary.absorb(Tally(counts=counts, stages={}, intents={}))
 
 
 def _text(value: Any) -> str:
@@ -126,13 +185,3 @@ def _text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
-
-
-def _failed(effect: HubSpotWrite, result: WriteResult, run_id: str, now: datetime) -> EffectOutcome:
-    if result.retriable:
-        return EffectOutcome(effect=effect, status="retry", counts={"retrying": 1})
-    reject = Reject(hubspot_id=effect.hubspot_id, sf_object="HubSpot contact", code=result.error_code or "ERROR",
-                    message=result.message or "", run_id=run_id, at=now)
-    return EffectOutcome(effect=effect, status="rejected", facts=(reject,), counts={"rejected": 1})
-
-

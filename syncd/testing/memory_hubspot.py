@@ -146,6 +146,10 @@ class MemoryHubSpot:
             raise ValueError("MemoryHubSpot.clock must be set to create contacts")
         return fallback
 
+    def fold_own_writes(self, cursors: Mapping[str, Mapping[str, Any]]) -> None:
+        """Nothing to fold: the change log returns syncd's own updates, recognised by value."""
+        return None
+
     def owners(self) -> list[dict[str, Any]]:
         self.calls["owners"] += 1
         return [dict(o) for o in self.owner_list]

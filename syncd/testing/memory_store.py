@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import copy
 import threading
+from dataclasses import replace
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from syncd.effects import (ChunkResult, FollowUp, HubSpotWritten, RoutingPositions, LifecycleUpdate, Link, MirrorPatch,
+from syncd.effects import (ChunkResult, FollowUp, HubSpotQueued, HubSpotSent, HubSpotWrite, HubSpotWritten, RoutingPositions, LifecycleUpdate, Link, MirrorPatch,
                            MirrorStale, Reject, ReviewItem, StageChange,
                            Written)
 from syncd.models import CrmRecord, EngagementEvent, HubSpotContact, require_aware
@@ -39,6 +40,7 @@ class MemoryStateStore(MemoryOfflineQueries):
         self.id_history: list[dict[str, Any]] = []
         self.mirror: dict[str, dict[str, Any]] = {}
         self.hubspot_written: dict[str, dict[str, Any]] = {}
+        self.outbox: dict[str, HubSpotWrite] = {}
         self.follow_ups: dict[tuple[str, int], dict[str, Any]] = {}
         self.positions: dict[str, int] = {}
         self.offline_file_rows: dict[str, dict[str, Any]] = {}
@@ -156,6 +158,11 @@ class MemoryStateStore(MemoryOfflineQueries):
     def hubspot_states(self, hubspot_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
         return {h: copy.deepcopy(self.hubspot_written[h]) for h in hubspot_ids if h in self.hubspot_written}
 
+    def hubspot_outbox(self, *, after: str = "", limit: int = 1000, clears: bool | None = None) -> list[HubSpotWrite]:
+        with self._lock:
+            return [self.outbox[h] for h in sorted(self.outbox)
+                    if h > after and (clears is None or bool(self.outbox[h].clear_first) == clears)][:limit]
+
     def lifecycle_states(self, hubspot_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
         return {h: copy.deepcopy(self.lifecycle[h]["state"]) for h in hubspot_ids if h in self.lifecycle}
 
@@ -196,6 +203,16 @@ class MemoryStateStore(MemoryOfflineQueries):
         elif isinstance(f, HubSpotWritten):
             self.hubspot_written[f.hubspot_id] = {"hubspot_id": f.hubspot_id, "written_at": now,
                                                   "properties": copy.deepcopy(dict(f.properties))}
+            if f.hubspot_id in self.contacts:
+                self.contacts[f.hubspot_id]["properties"] = {**self.contacts[f.hubspot_id]["properties"],
+                                                             **{k: _as_text(v) for k, v in f.properties.items()}}
+        elif isinstance(f, HubSpotQueued):
+            self.outbox[f.hubspot_id] = f.write
+        elif isinstance(f, HubSpotSent):
+            if f.cleared and f.hubspot_id in self.outbox:
+                self.outbox[f.hubspot_id] = replace(self.outbox[f.hubspot_id], clear_first=())
+            elif not f.cleared:
+                self.outbox.pop(f.hubspot_id, None)
         elif isinstance(f, FollowUp):
             self.follow_ups[(f.hubspot_id, f.seq)] = {k: getattr(f, k) for k in f.__dataclass_fields__}
         elif isinstance(f, RoutingPositions):
@@ -320,9 +337,17 @@ class MemoryStateStore(MemoryOfflineQueries):
                 "review_queue": len(self.review), "rejects": len(self.rejects)}
 
 
-_KEPT = (Link, Written, LifecycleUpdate, StageChange, Reject, ReviewItem, MirrorStale, MirrorPatch, HubSpotWritten,
+_KEPT = (Link, Written, LifecycleUpdate, StageChange, Reject, ReviewItem, MirrorStale, MirrorPatch, HubSpotWritten, HubSpotQueued, HubSpotSent,
          FollowUp,
          RoutingPositions)
+
+
+def _as_text(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value if isinstance(value, str) else str(value)
 
 
 def _check(fact: Any) -> None:

@@ -172,3 +172,33 @@ def test_a_chunk_is_kept_whole_or_not_at_all(store):
 def test_a_fact_the_store_cannot_keep_is_refused(store):
     with pytest.raises(TypeError, match="object"):
         store.commit_chunk(ChunkResult(facts=(object(),)), now=NOW)
+
+
+def test_the_hubspot_outbox_keeps_the_latest_write_per_contact_until_it_is_sent(store):
+    from syncd.effects import HubSpotQueued, HubSpotSent, HubSpotWrite, HubSpotWritten
+
+    def queued(hid: str, clear: tuple[str, ...] = (), **props) -> HubSpotQueued:
+        return HubSpotQueued(write=HubSpotWrite(hubspot_id=hid, properties=props, clear_first=clear,
+                                                old={"syncd_score": "1"}, why={"syncd_score": "computed: score"}))
+
+    store.save_pull_batch(PullBatch(contacts=[contact("1", lifecyclestage="customer"), contact("2")]), now=NOW)
+    store.commit_chunk(ChunkResult(facts=(queued("1", ("lifecyclestage",), lifecyclestage="lead", syncd_score=40),
+                                          queued("2", syncd_score=10))), now=NOW)
+    store.commit_chunk(ChunkResult(facts=(queued("2", syncd_score=12),)), now=NOW)  # a later plan replaces
+    assert [(w.hubspot_id, dict(w.properties)) for w in store.hubspot_outbox()] == [
+        ("1", {"lifecyclestage": "lead", "syncd_score": 40}), ("2", {"syncd_score": 12})]
+    assert [w.hubspot_id for w in store.hubspot_outbox(clears=True)] == ["1"]
+    assert [w.hubspot_id for w in store.hubspot_outbox(clears=False)] == ["2"]
+    assert store.hubspot_outbox(after="1")[0].why == {"syncd_score": "computed: score"}
+
+    store.commit_chunk(ChunkResult(facts=(HubSpotSent(hubspot_id="1", cleared=True),)), now=NOW)
+    assert store.hubspot_outbox(clears=True) == []
+    assert store.hubspot_outbox(clears=False)[0].clear_first == ()  # its set is still to send
+
+    store.commit_chunk(ChunkResult(facts=(HubSpotSent(hubspot_id="1"),
+                                          HubSpotWritten(hubspot_id="1", properties={"lifecyclestage": "lead",
+                                                                                     "syncd_score": 40}))), now=NOW)
+    assert [w.hubspot_id for w in store.hubspot_outbox()] == ["2"]
+    stored = {c.id: c for c in store.pending_contacts()}["1"]
+    assert stored.properties["lifecyclestage"] == "lead" and stored.properties["syncd_score"] == "40"
+    assert stored.properties["email"] == "a@example.com"  # the rest of the contact is kept

@@ -114,7 +114,7 @@ def test_a_failing_stage_keeps_what_was_written_before_it(world):
     # the Salesforce writes happened: their links are kept, so nothing is looked up or created twice
     assert set(store.id_map(["1", "2"])) == {"1", "2"}
     assert sorted(c.id for c in store.pending_contacts()) == ["1", "2"]  # their greeting is still owed
-    again = run_cycle(replace(deps, executors=(deps.executors[0], GreetingExecutor())), run_id="r2")
+    again = run_cycle(replace(deps, executors=(*deps.executors[:-1], GreetingExecutor())), run_id="r2")
     assert again.created == 0 and again.to_dict()["greetings"] == 2 and store.count_pending() == 0
 
 
