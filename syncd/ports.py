@@ -49,6 +49,17 @@ class ApiUsage:
         return sum(self.calls.values())
 
 
+@dataclass(frozen=True, slots=True)
+class RecordBatch:
+    """Rows of one Salesforce object to write one way: ``upsert`` on ``key_field`` (an
+    external id), or ``update`` (``key_field`` is ``Id``)."""
+
+    object_name: str
+    operation: str
+    key_field: str
+    rows: Sequence[Mapping[str, Any]]
+
+
 class HubSpotSource(Protocol):
     def pull(self, cursors: Cursors, *, properties: Sequence[str], now: datetime,
              priority_ids: Sequence[str] = ()) -> Iterator[PullBatch]:
@@ -123,6 +134,11 @@ class CrmGateway(Protocol):
 
     def update(self, object_name: str, rows: Sequence[Mapping[str, Any]]) -> list[WriteResult]:
         """Update rows that carry their record ``Id``; one result per row, in order."""
+        ...
+
+    def write_records(self, batches: Sequence[RecordBatch]) -> list[list[WriteResult]]:
+        """Several upserts and updates at once (they may share calls); per batch one result
+        per row, in order."""
         ...
 
     def opportunity_facts(self, account_ids: Collection[str]) -> dict[str, dict[str, bool]]:

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from syncd.models import CrmRecord, WriteResult
-from syncd.ports import ApiUsage, ObjectSchema
+from syncd.ports import ApiUsage, ObjectSchema, RecordBatch
 
 from .changes import changed_people
 from .connection import Connection
@@ -23,7 +23,7 @@ from .results import crm_record, object_schema
 from .retry import RetryPolicy
 from .settings import SalesforceClientSettings
 from .soql import datetime_literal, in_queries, select
-from .writes import write_rows
+from .writes import Part, write_parts, write_rows
 
 __all__ = ["DEFAULT_FIELDS", "SalesforceGateway"]
 
@@ -184,6 +184,11 @@ class SalesforceGateway:
     def update(self, object_name: str, rows: Sequence[Mapping[str, Any]]) -> list[WriteResult]:
         """Update rows carrying ``Id``; one result per row, in order (key: the Id)."""
         return write_rows(self.connection, object_name, "update", "Id", rows)
+
+    def write_records(self, batches: Sequence[RecordBatch]) -> list[list[WriteResult]]:
+        """Several upserts and updates sharing Composite calls of Collections (Bulk 2.0 for a
+        batch past the threshold); per batch one result per row, in order."""
+        return write_parts(self.connection, [Part(b.object_name, b.operation, b.key_field, b.rows) for b in batches])
 
     def upsert_tasks(self, rows: Sequence[Mapping[str, Any]]) -> list[WriteResult]:
         """Upsert Tasks on ``Syncd_Key__c``, so a follow-up task is never created twice."""

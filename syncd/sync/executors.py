@@ -17,7 +17,7 @@ import structlog
 
 from syncd.effects import EffectOutcome, Link, MirrorPatch, MirrorStale, RecordWrite, Reject, Written
 from syncd.models import WriteResult
-from syncd.ports import CrmGateway
+from syncd.ports import CrmGateway, RecordBatch
 from syncd.sync.match import canonical_email
 
 __all__ = ["Executor", "PartialWrite", "RecordExecutor", "STALE_MIRROR"]
@@ -50,7 +50,8 @@ class Executor(Protocol):
 @dataclass(frozen=True, slots=True)
 class RecordExecutor:
     """Salesforce Lead/Contact writes: updates by id, upserts on the external id, grouped by
-    object and mode (the gateway batches them into Collections or Bulk 2.0)."""
+    object and mode and handed to the gateway together (it packs them into shared Composite
+    calls of Collections, or Bulk 2.0)."""
 
     crm: CrmGateway
     external_id_field: str
@@ -61,18 +62,15 @@ class RecordExecutor:
         groups: dict[tuple[str, str], list[RecordWrite]] = defaultdict(list)
         for write in effects:
             groups[(write.object_name, write.mode)].append(write)
-        outcomes: list[EffectOutcome] = []
-        for (object_name, mode), group in sorted(groups.items()):
-            try:
-                if mode == "update":
-                    results = self.crm.update(object_name, [{"Id": w.record_id, **w.fields} for w in group])
-                else:
-                    results = self.crm.upsert(object_name, self.external_id_field, [dict(w.fields) for w in group])
-            except Exception as exc:  # noqa: BLE001 — the batches before it are kept
-                raise PartialWrite(outcomes, exc) from exc
-            outcomes += [_outcome(w, r, run_id, now, self.external_id_field)
-                         for w, r in zip(group, results, strict=True)]
-        return outcomes
+        ordered = sorted(groups.items())
+        batches = [RecordBatch(object_name, "update", "Id", [{"Id": w.record_id, **w.fields} for w in group])
+                   if mode == "update" else
+                   RecordBatch(object_name, "upsert", self.external_id_field, [dict(w.fields) for w in group])
+                   for (object_name, mode), group in ordered]
+        answered = self.crm.write_records(batches)  # a failure here wrote nothing this chunk can name
+        return [_outcome(w, r, run_id, now, self.external_id_field)
+                for (_, group), results in zip(ordered, answered, strict=True)
+                for w, r in zip(group, results, strict=True)]
 
 
 def _outcome(write: RecordWrite, result: WriteResult, run_id: str, now: datetime,

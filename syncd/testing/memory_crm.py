@@ -135,6 +135,10 @@ class MemoryCrm:
         self.calls["upsert"] += 1
         return [self._upsert_one("Task", "Syncd_Key__c", dict(row)) for row in rows]
 
+    def write_records(self, batches: Sequence[Any]) -> list[list[WriteResult]]:
+        return [self.update(b.object_name, b.rows) if b.operation == "update"
+                else self.upsert(b.object_name, b.key_field, b.rows) for b in batches]
+
     def update(self, object_name: str, rows: Sequence[Mapping[str, Any]]) -> list[WriteResult]:
         self.calls["update"] += 1
         return [self._update_one(object_name, dict(row)) for row in rows]

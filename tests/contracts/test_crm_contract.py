@@ -105,6 +105,25 @@ def test_updates_go_by_id_and_a_missing_record_is_refused_for_good(crm):
     assert found.fields["Lead_Score__c"] == 12
 
 
+def test_upserts_and_updates_of_several_objects_go_together_with_results_per_batch(crm):
+    from syncd.ports import RecordBatch
+
+    leads = [{"HubSpot_Id__c": str(4000 + i), "LastName": f"N{i}", "Company": "Co", "Email": f"n{i}@co.example"}
+             for i in range(230)]
+    answered = crm.write_records([
+        RecordBatch("Lead", "upsert", "HubSpot_Id__c", leads),
+        RecordBatch("Lead", "update", "Id", [{"Id": "00Q5e0000000002AAA", "Lead_Score__c": 33},
+                                             {"Id": "00Q5e0000000099AAA", "Lead_Score__c": 1}])])
+    assert [len(results) for results in answered] == [230, 2]
+    assert [r.key for r in answered[0]] == [str(4000 + i) for i in range(230)] and all(r.ok and r.created
+                                                                                       for r in answered[0])
+    ok, missing = answered[1]
+    assert ok.ok and not missing.ok and not missing.retriable
+    assert {r.id for r in crm.find_by_emails(["n229@co.example"])} == {answered[0][-1].id}
+    (found,) = crm.find_by_emails(["bo@example.org"])
+    assert found.fields["Lead_Score__c"] == 33
+
+
 def test_a_field_the_object_lacks_is_refused_row_by_row(crm):
     good, bad = crm.upsert("Lead", "HubSpot_Id__c", [{"HubSpot_Id__c": "1002", "Lead_Score__c": 5},
                                                     {"HubSpot_Id__c": "1001", "No_Such__c": "x"}])

@@ -191,8 +191,7 @@ def test_locked_rows_are_retried_alone_until_they_go_through(org, ca, sleeps, mo
     from connectors.salesforce import writes
     real = writes._collections
     monkeypatch.setattr(writes, "_collections",
-                        lambda conn, o, op, k, rows: sizes.append(len(rows)) or real(
-                            conn, o, op, k, rows))
+                        lambda conn, parts: sizes.append(sum(len(p.rows) for p in parts)) or real(conn, parts))
     gateway = SalesforceGateway(_settings(org, ca, row_retry_attempts=8), sleep=sleeps.append)
     rows = [{"HubSpot_Id__c": str(5000 + i), "LastName": f"Locked{i}", "Company": "Lock Co",
              "Email": f"lock{i}@lock.example"} for i in range(12)]

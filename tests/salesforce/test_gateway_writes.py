@@ -38,15 +38,48 @@ def _answer(decide):
     return callback
 
 
-def test_upsert_sends_at_most_200_records_a_call_and_answers_in_order(mocked, gateway):
+def _composite(decide):
+    """A responses callback answering a Composite call of Collections subrequests."""
+    def callback(request):
+        subs = json.loads(request.body)["compositeRequest"]
+        return 200, {}, json.dumps({"compositeResponse": [
+            {"body": [decide(r) for r in sub["body"]["records"]], "httpHeaders": {}, "httpStatusCode": 200,
+             "referenceId": sub["referenceId"]} for sub in subs]})
+    return callback
+
+
+def test_upsert_sends_collections_of_200_five_to_a_composite_call_and_answers_in_order(mocked, gateway):
     mocked.add_callback("PATCH", UPSERT_URL, callback=_answer(_ok))
-    results = gateway.upsert("Lead", "HubSpot_Id__c", _rows(450))
-    calls = calls_to(mocked, "composite/sobjects")
-    assert [len(body_of(c)["records"]) for c in calls] == [200, 200, 50]
-    assert all(body_of(c)["allOrNone"] is False for c in calls)
-    assert body_of(calls[0])["records"][0]["attributes"] == {"type": "Lead"}
-    assert [r.key for r in results] == [str(1000 + i) for i in range(450)]
+    mocked.add_callback("POST", f"{DATA}/composite", callback=_composite(_ok))
+    results = gateway.upsert("Lead", "HubSpot_Id__c", _rows(1250))
+    composite = calls_to(mocked, "composite$")
+    subs = [sub for c in composite for sub in body_of(c)["compositeRequest"]]
+    assert [len(body_of(c)["compositeRequest"]) for c in composite] == [5, 2]
+    assert [len(sub["body"]["records"]) for sub in subs] == [200] * 6 + [50]  # not a call per 200
+    assert all(sub["method"] == "PATCH" and sub["url"].endswith("/composite/sobjects/Lead/HubSpot_Id__c")
+               and sub["body"]["allOrNone"] is False for sub in subs)
+    assert len(calls_to(mocked, "composite/sobjects")) == 0
+    assert subs[0]["body"]["records"][0]["attributes"] == {"type": "Lead"}
+    assert [r.key for r in results] == [str(1000 + i) for i in range(1250)]
     assert all(r.ok for r in results)
+
+
+def test_a_single_collection_goes_alone(mocked, gateway):
+    mocked.add_callback("PATCH", UPSERT_URL, callback=_answer(_ok))
+    assert all(r.ok for r in gateway.upsert("Lead", "HubSpot_Id__c", _rows(150)))
+    assert [len(body_of(c)["records"]) for c in calls_to(mocked, "composite/sobjects")] == [150]
+
+
+def test_a_collection_refused_whole_inside_a_composite_raises_as_if_sent_alone(mocked, gateway):
+    def callback(request):
+        subs = json.loads(request.body)["compositeRequest"]
+        return 200, {}, json.dumps({"compositeResponse": [
+            {"body": [{"errorCode": "INVALID_FIELD", "message": "No such column 'Bogus__c'"}],
+             "httpHeaders": {}, "httpStatusCode": 400, "referenceId": sub["referenceId"]} for sub in subs]})
+
+    mocked.add_callback("POST", f"{DATA}/composite", callback=callback)
+    with pytest.raises(FatalApiError, match="INVALID_FIELD"):
+        gateway.upsert("Lead", "HubSpot_Id__c", _rows(400))
 
 
 def test_update_patches_collections_keyed_by_id(mocked, gateway):
@@ -159,17 +192,16 @@ def test_a_chunk_failing_after_others_were_written_reports_both(mocked, gateway,
 
     def callback(request):
         state["calls"] += 1
-        if state["calls"] == 1:
-            return 200, {}, json.dumps([_ok(r) for r in json.loads(request.body)["records"]])
         return 503, {}, json.dumps([{"errorCode": "SERVER_UNAVAILABLE", "message": "down"}])
 
     mocked.add_callback("PATCH", UPSERT_URL, callback=callback)
-    results = gateway.upsert("Lead", "HubSpot_Id__c", _rows(250))
-    assert [r.ok for r in results] == [True] * 200 + [False] * 50
-    assert {r.error_code for r in results[200:]} == {"SERVER_UNAVAILABLE"}
+    mocked.add_callback("POST", f"{DATA}/composite", callback=_composite(_ok))
+    results = gateway.upsert("Lead", "HubSpot_Id__c", _rows(1050))  # 1,000 in a Composite, 50 alone
+    assert [r.ok for r in results] == [True] * 1000 + [False] * 50
+    assert {r.error_code for r in results[1000:]} == {"SERVER_UNAVAILABLE"}
     assert "not sent" in results[-1].message
-    # chunk 1, chunk 2 with its call retries, then the 50 rows once more with call retries
-    assert state["calls"] == 1 + 3 + 3
+    # the last Collection with its call retries, then the 50 rows once more with call retries
+    assert state["calls"] == 3 + 3
 
 
 def test_a_write_failing_from_the_first_call_raises(mocked, gateway, sleeps):
@@ -187,3 +219,24 @@ def test_only_rows_worth_sending_again_are_marked_retriable(mocked, gateway, sle
                                                               if r["HubSpot_Id__c"] == "1002" else _ok(r)))
     results = gateway.upsert("Lead", "HubSpot_Id__c", _rows(3))
     assert [(r.ok, r.retriable) for r in results] == [(True, False), (False, True), (False, False)]
+
+
+def test_batches_of_several_objects_share_one_composite_call(mocked, gateway):
+    from syncd.ports import RecordBatch
+
+    def decide(record):
+        key = record.get("HubSpot_Id__c") or record["Id"]
+        return {"id": key, "success": True, "created": "Id" not in record, "errors": []}
+
+    mocked.add_callback("POST", f"{DATA}/composite", callback=_composite(decide))
+    answered = gateway.write_records([
+        RecordBatch("Lead", "upsert", "HubSpot_Id__c", _rows(300)),
+        RecordBatch("Contact", "update", "Id", [{"Id": f"003{i:015d}", "Title": "CTO"} for i in range(250)])])
+    (call,) = calls_to(mocked, "composite$")
+    subs = body_of(call)["compositeRequest"]
+    assert [(s["url"].split("/data/")[1].split("/", 1)[1], len(s["body"]["records"])) for s in subs] == [
+        ("composite/sobjects/Lead/HubSpot_Id__c", 200), ("composite/sobjects/Lead/HubSpot_Id__c", 100),
+        ("composite/sobjects", 200), ("composite/sobjects", 50)]
+    assert subs[2]["body"]["records"][0]["attributes"] == {"type": "Contact"}
+    assert [len(a) for a in answered] == [300, 250]
+    assert answered[1][-1].key == f"003{249:015d}" and all(r.ok for a in answered for r in a)

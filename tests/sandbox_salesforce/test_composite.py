@@ -75,3 +75,16 @@ def test_a_malformed_composite_request_is_refused_whole(sf, body, code):
     with pytest.raises(SalesforceMalformedRequest) as caught:
         sf.restful("composite", method="POST", json=body)
     assert caught.value.content[0]["errorCode"] == code
+
+
+def test_at_most_five_collections_or_queries_ride_in_one_composite(sf, org):
+    def collection(i: int) -> dict:
+        return {"method": "PATCH", "url": f"{V}/composite/sobjects/Lead/HubSpot_Id__c", "referenceId": f"c{i}",
+                "body": {"allOrNone": False, "records": [
+                    {"attributes": {"type": "Lead"}, "HubSpot_Id__c": f"cmp{i}", "LastName": "C", "Company": "C"}]}}
+
+    out = _composite(sf, [collection(i) for i in range(5)])
+    assert [r["httpStatusCode"] for r in out] == [200] * 5 and all(r["body"][0]["success"] for r in out)
+    query = {"method": "GET", "url": f"{V}/query?q=SELECT+Id+FROM+Lead+LIMIT+1", "referenceId": "q"}
+    with pytest.raises(SalesforceMalformedRequest, match="at most 5"):
+        _composite(sf, [collection(i) for i in range(5, 10)] + [query])

@@ -25,6 +25,7 @@ from .http import Ctx, json_response, read_json
 __all__ = ["ROUTES"]
 
 _MAX = 25
+_MAX_HEAVY = 5
 _REF_ID = re.compile(r"^[A-Za-z0-9_]{1,80}$")
 _REFERENCE = re.compile(r"@\{([A-Za-z0-9_]+)\.([^}]+)\}")
 _METHODS = ("GET", "POST", "PATCH", "PUT", "DELETE")
@@ -43,6 +44,10 @@ def _subrequests(body: Any) -> tuple[bool, list[dict]]:
                           "a non-empty 'compositeRequest' array")
     if len(items) > _MAX:
         raise _bad(f"A composite request may hold at most {_MAX} subrequests")
+    heavy = sum(1 for item in items if isinstance(item, dict) and _heavy(item.get("url")))
+    if heavy > _MAX_HEAVY:
+        raise _bad(f"A composite request may hold at most {_MAX_HEAVY} sObject Collections or query "
+                   f"subrequests; this one holds {heavy}")
     seen = set()
     for i, item in enumerate(items):
         where = f"compositeRequest[{i}]"
@@ -67,6 +72,15 @@ def _allowed(url: str) -> bool:
     nested = rest_path == "composite" or (rest_path.startswith("composite/")
                                           and not rest_path.startswith("composite/sobjects"))
     return not nested and rest_path.split("/")[0] != "jobs"
+
+
+def _heavy(url: Any) -> bool:
+    """An sObject Collections or query subrequest (at most five per Composite call)."""
+    if not isinstance(url, str):
+        return False
+    rest = urlsplit(url).path.rstrip("/").split("/", 4)[4:]
+    first = (rest[0] if rest else "").split("/")[0]
+    return first in ("query", "queryAll") or (rest[0] if rest else "").startswith("composite/sobjects")
 
 
 _STEP = re.compile(r"([A-Za-z0-9_]+)(?:\[(\d+)\])?")
