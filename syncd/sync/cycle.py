@@ -29,7 +29,7 @@ from syncd.sync.mirror import MirrorStep
 from syncd.sync.directory import Directory, DirectoryLoader
 from syncd.sync.followup import TaskExecutor, TaskPlanner, route_people
 from syncd.sync.plan import same_value
-from syncd.sync.planners import PlanContext, Planner, RecordPlanner
+from syncd.sync.planners import PlanContext, Planner, RecordPlanner, carried_status
 from syncd.sync.sla import SlaStep
 from syncd.sync.writeback import HubSpotFlushStep, HubSpotQueueExecutor, HubSpotWritePlanner
 from syncd.sync.rules import SyncRules
@@ -203,7 +203,9 @@ def plan_cycle(deps: CycleDeps, *, run_id: str) -> list[stages.PersonPlan]:
 def _planned(deps: CycleDeps, contacts: Sequence[HubSpotContact], run_id: str, now: datetime
              ) -> tuple[tuple[stages.PersonPlan, ...], Any]:
     matched = stages.match(deps.crm, deps.store, contacts, external_id_field=deps.rules.external_id_field)
-    qualified = stages.qualify_all(matched, deps.rules.model, now=now, run_id=run_id)
+    rules = deps.rules
+    qualified = stages.qualify_all(matched, rules.model, now=now, run_id=run_id,
+                                   new_lead_status=lambda p: carried_status(p, rules.mapping, rules.model.verdict_of))
     directory = deps.directory.get(now) if deps.directory and any(q for _, q in qualified) else Directory()
     turns = None
     if deps.rules.routing is not None:

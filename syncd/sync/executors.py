@@ -73,6 +73,11 @@ class RecordExecutor:
                 for w, r in zip(group, results, strict=True)]
 
 
+_NEW_RECORD = {"Lead": {"IsDeleted": False, "IsConverted": False}, "Contact": {"IsDeleted": False}}
+"""What Salesforce holds in a record syncd just created, beyond what syncd wrote: the feed's
+next read of it then finds nothing new there."""
+
+
 def _outcome(write: RecordWrite, result: WriteResult, run_id: str, now: datetime,
              external_id_field: str) -> EffectOutcome:
     if result.ok:
@@ -82,7 +87,8 @@ def _outcome(write: RecordWrite, result: WriteResult, run_id: str, now: datetime
                       matched_by=write.matched_by or "created"),
                  Written(hubspot_id=write.hubspot_id, sf_object=write.object_name, sf_id=record_id,
                          digest=write.digest, fields=dict(write.desired)),
-                 MirrorPatch(sf_id=record_id, sf_object=write.object_name, fields=dict(write.fields),
+                 MirrorPatch(sf_id=record_id, sf_object=write.object_name,
+                             fields={**(_NEW_RECORD.get(write.object_name, {}) if result.created else {}), **write.fields},
                              email_key=canonical_email(write.fields.get("Email")),
                              external_id=write.fields.get(external_id_field)))
         return EffectOutcome(effect=write, status="applied", facts=facts,

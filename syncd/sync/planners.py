@@ -96,13 +96,21 @@ class RecordPlanner:
         """A new Lead starts with the Lead Status that means what HubSpot's lead status means,
         so sales' verdict reads the same from either system (also after a crash between the
         create and its commit)."""
-        hs_status = person.contact.properties.get("hs_lead_status")
-        verdict = self.verdict_of(hs_status) if self.verdict_of and hs_status else None
-        if verdict in (None, "converted"):
-            return write
-        status = next((s for s in self.mapping.hubspot.lead_status_values if self.verdict_of(s) == verdict), None)
+        status = carried_status(person, self.mapping, self.verdict_of)
         if status is None:
             return write
+        hs_status = person.contact.properties.get("hs_lead_status")
         fields = {**write.fields, "Status": status}
         return replace(write, fields=fields, desired={**write.desired, "Status": status},
-                       why={**write.why, "Status": f"HubSpot lead status {hs_status!r} ({verdict})"})
+                       why={**write.why, "Status": f"HubSpot lead status {hs_status!r} ({self.verdict_of(status)})"})
+
+
+def carried_status(person: Person, mapping: FieldMapping, verdict_of: Callable[[str], str | None] | None
+                   ) -> str | None:
+    """The Lead Status a Lead created for ``person`` starts with: the one whose verdict is
+    what HubSpot's lead status says (None: the default status)."""
+    hs_status = person.contact.properties.get("hs_lead_status")
+    verdict = verdict_of(hs_status) if verdict_of and hs_status else None
+    if verdict in (None, "converted"):
+        return None
+    return next((s for s in mapping.hubspot.lead_status_values if verdict_of(s) == verdict), None)

@@ -32,15 +32,18 @@ class Qualified:
 
 
 def facts_from(contact: HubSpotContact, record: CrmRecord | None,
-               opportunities: Mapping[str, Mapping[str, bool]] | None = None) -> ContactFacts:
+               opportunities: Mapping[str, Mapping[str, bool]] | None = None,
+               new_lead_status: str | None = None) -> ContactFacts:
     """What Salesforce tells the engine about this person: sales' verdict (Lead Status),
-    conversion, and the opportunities of the Contact's account."""
+    conversion, and the opportunities of the Contact's account. A person not in Salesforce
+    yet has the Lead Status their new Lead will start with (``new_lead_status``, carried
+    over from HubSpot's lead status), else HubSpot's own lead status."""
     fields = record.fields if record else {}
     account = (opportunities or {}).get(fields.get("AccountId") or "", {})
     if record is not None and record.object == "Lead":
         status = fields.get("Status")
     elif record is None:  # not in Salesforce yet: HubSpot's own lead status is the verdict
-        status = contact.properties.get("hs_lead_status")
+        status = new_lead_status or contact.properties.get("hs_lead_status")
     else:
         status = None
     return ContactFacts(
@@ -53,10 +56,11 @@ def facts_from(contact: HubSpotContact, record: CrmRecord | None,
 def qualify(model: ScoringModel, contact: HubSpotContact, record: CrmRecord | None,
             events: Sequence[EngagementEvent], previous: Mapping[str, Any] | None, *,
             now: datetime, run_id: str,
-            opportunities: Mapping[str, Mapping[str, bool]] | None = None) -> Qualified:
+            opportunities: Mapping[str, Mapping[str, bool]] | None = None,
+            new_lead_status: str | None = None) -> Qualified:
     """Score, intent and stage of one person, with every transition since ``previous``."""
     prior = LifecycleState.from_dict(previous) if previous else None
-    result = evaluate(model, facts=facts_from(contact, record, opportunities), events=events,
+    result = evaluate(model, facts=facts_from(contact, record, opportunities, new_lead_status), events=events,
                       previous=prior, now=now)
     last = max((e.occurred_at for e in events), default=None)
     computed = Computed(values={

@@ -8,7 +8,7 @@ Each stage takes the previous one's frozen result and returns its own. ``match``
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -86,12 +86,17 @@ def match(crm: CrmGateway, store: StateStore, contacts: Sequence[HubSpotContact]
     return Matched(people=people, opportunities=opportunities)
 
 
-def qualify_all(matched: Matched, model: ScoringModel, *, now: datetime, run_id: str
+def qualify_all(matched: Matched, model: ScoringModel, *, now: datetime, run_id: str,
+                new_lead_status: Callable[[Person], str | None] | None = None
                 ) -> tuple[tuple[Person, Qualified | None], ...]:
-    """Pure: every matched person qualified; people parked by matching are not."""
+    """Pure: every matched person qualified; people parked by matching are not. A person
+    without a Salesforce record is qualified with the Lead Status their new Lead will get
+    (``new_lead_status``), so the first cycle and the next read the same verdict."""
     return tuple((p, None if p.decision.action in ("review", "skip") else
                   qualify(model, p.contact, p.decision.record, p.events, p.previous, now=now,
-                          run_id=run_id, opportunities=matched.opportunities))
+                          run_id=run_id, opportunities=matched.opportunities,
+                          new_lead_status=new_lead_status(p) if new_lead_status and p.decision.record is None
+                          else None))
                  for p in matched.people)
 
 

@@ -22,7 +22,7 @@ from syncd.models import WriteResult
 from syncd.ports import HubSpotSource
 from syncd.timefmt import as_instant
 from syncd.sync.plan import MISSING, same_value, transform, two_way_winner
-from syncd.sync.planners import Person, PlanContext, agreed_values
+from syncd.sync.planners import Person, PlanContext, agreed_values, carried_status
 from syncd.sync.qualify import Qualified
 from syncd.sync.stages import Tally
 
@@ -53,8 +53,10 @@ class HubSpotWritePlanner:
     def _desired(self, person: Person, qualified: Qualified, ctx: PlanContext) -> tuple[dict, dict]:
         names, values = self.mapping.hubspot.properties(), qualified.computed.values
         record = person.decision.record.fields if person.decision.record else {}
-        if person.decision.record is None:  # created this cycle: the Lead starts with the default status
-            status = self.mapping.salesforce.lead_defaults.get("Status")
+        if person.decision.record is None:  # created this cycle: the Lead starts with the status carried
+            # over from HubSpot's lead status, else the default one
+            status = (carried_status(person, self.mapping, self.verdict_of)
+                      or self.mapping.salesforce.lead_defaults.get("Status"))
         else:
             status = record.get("Status") if person.decision.record.object == "Lead" else None
         verdict = values.get("verdict") if person.decision.record else (

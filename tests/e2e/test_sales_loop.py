@@ -94,3 +94,48 @@ def test_a_recycled_lead_moves_hubspot_back_in_two_requests(world):
     assert props["lifecyclestage"] == "lead" and props["hs_lead_status"] == "BAD_TIMING"
     assert props["syncd_sales_verdict"] == "recycled"
     assert app.store.lifecycle_states([hid])[hid]["stage"] == "recycled"
+
+
+def _writes(summary) -> dict:
+    calls = summary.to_dict()["api_calls_by_endpoint"]
+    return {"hubspot": sum(n for e, n in calls["hubspot"].items() if e.startswith("POST") and
+                           ("batch/update" in e or "batch/create" in e)),
+            "salesforce": sum(n for e, n in calls["salesforce"].items() if not e.startswith("GET")
+                              and "composite/batch" not in e and "jobs/query" not in e)}
+
+
+def test_quiet_cycles_after_the_first_write_nothing_and_read_little(world):
+    sandbox, app, clock = world
+    run_once(app)
+    quiet = []
+    for minutes in (1, 20, 20):  # right after (syncd's own writes still inside the overlap), then later
+        clock.advance(timedelta(minutes=minutes))
+        quiet.append(run_once(app))
+    assert [_writes(q) for q in quiet] == [{"hubspot": 0, "salesforce": 0}] * 3, json.dumps([q.to_dict() for q in quiet])
+    assert all(q.pulled == 0 and q.created + q.updated == 0 for q in quiet)
+    # idle: nothing changed anywhere (the feed's first read of the Leads syncd created brings
+    # the owners Salesforce gave them: those people are looked at again, and nothing is written)
+    idle = [q for q in quiet if not q.to_dict().get("changed_in_salesforce")]
+    assert len(idle) >= 2 and all(q.api_calls["hubspot"] <= 2 and q.api_calls["salesforce"] <= 1 for q in idle), \
+        [q.api_calls for q in quiet]
+
+
+def test_a_two_way_field_changed_in_salesforce_reaches_hubspot_and_does_not_bounce(world):
+    sandbox, app, clock = world
+    run_once(app)
+    org = sandbox.dump()["salesforce"]
+    lead = next(r for r in _rows(org, "Lead") if r.get("HubSpot_Id__c") and not r.get("IsConverted"))
+    hid = lead["HubSpot_Id__c"]
+    clock.advance(timedelta(minutes=20))
+    sandbox.salesforce_state.update("Lead", lead["Id"], {"Title": "VP Revenue Operations"})
+    clock.advance(timedelta(minutes=1))
+    changed = run_once(app)
+    assert sandbox.hubspot_state.contact(hid)["properties"]["jobtitle"] == "VP Revenue Operations"
+    assert _writes(changed)["hubspot"] >= 1
+    quiet = []
+    for _ in range(3):
+        clock.advance(timedelta(minutes=20))
+        quiet.append(run_once(app))
+    assert [_writes(q) for q in quiet] == [{"hubspot": 0, "salesforce": 0}] * 3
+    lead_now = sandbox.salesforce_state.get("Lead", lead["Id"])
+    assert lead_now["Title"] == "VP Revenue Operations"

@@ -56,8 +56,8 @@ def test_a_call_counts_from_its_answer_so_slow_answers_never_crowd_hubspots_wind
         t.now += 0.3  # the request travels; HubSpot counts it on arrival, then answers
         arrivals.append(sent + 0.3)
         budget.answered(cell)
-    for i in range(len(arrivals) - 2):
-        assert arrivals[i + 2] - arrivals[i] >= 1.0
+    gaps = [arrivals[i + 2] - arrivals[i] for i in range(len(arrivals) - 2)]
+    assert len(gaps) == 10 and min(gaps) >= 1.0
 
 
 def test_search_and_other_calls_have_separate_windows():

@@ -154,3 +154,23 @@ def test_a_two_way_field_changed_in_salesforce_reaches_hubspot_and_does_not_boun
     quiet = quiet_cycles(deps)
     assert crm.calls["upsert"] + crm.calls["update"] == writes and crm.get("Lead", lead_id)["Title"] == "VP Engineering"
     assert all(q.to_dict().get("hubspot_updated", 0) == 0 for q in quiet)
+
+
+def test_a_new_lead_carries_hubspots_verdict_and_nothing_flips_on_the_next_read(loop):
+    """HubSpot says 'bad timing' for a contact not in Salesforce yet: the new Lead starts as
+    Nurture, HubSpot is not told 'open' in between, and the profile reads the same once the
+    Lead comes back through the feed (no rewrite of either system)."""
+    hubspot, crm, store, deps, _ = loop
+    hubspot.put_contact(active("7", "seven@example.com", hs_lead_status="BAD_TIMING"))
+    run_cycle(deps, run_id="r1")
+    lead = crm.get("Lead", store.id_map(["7"])["7"][1])
+    assert lead["Status"] == "Nurture"
+    sent = [row["properties"] for kind, rows in hubspot.requests if kind == "update" for row in rows
+            if row["id"] == "7"]
+    assert all(p.get("hs_lead_status") in (None, "BAD_TIMING") for p in sent), sent
+    assert all(p.get("syncd_sales_verdict") in (None, "recycled") for p in sent), sent
+    writes = crm.calls["upsert"] + crm.calls["update"]
+    hubspot.requests.clear()
+    quiet = quiet_cycles(deps)
+    assert crm.calls["upsert"] + crm.calls["update"] == writes
+    assert hubspot.requests == [] and all(q.created + q.updated == 0 for q in quiet)
