@@ -9,7 +9,7 @@ syncd last wrote there is no news, so they start nothing (no echo).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -38,15 +38,20 @@ def mirror_row(record: CrmRecord, external_id_field: str) -> dict[str, Any]:
 
 
 def worth_a_look(old: Mapping[str, Any] | None, new: Mapping[str, Any],
-                 last_written: Mapping[str, Any] | None) -> bool:
+                 last_written: Mapping[str, Any] | None,
+                 owner_matters: Callable[[str | None], bool] | None = None) -> bool:
     """Did the record change in a way the cycle must look at? Fields back to what syncd
     last wrote are its own echo; a record first seen counts only where it differs from
-    what syncd wrote into it."""
+    what syncd wrote into it. The owner Salesforce gives a record syncd created without
+    one counts only where ``owner_matters`` says so (it has a HubSpot owner to write back)."""
     written = last_written or {}
     if old is None:
         keys = set(written)
     else:
         keys = {k for k in new.keys() | old.keys() if k not in VOLATILE and not same_value(old.get(k), new.get(k))}
+        if "OwnerId" in keys and "OwnerId" not in old and "OwnerId" not in written and owner_matters is not None \
+                and not owner_matters(new.get("OwnerId")):
+            keys.discard("OwnerId")
     return any(not (k in written and same_value(written[k], new.get(k))) for k in keys)
 
 
@@ -76,7 +81,7 @@ class MirrorStep:
         records = [r for o in OBJECTS for r in changed.get(o, [])]
         old = store.mirror_rows([r.id for r in records])
         fresh = [r for r in records if (old.get(r.id) or {}).get("SystemModstamp") != r.fields.get("SystemModstamp")]
-        pending = _people_to_look_at(store, fresh, old, ext)
+        pending = _people_to_look_at(store, fresh, old, ext, _owner_matters(deps, now))
         closed = {t.fields["Syncd_Key__c"]: as_instant(t.fields.get("SystemModstamp")) or now
                   for t in changed.get("Task", []) if t.fields.get("IsClosed")}
         if closed:
@@ -92,10 +97,19 @@ class MirrorStep:
                                                   pending=len(pending))
 
 
+def _owner_matters(deps: Any, now: datetime) -> Callable[[str | None], bool]:
+    """Whether a Salesforce owner first seen on a record syncd created changes anything: only
+    when the mapping writes the owner back and that user is a HubSpot owner too (the
+    directory is read only if such an owner turns up)."""
+    if "owner" not in deps.rules.mapping.hubspot.properties() or deps.directory is None:
+        return lambda owner_id: False
+    return lambda owner_id: deps.directory.get(now).hubspot_owner_of(owner_id) is not None
+
+
 def _people_to_look_at(store: Any, records: Sequence[CrmRecord], old: Mapping[str, Mapping[str, Any]],
-                       ext: str) -> set[str]:
+                       ext: str, owner_matters: Callable[[str | None], bool] | None = None) -> set[str]:
     links = store.hubspot_ids_for([r.id for r in records])
     owner = {r.id: links.get(r.id) or r.fields.get(ext) for r in records}
     written = store.record_states(sorted({h for h in owner.values() if h}))
     return {h for r in records if (h := owner[r.id])
-            and worth_a_look(old.get(r.id), r.fields, (written.get(h) or {}).get("fields"))}
+            and worth_a_look(old.get(r.id), r.fields, (written.get(h) or {}).get("fields"), owner_matters)}

@@ -161,7 +161,9 @@ def _send(hubspot: HubSpotSource, store: Any, summary: Any, batch: Sequence[tupl
         write, clear = by_id[result.key]
         if result.ok:
             facts.append(HubSpotSent(hubspot_id=write.hubspot_id, cleared=clear))
-            if not clear:
+            if clear:
+                counts["hubspot_cleared"] = counts.get("hubspot_cleared", 0) + 1
+            else:
                 facts.append(HubSpotWritten(hubspot_id=write.hubspot_id, properties=dict(write.properties)))
                 counts["hubspot_updated"] = counts.get("hubspot_updated", 0) + 1
         elif result.retriable:

@@ -95,3 +95,15 @@ def test_an_upsert_on_the_external_id_replaces_a_record_deleted_behind_the_mirro
     summary = run_cycle(deps, run_id="r2")
     live = [r for r in crm.objects["Lead"].values() if not r["IsDeleted"]]
     assert summary.created == 1 and [r["HubSpot_Id__c"] for r in live] == ["6"] and live[0]["Title"] == "CTO"
+
+
+def test_the_owner_salesforce_gives_a_record_syncd_created_counts_only_when_it_has_a_hubspot_owner():
+    from syncd.sync.mirror import worth_a_look
+
+    created = {"Id": "00Q1", "LastName": "Lovelace", "IsDeleted": False}  # the mirror row syncd patched in
+    read = {**created, "OwnerId": "005INTEGRATION", "SystemModstamp": "2026-11-02T10:00:00.000+0000"}
+    written = {"LastName": "Lovelace"}
+    assert not worth_a_look(created, read, written, owner_matters=lambda owner: False)
+    assert worth_a_look(created, read, written, owner_matters=lambda owner: owner == "005INTEGRATION")
+    reassigned = {**read, "OwnerId": "005REP"}  # sales moved it: always a change
+    assert worth_a_look(read, reassigned, written, owner_matters=lambda owner: False)
