@@ -10,6 +10,7 @@ per-contact calls with what its last window read cost (``last_plan`` shows the c
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -19,7 +20,7 @@ import structlog
 from syncd.models import HubSpotContact, WriteResult
 from syncd.ports import ApiUsage, Cursors, PullBatch
 
-from .contacts import ContactPage, archived_ids, changed_contacts, named_contacts
+from .contacts import ContactPage, archived_ids, changed_contacts, listed_contacts, named_contacts
 from .cursors import KeysetCursor, OwnWindow, WindowCursor
 from .keyset import count_changed
 from .resolver import EmailResolver
@@ -33,6 +34,8 @@ __all__ = ["HubSpotConnector"]
 
 log = structlog.get_logger("syncd.hubspot")
 STREAM_BY_NAME = {s.name: s for s in STREAMS}
+LISTING_MIN_SEARCH_PAGES = 10
+"""Below this many search pages of changed contacts, search is kept without asking more."""
 
 
 class HubSpotConnector:
@@ -123,11 +126,21 @@ class HubSpotConnector:
             raise
         since = contacts_cursor.since(_ms(self.settings.overlap))
         windows = contacts_cursor.windows_from(since)
-        for page in changed_contacts(self.api, contacts_cursor, properties=props, since_ms=since,
-                                     until_ms=None, page_size=self.settings.search_page_size,
-                                     emitted=changed, skip=[(w.lo, w.hi) for w in windows]):
+        totals: list[int] = []
+        search = changed_contacts(self.api, contacts_cursor, properties=props, since_ms=since, until_ms=None,
+                                  page_size=self.settings.search_page_size, emitted=changed,
+                                  skip=[(w.lo, w.hi) for w in windows], totals=totals)
+        listed = checked = False
+        for page in search:
             yield self._contact_batch(page, changed)
-        for window in self._windows_to_read(contacts_cursor, windows, changed):
+            if totals and not checked and (checked := True) and self._listing_is_faster(totals[0]):
+                search.close()
+                listed = True
+                for listed_page in listed_contacts(self.api, contacts_cursor, properties=props, since_ms=since,
+                                                   emitted=changed):
+                    yield self._contact_batch(listed_page, changed)
+                break
+        for window in [] if listed else self._windows_to_read(contacts_cursor, windows, changed):
             for page in changed_contacts(self.api, contacts_cursor, properties=props, since_ms=window.lo,
                                          until_ms=window.hi + 1, page_size=self.settings.search_page_size,
                                          emitted=changed):
@@ -141,7 +154,26 @@ class HubSpotConnector:
             log.info("hubspot.skipped", **{k.replace(" ", "_"): v for k, v in reader.skipped.items()})
         emitted = [(c.id, to_ms(c.updated_at)) for c in contacts]
         done = contacts_cursor.advance(emitted, _ms(self.settings.overlap), read_at=to_ms(now))
+        if listed:  # a listing is not in time order: what changed while it ran is read next time
+            done = replace(done, ts=min(done.ts, to_ms(now)))
         yield PullBatch(cursors={"contacts": done.dump()})
+
+    def _listing_is_faster(self, changed_total: int) -> bool:
+        """Whether listing every contact (100 a page under the general limit) takes less
+        time than searching the ``changed_total`` changed ones (200 a page under the search
+        limit) at the configured limits; decided once the first search page tells the total."""
+        s = self.settings
+        pages = -(-changed_total // s.search_page_size)
+        if s.search_per_second is None or pages < LISTING_MIN_SEARCH_PAGES:
+            return False
+        portal = count_changed(self.api, "contacts", time_prop="lastmodifieddate", lo=0, hi=None)
+        search_seconds = pages / s.search_per_second
+        list_seconds = 0.0 if s.rate_limit_per_10s is None else -(-portal // 100) / (s.rate_limit_per_10s / 10)
+        faster = list_seconds < search_seconds
+        log.info("hubspot.contact_read_plan", changed=changed_total, portal=portal,
+                 search_seconds=round(search_seconds, 1), list_seconds=round(list_seconds, 1),
+                 mode="list" if faster else "search")
+        return faster
 
     def _windows_to_read(self, cursor: KeysetCursor, windows: Sequence[OwnWindow],
                          changed: Mapping[str, HubSpotContact]) -> list[OwnWindow]:

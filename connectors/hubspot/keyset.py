@@ -53,25 +53,30 @@ def _ranges(time_prop: str, at: int, until_ms: int | None, skip: Sequence[tuple[
     return groups
 
 
-def count_changed(api: _Searcher, object_type: str, *, time_prop: str, lo: int, hi: int) -> int:
+def count_changed(api: _Searcher, object_type: str, *, time_prop: str, lo: int, hi: int | None) -> int:
     """How many records have ``lo <= time_prop <= hi`` now (one search call)."""
-    filters = [{"propertyName": time_prop, "operator": "GTE", "value": str(lo)},
-               {"propertyName": time_prop, "operator": "LTE", "value": str(hi)}]
+    filters = [{"propertyName": time_prop, "operator": "GTE", "value": str(lo)}]
+    if hi is not None:
+        filters.append({"propertyName": time_prop, "operator": "LTE", "value": str(hi)})
     return int(api.search(object_type, _query(filters, time_prop, ["hs_object_id"], 1)).get("total") or 0)
 
 
 def scan_changed(api: _Searcher, object_type: str, *, time_prop: str, properties: Sequence[str],
                  since_ms: int, until_ms: int | None, page_size: int,
-                 skip: Sequence[tuple[int, int]] = ()) -> Iterator[list[dict]]:
+                 skip: Sequence[tuple[int, int]] = (), totals: list[int] | None = None) -> Iterator[list[dict]]:
     """Pages of records with ``since_ms <= time_prop < until_ms``, oldest first, each once;
-    none from the ``skip`` windows (inclusive ``(lo, hi)`` epoch-ms pairs)."""
+    none from the ``skip`` windows (inclusive ``(lo, hi)`` epoch-ms pairs). ``totals`` gets
+    the first answer's ``total`` (how many records the range holds) before its page."""
     props = list(dict.fromkeys([*properties, time_prop, "hs_object_id"]))
     at, seen_at = since_ms, set()
     while True:
         groups = _ranges(time_prop, at, until_ms, skip)
         if not groups:
             return
-        results = api.search(object_type, _query([], time_prop, props, page_size, groups))["results"]
+        answer = api.search(object_type, _query([], time_prop, props, page_size, groups))
+        results = answer["results"]
+        if totals is not None and not totals:
+            totals.append(int(answer.get("total") or len(results)))
         times = [record_ms(r, time_prop) for r in results]
         fresh = [r for r, ms in zip(results, times) if not (ms == at and r["id"] in seen_at)]
         if fresh:

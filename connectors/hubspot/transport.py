@@ -103,6 +103,12 @@ class HubSpotApi:
             limit=100, after=after, archived=True, properties=["email"],
             _preload_content=False, _request_timeout=self._timeout))
 
+    def list_contacts(self, after: str | None, properties: Sequence[str]) -> dict:
+        """GET /crm/v3/objects/contacts (live ones, by id), one page of 100."""
+        return self._call("GET /crm/v3/objects/contacts", lambda: self._contacts_basic.get_page(
+            limit=100, after=after, archived=False, properties=list(properties),
+            _preload_content=False, _request_timeout=self._timeout))
+
     def associations(self, from_type: str, to_type: str, ids: Sequence[str]) -> dict:
         """POST /crm/v4/associations/{from}/{to}/batch/read."""
         body = {"inputs": [{"id": i} for i in ids]}
