@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
@@ -28,14 +28,13 @@ def upsert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]],
 
 def insert_ignore(conn: Connection, table: Table, rows: Sequence[dict[str, Any]],
                   key: str) -> int:
-    """Insert rows whose single-column ``key`` is new; return how many were new."""
-    fresh = {r[key]: r for r in rows}
-    for start in range(0, len(fresh), 5000):
-        chunk = list(fresh)[start:start + 5000]
-        col = table.c[key]
-        for (seen,) in conn.execute(select(col).where(col.in_(chunk))):
-            fresh.pop(seen, None)
-    if fresh:
-        stmt = _insert(conn, table).on_conflict_do_nothing(index_elements=[key])
-        conn.execute(stmt, list(fresh.values()))
-    return len(fresh)
+    """Insert rows whose single-column ``key`` is new; return how many were new. One
+    ``INSERT … ON CONFLICT DO NOTHING`` for all rows (no read first); a key given twice
+    keeps its last row."""
+    fresh = list({r[key]: r for r in rows}.values())
+    if not fresh:
+        return 0
+    stmt = _insert(conn, table).on_conflict_do_nothing(index_elements=[key])
+    if conn.dialect.name == "sqlite":  # sqlite3 sums an executemany's row counts
+        return conn.execute(stmt, fresh).rowcount
+    return len(conn.execute(stmt.returning(table.c[key]), fresh).all())
