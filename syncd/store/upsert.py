@@ -34,7 +34,22 @@ def insert_ignore(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]
     fresh = list({r[key]: r for r in rows}.values())
     if not fresh:
         return 0
+    if conn.dialect.name == "sqlite" and not any(c.default is not None for c in table.c if c.name not in fresh[0]):
+        return _sqlite_insert_ignore(conn, table, fresh, key)
     stmt = _insert(conn, table).on_conflict_do_nothing(index_elements=[key])
-    if conn.dialect.name == "sqlite":  # sqlite3 sums an executemany's row counts
-        return conn.execute(stmt, fresh).rowcount
     return len(conn.execute(stmt.returning(table.c[key]), fresh).all())
+
+
+def _sqlite_insert_ignore(conn: Connection, table: Table, rows: list[dict[str, Any]], key: str) -> int:
+    """The driver's executemany with each column's own bind processor applied in one pass:
+    the same stored values as a Core insert, without Core's per-row parameter handling
+    (the bulk of the cost for hundreds of thousands of events). sqlite3 sums the row
+    counts of an executemany, so the count of new rows comes for free."""
+    dialect, quote = conn.dialect, conn.dialect.identifier_preparer.quote
+    columns = list(rows[0])
+    procs = [table.c[c].type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
+    sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
+           f"VALUES ({', '.join('?' for _ in columns)}) ON CONFLICT ({quote(key)}) DO NOTHING")
+    pairs = list(zip(columns, procs))
+    params = [tuple(r[c] if p is None else p(r[c]) for c, p in pairs) for r in rows]
+    return conn.exec_driver_sql(sql, params).rowcount
