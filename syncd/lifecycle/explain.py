@@ -142,10 +142,14 @@ def _signals(a) -> tuple[list[tuple], list[tuple]]:
     """What the profile shows of the breakdown, without building the rest of it: per
     scored event (contribution as the breakdown rounds it, time, id, rule), per matched fit
     rule (name, points, property)."""
-    model, fit_rows, eng_rows = a.model, [], []
-    fit_totals(model, a.facts.properties, fit_rows)
-    engagement_totals(model, a.events, a.now.timestamp(), model.config.intent.active_window_days * DAY,
-                      eng_rows)
+    model = a.model
+    if a.rows is not None:  # kept by the evaluation itself
+        fit_rows, eng_rows = a.rows
+    else:
+        fit_rows, eng_rows = [], []
+        fit_totals(model, a.facts.properties, fit_rows)
+        engagement_totals(model, a.events, a.now.timestamp(), model.config.intent.active_window_days * DAY,
+                          eng_rows)
     rules, fit_rules = model.config.engagement.rules, model.config.fit.rules
     signals = [(c, ev.occurred_at.isoformat(), ev.id, _rule_text(rules[ri].name, ev))
                for ev, ri, _, _, _, value in eng_rows if (c := round(value, 2)) >= 0.5]
