@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -25,7 +25,8 @@ __all__ = [
 
 def require_aware(name: str, value: datetime) -> None:
     """Raise ``ValueError`` unless ``value`` carries a timezone."""
-    if value.tzinfo is None or value.utcoffset() is None:
+    tz = value.tzinfo
+    if tz is not UTC and (tz is None or value.utcoffset() is None):  # UTC, the usual zone, needs no call
         raise ValueError(f"{name} must be timezone-aware, got naive {value!r}")
 
 

@@ -204,6 +204,10 @@ class StateStore(CursorStore, Protocol):
         Contacts in ``quiet`` (syncd's own echo) do not become pending."""
         ...
 
+    def save_pull_batches(self, batches: Sequence[tuple[PullBatch, Collection[str]]], *, now: datetime) -> int:
+        """``save_pull_batch`` for each (batch, quiet) in order, all in one transaction."""
+        ...
+
     def contact_properties(self, hubspot_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
         """The stored snapshot of these contacts' properties."""
         ...

@@ -37,6 +37,7 @@ class Assessment:
     state: LifecycleState
     next_review_at: datetime
     warnings: tuple[str, ...] = ()
+    rows: tuple[list, list] | None = None  # (fit rows, engagement rows) when evaluated with detail
 
     @property
     def hubspot_stage(self) -> str:

@@ -38,13 +38,16 @@ def _dt(ts: float | None) -> datetime | None:
 
 
 def evaluate(model, *, facts: ContactFacts, events: Sequence[EngagementEvent],
-             previous: LifecycleState | None, now: datetime) -> Assessment:
-    """Score the contact, classify intent and move the stage by the declared rules."""
+             previous: LifecycleState | None, now: datetime, detail: bool = False) -> Assessment:
+    """Score the contact, classify intent and move the stage by the declared rules.
+    ``detail``: also keep the per-rule and per-event rows of this scoring, so the lead
+    profile is written from them instead of scoring a second time."""
     require_aware("now", now)
     cfg = model.config
     now_ts = now.timestamp()
-    fit, _ = fit_totals(model, facts.properties)
-    totals = engagement_totals(model, events, now_ts, cfg.intent.active_window_days * DAY)
+    fit_rows, eng_rows = ([], []) if detail else (None, None)
+    fit, _ = fit_totals(model, facts.properties, fit_rows)
+    totals = engagement_totals(model, events, now_ts, cfg.intent.active_window_days * DAY, eng_rows)
     score = fit + totals.score
     grade = _grade(model, fit)
     verdict = model.verdict_of(facts.lead_status)
@@ -73,7 +76,8 @@ def evaluate(model, *, facts: ContactFacts, events: Sequence[EngagementEvent],
                       engagement_score=eng, score=score, grade=grade,
                       intent=intent.intent, intent_reason=intent.reason, intent_detail=intent,
                       verdict=verdict, stage=stage, transitions=moves, state=state,
-                      next_review_at=review, warnings=warnings)
+                      next_review_at=review, warnings=warnings,
+                      rows=None if fit_rows is None else (fit_rows, eng_rows))
 
 
 def _starting_stage(model, facts: ContactFacts, previous: LifecycleState | None, now: datetime

@@ -104,23 +104,31 @@ def lead_profile(a, max_chars: int | None = None) -> str:
     (default: ``model.profile_max_chars``): score, grade, intent and why, top signals,
     last activity. Lines that do not fit are dropped whole, never cut mid-word."""
     limit = max_chars or a.model.config.model.profile_max_chars
-    b = a.breakdown
-    lines = [f"Score {b['score']:g} (fit {b['fit_score']:g}, engagement "
-             f"{b['engagement_score']:g}), grade {b['grade'] or '-'}",
-             f"Intent: {b['intent']['intent']} - {b['intent']['reason']}",
-             f"Stage: {b['stage']['salesforce']}",
-             f"Last activity: {(b['last_activity_at'] or 'none')[:10]}"]
+    if "breakdown" in vars(a):  # already explained: read it from there
+        b = a.breakdown
+        head = (b["score"], b["fit_score"], b["engagement_score"], b["grade"], b["intent"]["intent"],
+                b["intent"]["reason"], b["stage"]["salesforce"], b["last_activity_at"])
+        signals = [(e["contribution"], e["at"], e["event_id"], e["rule"]) for e in b["engagement"]["events"]]
+        fit_rules = [(r["rule"], r["points"], r["property"]) for r in b["fit"]["rules"]]
+    else:
+        head = (a.score, a.fit_score, a.engagement_score, a.grade, a.intent, a.intent_reason,
+                a.salesforce_stage, _iso(a.state.last_activity_at))
+        signals, fit_rules = _signals(a)
+    score, fit, engagement, grade, intent, reason, stage, last_activity = head
+    lines = [f"Score {score:g} (fit {fit:g}, engagement {engagement:g}), grade {grade or '-'}",
+             f"Intent: {intent} - {reason}",
+             f"Stage: {stage}",
+             f"Last activity: {(last_activity or 'none')[:10]}"]
     # Ordered by the points as shown, then time and id: signals whose points print the same
     # keep their order from cycle to cycle (decay moves the decimals), so the profile only
     # changes when what it says changes.
-    top = sorted((e for e in b["engagement"]["events"] if e["contribution"] >= 0.5),
-                 key=lambda e: (-round(e["contribution"]), e["at"], e["event_id"]))[:5]
+    top = sorted((s for s in signals if s[0] >= 0.5), key=lambda s: (-round(s[0]), s[1], s[2]))[:5]
     if top:
         lines.append("Top signals:")
-        lines += [f"- {e['at'][:10]} {e['rule']} (+{e['contribution']:.0f})" for e in top]
-    fits = sorted(b["fit"]["rules"], key=lambda r: (-abs(r["points"]), r["rule"], str(r["property"])))[:3]
+        lines += [f"- {at[:10]} {rule} (+{contribution:.0f})" for contribution, at, _, rule in top]
+    fits = sorted(fit_rules, key=lambda r: (-abs(r[1]), r[0], str(r[2])))[:3]
     if fits:
-        lines.append("Fit: " + "; ".join(f"{r['rule']} ({r['points']:+g})" for r in fits))
+        lines.append("Fit: " + "; ".join(f"{rule} ({points:+g})" for rule, points, _ in fits))
     out = ""
     for line in lines:
         candidate = f"{out}\n{line}" if out else line
@@ -128,3 +136,21 @@ def lead_profile(a, max_chars: int | None = None) -> str:
             break
         out = candidate
     return out or lines[0][: max(limit - 1, 0)] + "…"
+
+
+def _signals(a) -> tuple[list[tuple], list[tuple]]:
+    """What the profile shows of the breakdown, without building the rest of it: per
+    scored event (contribution as the breakdown rounds it, time, id, rule), per matched fit
+    rule (name, points, property)."""
+    model = a.model
+    if a.rows is not None:  # kept by the evaluation itself
+        fit_rows, eng_rows = a.rows
+    else:
+        fit_rows, eng_rows = [], []
+        fit_totals(model, a.facts.properties, fit_rows)
+        engagement_totals(model, a.events, a.now.timestamp(), model.config.intent.active_window_days * DAY,
+                          eng_rows)
+    rules, fit_rules = model.config.engagement.rules, model.config.fit.rules
+    signals = [(c, ev.occurred_at.isoformat(), ev.id, _rule_text(rules[ri].name, ev))
+               for ev, ri, _, _, _, value in eng_rows if (c := round(value, 2)) >= 0.5]
+    return signals, [(fit_rules[ri].name, pts, p) for ri, _, p, _, pts in fit_rows]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
@@ -79,7 +79,7 @@ class LifecycleState:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able form (datetimes as ISO 8601 strings)."""
-        data = asdict(self)
+        data = {name: getattr(self, name) for name in _FIELDS}  # every field is a flat value
         for name in _TIMES:
             if data[name] is not None:
                 data[name] = data[name].isoformat()
@@ -88,11 +88,10 @@ class LifecycleState:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> LifecycleState:
         """Rebuild a state from ``to_dict()`` output; unknown or bad fields raise ValueError."""
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(data) - known)
+        unknown = sorted(set(data) - _KNOWN)
         if unknown:
             raise ValueError(f"lifecycle state has unknown field(s) {unknown}; "
-                             f"expected only {sorted(known)}")
+                             f"expected only {sorted(_KNOWN)}")
         values = dict(data)
         for name in _TIMES:
             if isinstance(values.get(name), str):
@@ -101,3 +100,7 @@ class LifecycleState:
                 except ValueError as exc:
                     raise ValueError(f"lifecycle state field '{name}': {exc}") from None
         return cls(**values)
+
+
+_FIELDS = tuple(f.name for f in fields(LifecycleState))
+_KNOWN = frozenset(_FIELDS)

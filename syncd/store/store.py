@@ -87,20 +87,38 @@ class SqlStateStore(MirrorQueries, SalesQueries, OfflineQueries):
         """Store a pulled batch and its cursors atomically; return the number of new events.
         Contacts in ``quiet`` (the echo of syncd's own writes) are stored without becoming
         pending."""
-        rows = [_contact_row(c, now) for c in batch.contacts]
+        return self.save_pull_batches([(batch, quiet)], now=now)
+
+    def save_pull_batches(self, batches: Sequence[tuple[PullBatch, Collection[str]]], *, now: datetime) -> int:
+        """Store several pulled batches (each with its ``quiet`` ids) in one transaction, in
+        order, as ``save_pull_batch`` would one by one; return the number of new events."""
+        new_events = 0
         with self.engine.begin() as conn:
-            upsert(conn, t.contacts, [r for r in rows if r["hubspot_id"] not in quiet], ["hubspot_id"])
-            upsert(conn, t.contacts, [{k: v for k, v in r.items() if k != "pending"}
-                                      for r in rows if r["hubspot_id"] in quiet], ["hubspot_id"])
-            new_events = insert_ignore(conn, t.engagement, [_event_row(e) for e in batch.events], "id")
-            touched = sorted({e.contact_id for e in batch.events})
-            if touched:
-                conn.execute(update(t.contacts).where(t.contacts.c.hubspot_id.in_(touched))
-                             .values(pending=True))
-            for old, new in batch.merges:
-                self._merge(conn, old, new, now)
-            for gone in batch.deleted:
-                self._forget(conn, gone, now)
+            for batch, quiet in batches:
+                new_events += self._save_batch(conn, batch, now, quiet)
+        return new_events
+
+    def _save_batch(self, conn, batch: PullBatch, now: datetime, quiet: Collection[str]) -> int:
+        rows = [_contact_row(c, now) for c in batch.contacts]
+        if quiet:
+            loud = [r for r in rows if r["hubspot_id"] not in quiet]
+            hushed = [r for r in rows if r["hubspot_id"] in quiet]
+            for r in hushed:
+                del r["pending"]
+        else:
+            loud, hushed = rows, []
+        upsert(conn, t.contacts, loud, ["hubspot_id"])
+        upsert(conn, t.contacts, hushed, ["hubspot_id"])
+        new_events = insert_ignore(conn, t.engagement, [_event_row(e) for e in batch.events], "id")
+        touched = sorted({e.contact_id for e in batch.events})
+        if touched:  # one statement run per id: no IN list to build for every page
+            conn.execute(update(t.contacts).where(t.contacts.c.hubspot_id == bindparam("touched"))
+                         .values(pending=True), [{"touched": i} for i in touched])
+        for old, new in batch.merges:
+            self._merge(conn, old, new, now)
+        for gone in batch.deleted:
+            self._forget(conn, gone, now)
+        if batch.cursors:
             self._save_cursors(conn, batch.cursors, now)
         return new_events
 
@@ -165,14 +183,15 @@ class SqlStateStore(MirrorQueries, SalesQueries, OfflineQueries):
     def events_for(self, contact_ids: Sequence[str]) -> dict[str, list[EngagementEvent]]:
         e = t.engagement.c
         out: dict[str, list[EngagementEvent]] = {cid: [] for cid in contact_ids}
+        kinds, event = _KINDS, EngagementEvent
         with self.engine.connect() as conn:
             for start in range(0, len(contact_ids), 5000):
                 rows = conn.execute(select(e.id, e.contact_id, e.kind, e.occurred_at, e.attributes)
                                     .where(e.contact_id.in_(contact_ids[start:start + 5000]))
                                     .order_by(e.occurred_at, e.id))
                 for eid, cid, kind, at, attrs in rows:
-                    out[cid].append(EngagementEvent(id=eid, contact_id=cid, kind=EngagementKind(kind),
-                                                    occurred_at=at, attributes=attrs))
+                    out[cid].append(event(id=eid, contact_id=cid, kind=kinds[kind], occurred_at=at,
+                                          attributes=attrs))
         return out
 
     def contact(self, hubspot_id: str) -> dict[str, Any] | None:
@@ -374,6 +393,9 @@ def _as_text(value: Any) -> Any:
     if isinstance(value, bool):
         return "true" if value else "false"
     return value if isinstance(value, str) else str(value)
+
+
+_KINDS = {k.value: k for k in EngagementKind}
 
 
 def _contact_row(contact: HubSpotContact, now: datetime) -> dict[str, Any]:

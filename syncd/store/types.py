@@ -23,5 +23,16 @@ class UtcDateTime(TypeDecorator):
             raise ValueError("naive datetime given to the state store")
         return value.astimezone(UTC).replace(tzinfo=None)
 
+    def bind_processor(self, dialect):
+        if dialect.name != "sqlite":
+            return super().bind_processor(dialect)
+
+        def process(value: datetime | None) -> str | None:
+            # the text SQLAlchemy's SQLite DATETIME writes ('YYYY-MM-DD HH:MM:SS.ffffff'),
+            # formatted in one C call instead of a %-format per value
+            value = self.process_bind_param(value, dialect)
+            return None if value is None else value.isoformat(" ", "microseconds")
+        return process
+
     def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
         return None if value is None else value.replace(tzinfo=UTC)

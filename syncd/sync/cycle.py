@@ -30,6 +30,7 @@ from syncd.sync.directory import Directory, DirectoryLoader
 from syncd.sync.followup import TaskExecutor, TaskPlanner, route_people
 from syncd.sync.plan import same_value
 from syncd.sync.planners import PlanContext, Planner, RecordPlanner, carried_status
+from syncd.sync.pullgroup import PullGroups
 from syncd.sync.sla import SlaStep
 from syncd.sync.writeback import HubSpotFlushStep, HubSpotQueueExecutor, HubSpotWritePlanner
 from syncd.sync.rules import SyncRules
@@ -54,14 +55,17 @@ class PullStep:
     def run(self, deps: CycleDeps, summary: CycleSummary, *, now: datetime, run_id: str) -> None:
         log = structlog.get_logger("syncd.cycle").bind(run_id=run_id)
         cursors = {k: v for k, v in deps.store.load_cursors().items() if not k.startswith("backfill:")}
-        for batch in deps.hubspot.pull(cursors, properties=deps.rules.hubspot_properties(), now=now):
-            quiet = echo_of_own_writes(deps.store, batch)
-            summary.events += deps.store.save_pull_batch(batch, now=now, quiet=quiet)
-            summary.pulled += len(batch.contacts) - len(quiet)
-            summary.other["echo"] += len(quiet)
-            summary.merged += len(batch.merges)
-            summary.deleted += len(batch.deleted)
-            log.debug("pull.batch", contacts=len(batch.contacts), events=len(batch.events))
+        with PullGroups(deps.store, now=now) as groups:  # several pages per transaction
+            for batch in deps.hubspot.pull(cursors, properties=deps.rules.hubspot_properties(), now=now):
+                groups.before(batch)
+                quiet = echo_of_own_writes(deps.store, batch)
+                groups.add(batch, quiet)
+                summary.pulled += len(batch.contacts) - len(quiet)
+                summary.other["echo"] += len(quiet)
+                summary.merged += len(batch.merges)
+                summary.deleted += len(batch.deleted)
+                log.debug("pull.batch", contacts=len(batch.contacts), events=len(batch.events))
+        summary.events += groups.new_events
 
 
 @dataclass(frozen=True, slots=True)

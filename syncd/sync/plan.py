@@ -102,6 +102,8 @@ def _blank(value: Any) -> bool:
 
 def same_value(a: Any, b: Any) -> bool:
     """Equal as Salesforce would store them: 42 == 42.0, datetimes by instant, '' == None."""
+    if a == b:  # equal values are the same value under every rule below
+        return True
     if _blank(a) and _blank(b):
         return True
     if isinstance(a, int | float) and not isinstance(a, bool) or isinstance(b, int | float) and not isinstance(b, bool):

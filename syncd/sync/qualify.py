@@ -61,7 +61,7 @@ def qualify(model: ScoringModel, contact: HubSpotContact, record: CrmRecord | No
     """Score, intent and stage of one person, with every transition since ``previous``."""
     prior = LifecycleState.from_dict(previous) if previous else None
     result = evaluate(model, facts=facts_from(contact, record, opportunities, new_lead_status), events=events,
-                      previous=prior, now=now)
+                      previous=prior, now=now, detail=True)
     last = max((e.occurred_at for e in events), default=None)
     computed = Computed(values={
         "stage": result.salesforce_stage, "score": round(result.score),

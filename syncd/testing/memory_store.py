@@ -82,6 +82,10 @@ class MemoryStateStore(MemoryOfflineQueries):
                 self.save_cursor(stream, value)
             return len({e.id for e in new})
 
+    def save_pull_batches(self, batches: Sequence[tuple[PullBatch, Collection[str]]], *, now: datetime) -> int:
+        with self._lock:
+            return sum(self.save_pull_batch(batch, now=now, quiet=quiet) for batch, quiet in batches)
+
     def _merge(self, old: str, survivor: str, now: datetime) -> None:
         if old in self.contacts:
             self.contacts[old].update(merged_into=survivor, pending=False)

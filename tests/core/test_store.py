@@ -202,3 +202,30 @@ def test_the_hubspot_outbox_keeps_the_latest_write_per_contact_until_it_is_sent(
     stored = {c.id: c for c in store.pending_contacts()}["1"]
     assert stored.properties["lifecyclestage"] == "lead" and stored.properties["syncd_score"] == "40"
     assert stored.properties["email"] == "a@example.com"  # the rest of the contact is kept
+
+
+def _pull_script() -> list[tuple[PullBatch, set[str]]]:
+    return [(PullBatch(contacts=[contact("1"), contact("2", "b@example.com"), contact("3", "c@example.com")]), set()),
+            (PullBatch(events=[event("e:1", "1"), event("e:2", "2", 3), event("e:1", "1")],
+                       cursors={"email_events": {"after": 1}}), set()),
+            (PullBatch(contacts=[contact("2", "b2@example.com"), contact("4", "d@example.com")]), {"2"}),
+            (PullBatch(merges=[("3", "4")], deleted=["1"], events=[event("e:3", "3", 1), event("e:2", "2", 3)]),
+             set()),
+            (PullBatch(cursors={"contacts": {"after": 2}}), set())]
+
+
+def _state(store) -> tuple:
+    ids = ["1", "2", "3", "4"]
+    return ([c.id for c in store.pending_contacts()], store.counts(), store.load_cursors(),
+            {i: [(e.id, e.contact_id, e.occurred_at, dict(e.attributes)) for e in evs]
+             for i, evs in store.events_for(ids).items()},
+            store.contact_properties(ids), store.id_map(ids))
+
+
+def test_batches_in_one_transaction_store_what_they_store_one_by_one(store, tmp_path):
+    one_by_one = MemoryStateStore() if isinstance(store, MemoryStateStore) else open_store(
+        f"sqlite:///{tmp_path / 'one-by-one.db'}")
+    new_each = [one_by_one.save_pull_batch(b, now=NOW, quiet=q) for b, q in _pull_script()]
+    assert store.save_pull_batches(_pull_script(), now=NOW) == sum(new_each) == 3
+    assert _state(store) == _state(one_by_one)
+    assert _state(store)[0] == ["2", "4"]  # 1 deleted, 3 merged into 4

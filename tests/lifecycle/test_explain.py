@@ -59,3 +59,19 @@ def test_lead_profile_respects_a_smaller_limit_by_dropping_whole_lines():
     full = lead_profile(_assessment())
     short = lead_profile(_assessment(), max_chars=120)
     assert len(short) <= 120 and full.startswith(short)
+
+
+def test_lead_profile_reads_the_same_from_the_breakdown_the_kept_rows_or_a_new_scoring():
+    many = EVENTS + [ev("page_view", d, id=f"pv:{d}", url="https://acme.io/pricing") for d in (2, 5, 9, 30, 80)] \
+        + [ev("email_click", d, id=f"ec:{d}", url="https://acme.io/blog") for d in (1, 1, 4)] \
+        + [ev("offline", 6, id="o:1", campaign="Trade fair booth", hand_raise="true")]
+    for events in (EVENTS, many, []):
+        for limit in (None, 120, 400):
+            fresh = evaluate(MODEL, facts=facts(properties=PROPS), events=events, previous=None, now=NOW)
+            explained = evaluate(MODEL, facts=facts(properties=PROPS), events=events, previous=None, now=NOW)
+            detailed = evaluate(MODEL, facts=facts(properties=PROPS), events=events, previous=None, now=NOW,
+                                detail=True)  # the profile reads the rows kept by the scoring
+            assert explained.breakdown  # built first: the profile reads it
+            assert lead_profile(fresh, max_chars=limit) == lead_profile(explained, max_chars=limit) \
+                == lead_profile(detailed, max_chars=limit)
+            assert "breakdown" not in vars(fresh)  # the profile alone does not build it

@@ -1,0 +1,148 @@
+"""syncd's own cost on a full first cycle: wall, CPU of the syncd process, calls, peak RSS.
+
+    .venv/bin/python bench/bench_scale.py [--contacts 20000] [--seed 7] [--state-url URL]
+
+The sandbox runs in its own process (``syncd sandbox``), so its CPU never counts as
+syncd's; HubSpot's rate limits are lifted on both sides, as in the scale check, so the
+figure is syncd's work and not its waiting. ``syncd once`` runs as a child process: its
+user + system CPU and peak RSS come from the kernel (``wait4``). The API floor is the
+time the same calls need at least under the configured limits (HubSpot Professional:
+190 calls per 10 s, 4 searches per second; the two windows run side by side, so the
+floor is the larger of the two); Salesforce has a daily allowance, no rate, so it adds
+no floor. ``--contacts`` goes up to 1,000,000; the sandbox builds its world in memory
+first, which at that size takes minutes and several GiB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SYNCD = Path(sys.executable).with_name("syncd")
+GENERAL_PER_S = 190 / 10  # HubSpot Professional: 190 calls per 10 seconds
+SEARCH_PER_S = 4  # and 4 CRM search requests per second
+
+
+def _start_sandbox(work: Path, contacts: int, seed: int) -> tuple[subprocess.Popen, dict]:
+    ports = work / "ports.json"
+    log = open(work / "sandbox.log", "w")  # noqa: SIM115 - closed with the process
+    proc = subprocess.Popen([str(SYNCD), "sandbox", "--seed", str(seed), "--contacts", str(contacts),
+                             "--workdir", str(work / "sbx"), "--port-file", str(ports)],
+                            stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + max(120, contacts / 500)
+    while not (ports.exists() and ports.stat().st_size):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            sys.exit(f"the sandbox did not start: {(work / 'sandbox.log').read_text()[-400:]}")
+        time.sleep(0.5)
+    return proc, json.loads(ports.read_text())
+
+
+def _lift_limits(admin_url: str) -> None:
+    body = json.dumps({"rate_limit_per_10s": None, "search_per_second": None}).encode()
+    req = urllib.request.Request(f"{admin_url}/settings/hubspot", data=body, method="PATCH",
+                                 headers={"Content-Type": "application/json"})
+    urllib.request.urlopen(req, timeout=30).read()
+
+
+def _write_config(work: Path, p: dict, state_url: str | None) -> Path:
+    ca = p["ca_bundle"] if os.path.isabs(p["ca_bundle"]) else str(ROOT / p["ca_bundle"])
+    config = work / "config.toml"
+    config.write_text(f'''[hubspot]
+base_url = "{p['hubspot_url']}"
+token_env = "SYNCD_HUBSPOT_TOKEN"
+rate_limit_per_10s = 1000
+search_per_second = 50
+[salesforce]
+login_url = "{p['salesforce_url']}"
+client_id_env = "SYNCD_SALESFORCE_CLIENT_ID"
+client_secret_env = "SYNCD_SALESFORCE_CLIENT_SECRET"
+ca_bundle = "{ca}"
+[schedule]
+interval_minutes = 1
+[state]
+url = "{state_url or f'sqlite:///{work / "state.db"}'}"
+[logging]
+format = "json"
+heartbeat_file = "{work / 'heartbeat'}"
+[mappings]
+dir = "{ROOT / 'mappings'}"
+''')
+    return config
+
+
+def _run_once(work: Path, config: Path, p: dict) -> tuple[float, float, float, int]:
+    """(wall s, user s, system s, peak RSS KiB) of one ``syncd once``."""
+    env = {**os.environ, "SYNCD_HUBSPOT_TOKEN": p["hubspot_token"],
+           "SYNCD_SALESFORCE_CLIENT_ID": p["salesforce_client_id"],
+           "SYNCD_SALESFORCE_CLIENT_SECRET": p["salesforce_client_secret"]}
+    with open(work / "once.log", "w") as log:
+        started = time.perf_counter()
+        proc = subprocess.Popen([str(SYNCD), "once", "--config", str(config), "--summary-json",
+                                 str(work / "summary.json")], stdout=log, stderr=subprocess.STDOUT, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"syncd once failed: {(work / 'once.log').read_text()[-600:]}")
+    return wall, usage.ru_utime, usage.ru_stime, usage.ru_maxrss
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--contacts", type=int, default=20_000, help="sandbox contacts (up to 1,000,000)")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--state-url", help="the state store (default: SQLite in the work folder)")
+    parser.add_argument("--keep", action="store_true", help="keep the work folder and print its path")
+    args = parser.parse_args()
+    if not 1 <= args.contacts <= 1_000_000:
+        parser.error("--contacts goes from 1 to 1,000,000")
+    work = Path(tempfile.mkdtemp(prefix="syncd-scale-"))
+    started = time.monotonic()
+    sandbox, ports = _start_sandbox(work, args.contacts, args.seed)
+    try:
+        print(f"sandbox with {args.contacts:,} contacts ready in {time.monotonic() - started:.1f} s")
+        _lift_limits(ports["admin_url"])
+        wall, user, system, rss = _run_once(work, _write_config(work, ports, args.state_url), ports)
+    finally:
+        sandbox.terminate()
+        sandbox.wait(timeout=60)
+    summary = json.loads((work / "summary.json").read_text())
+    summary = summary.get("cycles", [summary])[0] if isinstance(summary, dict) else summary[0]
+    calls = summary["api_calls"]
+    by_endpoint = summary["api_calls_by_endpoint"]["hubspot"]
+    searches = sum(n for e, n in by_endpoint.items() if e.endswith("/search"))
+    general = calls["hubspot"] - searches
+    floor = max(general / GENERAL_PER_S, searches / SEARCH_PER_S)
+    pulled, cpu = summary["pulled"], user + system
+    per_k = 1000 / max(pulled, 1)
+    rows = [("contacts pulled", f"{pulled:,}"), ("events stored", f"{summary['events']:,}"),
+            ("Salesforce written (created + updated)", f"{summary['created'] + summary['updated']:,}"),
+            ("wall", f"{wall:.1f} s"),
+            ("syncd CPU (user + sys)", f"{cpu:.1f} s ({user:.1f} + {system:.1f})"),
+            ("syncd CPU per contact", f"{1000 * cpu / max(pulled, 1):.2f} ms"),
+            ("HubSpot calls", f"{calls['hubspot']:,} ({general:,} general, {searches:,} search); "
+                              f"{calls['hubspot'] * per_k:.1f} per 1,000 contacts"),
+            ("Salesforce calls", f"{calls['salesforce']:,}; {calls['salesforce'] * per_k:.1f} per 1,000 contacts"),
+            ("peak RSS of syncd", f"{rss / 1024:.0f} MiB"),
+            ("API floor at the configured limits", f"{floor:.1f} s (general {general / GENERAL_PER_S:.1f} s, "
+                                                   f"search {searches / SEARCH_PER_S:.1f} s)")]
+    width = max(len(k) for k, _ in rows)
+    for key, value in rows:
+        print(f"{key:<{width}}  {value}")
+    if args.keep:
+        print(f"work folder: {work}")
+    else:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
