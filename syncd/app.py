@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import structlog
 
@@ -46,6 +47,7 @@ class App:
     log: structlog.typing.FilteringBoundLogger
     webhooks: WebhookQueue | None = None
     pacer: Pacer = field(default_factory=Pacer)  # every wait of both connectors
+    _directory: Any = field(default=None, repr=False)  # who is who, kept across cycles (an hour)
 
     @property
     def rules(self) -> SyncRules:
@@ -60,9 +62,14 @@ class App:
         return self.settings.config
 
     def deps(self) -> CycleDeps:
+        from syncd.sync.directory import DirectoryLoader
+
         every = timedelta(minutes=self.config.salesforce.feed_every_minutes)
+        if self._directory is None:
+            self._directory = DirectoryLoader(self.salesforce, self.hubspot)
         return CycleDeps.standard(hubspot=self.hubspot, crm=self.salesforce, store=self.store,
-                                  clock=self.clock, rules=self.rules, mirror_every=every)
+                                  clock=self.clock, rules=self.rules, mirror_every=every,
+                                  directory=self._directory)
 
     def close(self) -> None:
         self.store.close()

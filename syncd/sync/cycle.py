@@ -106,7 +106,8 @@ class CycleDeps:
 
     @classmethod
     def standard(cls, *, hubspot: HubSpotSource, crm: CrmGateway, store: StateStore, clock: Clock,
-                 rules: SyncRules, mirror_every: timedelta = timedelta(minutes=5)) -> CycleDeps:
+                 rules: SyncRules, mirror_every: timedelta = timedelta(minutes=5),
+                 directory: DirectoryLoader | None = None) -> CycleDeps:
         """The cycle syncd runs: the HubSpot pull, re-review, the Salesforce mirror, then the
         Salesforce record write."""
         planners: list[Planner] = [RecordPlanner(rules.mapping, rules.model.verdict_of)]
@@ -124,7 +125,7 @@ class CycleDeps:
             after += [HubSpotFlushStep(), EchoStep()]
         return cls(hubspot=hubspot, crm=crm, store=store, clock=clock, rules=rules, before=tuple(before),
                    after=tuple(after),
-                   planners=tuple(planners), executors=tuple(executors), directory=DirectoryLoader(crm, hubspot))
+                   planners=tuple(planners), executors=tuple(executors), directory=directory or DirectoryLoader(crm, hubspot))
 
 
 HUBSPOT_VOLATILE = frozenset({"lastmodifieddate", "hs_lastmodifieddate", "hs_object_id"})
