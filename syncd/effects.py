@@ -246,10 +246,13 @@ class EffectOutcome:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ChunkResult:
     """Everything a chunk changes in the state store, committed in one transaction:
-    the facts to keep and the people that leave the pending set."""
+    the facts to keep, the people that leave the pending set, and the people whose writes
+    in flight (``syncd.sync.inflight``) the facts now account for: those settled, and those
+    whose effects ran (what they produced is kept even when the person stays pending)."""
 
     facts: tuple[Any, ...] = ()
     settled: tuple[str, ...] = ()
+    accounted_for: tuple[str, ...] = ()  # people whose writes in flight these facts account for
 
     def of(self, kind: type) -> list[Any]:
         """The facts of one type, in order."""

@@ -283,8 +283,19 @@ class StateStore(CursorStore, Protocol):
 
     def follow_up_stats(self) -> list[dict[str, Any]]: ...
 
+    def save_writes_in_flight(self, writes: Mapping[str, Mapping[str, Any]], *, run_id: str,
+                              now: datetime) -> None:
+        """Keep what a chunk is about to write per person (``syncd.sync.inflight``), in
+        place of what was kept for them before."""
+        ...
+
+    def writes_in_flight(self, hubspot_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """Per person: syncd's writes not yet accounted for by a committed chunk."""
+        ...
+
     def commit_chunk(self, result: ChunkResult, *, now: datetime) -> None:
-        """Keep the chunk's facts and settle its people, all or nothing."""
+        """Keep the chunk's facts and settle its people, all or nothing; the writes in
+        flight of the chunk's people are then accounted for and forgotten."""
         ...
 
     def contact(self, hubspot_id: str) -> dict[str, Any] | None: ...

@@ -258,6 +258,19 @@ class SqlStateStore(MirrorQueries, SalesQueries, OfflineQueries):
                                 .order_by(sh.seq))
             return [dict(r) for r in rows.mappings()]
 
+    def save_writes_in_flight(self, writes: Mapping[str, Mapping[str, Any]], *, run_id: str,
+                              now: datetime) -> None:
+        rows = [{"hubspot_id": h, "writes": dict(entry), "run_id": run_id, "started_at": now}
+                for h, entry in writes.items()]
+        with self.engine.begin() as conn:
+            upsert(conn, t.writes_in_flight, rows, ["hubspot_id"])
+
+    def writes_in_flight(self, hubspot_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        w = t.writes_in_flight.c
+        with self.engine.connect() as conn:
+            return {h: e for h, e in conn.execute(select(w.hubspot_id, w.writes)
+                                                  .where(w.hubspot_id.in_(list(hubspot_ids))))}
+
     def commit_chunk(self, result: ChunkResult, *, now: datetime) -> None:
         """Keep a chunk's facts and take its settled people out of the pending set, in one
         transaction: a crash leaves either all of it or none."""
@@ -287,6 +300,10 @@ class SqlStateStore(MirrorQueries, SalesQueries, OfflineQueries):
             for start in range(0, len(ids), 5000):
                 conn.execute(update(t.contacts).where(t.contacts.c.hubspot_id.in_(ids[start:start + 5000]))
                              .values(pending=False))
+            done = list(result.accounted_for)
+            for start in range(0, len(done), 5000):
+                conn.execute(delete(t.writes_in_flight).where(
+                    t.writes_in_flight.c.hubspot_id.in_(done[start:start + 5000])))
 
     @staticmethod
     def _outbox_sent(conn: Any, facts: Sequence[HubSpotSent]) -> None:

@@ -173,6 +173,16 @@ follow_ups = Table(
     Column("breached_at", UtcDateTime),
 )
 
+# What a chunk is about to write per person, kept before it writes and forgotten when a
+# chunk with that person is committed (``syncd.sync.inflight``).
+writes_in_flight = Table(
+    "writes_in_flight", metadata,
+    Column("hubspot_id", String(40), primary_key=True),
+    Column("writes", JSON, nullable=False),
+    Column("run_id", String(40), nullable=False),
+    Column("started_at", UtcDateTime, nullable=False),
+)
+
 routing_positions = Table(
     "routing_positions", metadata,
     Column("pool", String(200), primary_key=True),

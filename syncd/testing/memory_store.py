@@ -43,6 +43,7 @@ class MemoryStateStore(MemoryOfflineQueries):
         self.outbox: dict[str, HubSpotWrite] = {}
         self.follow_ups: dict[tuple[str, int], dict[str, Any]] = {}
         self.positions: dict[str, int] = {}
+        self.in_flight: dict[str, dict[str, Any]] = {}
         self.offline_file_rows: dict[str, dict[str, Any]] = {}
         self.offline_row_rows: dict[tuple[str, int], dict[str, Any]] = {}
         self.decided: dict[tuple[str, str], dict[str, Any]] = {}
@@ -173,6 +174,16 @@ class MemoryStateStore(MemoryOfflineQueries):
     def stage_history(self, hubspot_id: str) -> list[dict[str, Any]]:
         return [dict(r) for r in self.history if r["hubspot_id"] == hubspot_id]
 
+    def save_writes_in_flight(self, writes: Mapping[str, Mapping[str, Any]], *, run_id: str,
+                              now: datetime) -> None:
+        require_aware("now", now)
+        with self._lock:
+            for h, entry in writes.items():
+                self.in_flight[h] = copy.deepcopy(dict(entry))
+
+    def writes_in_flight(self, hubspot_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        return {h: copy.deepcopy(self.in_flight[h]) for h in hubspot_ids if h in self.in_flight}
+
     def commit_chunk(self, result: ChunkResult, *, now: datetime) -> None:
         require_aware("now", now)
         for fact in result.facts:  # all or nothing: refuse before keeping anything
@@ -183,6 +194,8 @@ class MemoryStateStore(MemoryOfflineQueries):
             for h in result.settled:
                 if h in self.contacts:
                     self.contacts[h]["pending"] = False
+            for h in result.accounted_for:
+                self.in_flight.pop(h, None)
 
     def _keep(self, f: Any, now: datetime) -> None:
         if isinstance(f, Link):

@@ -229,3 +229,18 @@ def test_batches_in_one_transaction_store_what_they_store_one_by_one(store, tmp_
     assert store.save_pull_batches(_pull_script(), now=NOW) == sum(new_each) == 3
     assert _state(store) == _state(one_by_one)
     assert _state(store)[0] == ["2", "4"]  # 1 deleted, 3 merged into 4
+
+
+def test_writes_in_flight_are_kept_until_a_chunk_with_their_person_is_committed(store):
+    store.save_pull_batch(PullBatch(contacts=[contact("1"), contact("2", "b@example.com")]), now=NOW)
+    writes = {"1": {"record": {"object": "Lead", "created": False, "sent": {"OwnerId": "005B", "Lead_Score__c": 42},
+                               "old": {"OwnerId": "005A", "Lead_Score__c": None}}},
+              "2": {"hubspot": {"sent": {"lifecyclestage": "lead"}, "old": {"lifecyclestage": None}}}}
+    store.save_writes_in_flight(writes, run_id="r1", now=NOW)
+    assert store.writes_in_flight(["1", "2", "3"]) == writes
+    again = {"1": {"record": {**writes["1"]["record"], "sent": {"OwnerId": "005C"}}}}
+    store.save_writes_in_flight(again, run_id="r2", now=NOW)  # a later run keeps its own entry
+    assert store.writes_in_flight(["1"]) == again
+    store.commit_chunk(ChunkResult(settled=(), accounted_for=("1",)), now=NOW)  # not settled, but accounted for
+    assert store.writes_in_flight(["1", "2"]) == {"2": writes["2"]}
+    assert [c.id for c in store.pending_contacts()] == ["1", "2"]
