@@ -6,7 +6,10 @@ leave the contacts ``pending``; a person leaves the pending set only in the tran
 that keeps their chunk's results (written, rejected with a reason, or queued for review).
 A crash anywhere therefore resumes with the same pending people, and writes are idempotent
 (upsert on the HubSpot id, or update of an already linked record). A failure in one chunk
-keeps what that chunk and the earlier ones achieved, then ends the cycle.
+keeps what that chunk and the earlier ones achieved, then ends the cycle. What a chunk is
+about to write to Salesforce is kept before it writes (``syncd.sync.inflight``), so a chunk
+run again after a crash between its writes and its commit decides on the records as they
+were, not on syncd's own writes.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import structlog
 from syncd.clock import Clock
 from syncd.models import HubSpotContact
 from syncd.ports import CrmGateway, HubSpotSource, PullBatch, StateStore
-from syncd.sync import stages
+from syncd.sync import inflight, stages
 from syncd.sync.executors import Executor, RecordExecutor
 from syncd.sync.mirror import MirrorStep
 from syncd.sync.directory import Directory, DirectoryLoader
@@ -223,6 +226,8 @@ def _planned(deps: CycleDeps, contacts: Sequence[HubSpotContact], run_id: str, n
 def _process(deps: CycleDeps, contacts: Sequence[HubSpotContact], summary: CycleSummary, run_id: str) -> None:
     now = deps.clock.now()
     plans, turns = _planned(deps, contacts, run_id, now)
+    if writes := inflight.planned(plans):  # kept before writing: a crash before the commit replays the same
+        deps.store.save_writes_in_flight(writes, run_id=run_id, now=now)
     report = stages.write(plans, deps.executors, now=now, run_id=run_id)
     settled = stages.settle(plans, report, now=now, run_id=run_id)
     result = settled.result if turns is None else replace(settled.result, facts=(*settled.result.facts, turns))

@@ -44,7 +44,8 @@ def _crossing(rules: RoutingRules, person: Person, q: Qualified) -> str | None:
 
 
 def _input(person: Person, directory: Directory) -> RoutingInput:
-    props, record = person.contact.properties, person.decision.record
+    props = person.contact.properties
+    record = person.record_before  # an owner syncd itself just gave is not the current owner
     owner = (record.fields.get("OwnerId") if record else None) or None
     owners_by_id = {v: k for k, v in directory.hubspot_owners.items()}
     return RoutingInput(hubspot_id=person.id, country=props.get("country"), state=props.get("state"),

@@ -14,8 +14,9 @@ from typing import Any, Protocol
 
 from syncd.effects import Effect, RecordWrite
 from syncd.mapping import FieldMapping
-from syncd.models import EngagementEvent, HubSpotContact
+from syncd.models import CrmRecord, EngagementEvent, HubSpotContact
 from syncd.sync.directory import Directory
+from syncd.sync.inflight import as_before
 from syncd.sync.match import MatchDecision
 from syncd.sync.plan import plan_write
 from syncd.sync.qualify import Qualified
@@ -36,10 +37,18 @@ class Person:
     last_hubspot: Mapping[str, Any] | None = None  # what syncd last wrote to HubSpot
     hubspot_written_at: datetime | None = None
     follow_up: Mapping[str, Any] | None = None  # the latest follow-up under the SLA
+    in_flight: Mapping[str, Any] | None = None  # Salesforce writes not yet accounted for (syncd.sync.inflight)
 
     @property
     def id(self) -> str:
         return self.contact.id
+
+    @property
+    def record_before(self) -> CrmRecord | None:
+        """The Salesforce record as it was before syncd's writes still in flight: what
+        qualifying and routing read, so a chunk run again after a crash between its writes
+        and its commit decides as it did the first time."""
+        return as_before(self.decision.record, self.in_flight)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -74,6 +74,7 @@ def match(crm: CrmGateway, store: StateStore, contacts: Sequence[HubSpotContact]
     ids = [c.id for c in contacts]
     events, previous = store.events_for(ids), store.lifecycle_states(ids)
     written, hubspot, follow_ups = store.record_states(ids), store.hubspot_states(ids), store.follow_ups_for(ids)
+    in_flight = store.writes_in_flight(ids)
     by_id = {c.id: c for c in contacts}
     people = tuple(Person(contact=by_id[d.hubspot_id], decision=d, events=tuple(events.get(d.hubspot_id, ())),
                           previous=previous.get(d.hubspot_id),
@@ -81,7 +82,7 @@ def match(crm: CrmGateway, store: StateStore, contacts: Sequence[HubSpotContact]
                           written_at=(written.get(d.hubspot_id) or {}).get("written_at"),
                           last_hubspot=(hubspot.get(d.hubspot_id) or {}).get("properties"),
                           hubspot_written_at=(hubspot.get(d.hubspot_id) or {}).get("written_at"),
-                          follow_up=follow_ups.get(d.hubspot_id))
+                          follow_up=follow_ups.get(d.hubspot_id), in_flight=in_flight.get(d.hubspot_id))
                    for d in decisions)
     return Matched(people=people, opportunities=opportunities)
 
@@ -89,15 +90,18 @@ def match(crm: CrmGateway, store: StateStore, contacts: Sequence[HubSpotContact]
 def qualify_all(matched: Matched, model: ScoringModel, *, now: datetime, run_id: str,
                 new_lead_status: Callable[[Person], str | None] | None = None
                 ) -> tuple[tuple[Person, Qualified | None], ...]:
-    """Pure: every matched person qualified; people parked by matching are not. A person
-    without a Salesforce record is qualified with the Lead Status their new Lead will get
-    (``new_lead_status``), so the first cycle and the next read the same verdict."""
-    return tuple((p, None if p.decision.action in ("review", "skip") else
-                  qualify(model, p.contact, p.decision.record, p.events, p.previous, now=now,
-                          run_id=run_id, opportunities=matched.opportunities,
-                          new_lead_status=new_lead_status(p) if new_lead_status and p.decision.record is None
-                          else None))
-                 for p in matched.people)
+    """Pure: every matched person qualified, on the Salesforce record as it was before
+    syncd's writes still in flight (``Person.record_before``); people parked by matching are
+    not. A person without a Salesforce record is qualified with the Lead Status their new
+    Lead will get (``new_lead_status``), so the first cycle and the next read the same verdict."""
+    def qualified(p: Person) -> Qualified | None:
+        if p.decision.action in ("review", "skip"):
+            return None
+        record = p.record_before
+        return qualify(model, p.contact, record, p.events, p.previous, now=now, run_id=run_id,
+                       opportunities=matched.opportunities,
+                       new_lead_status=new_lead_status(p) if new_lead_status and record is None else None)
+    return tuple((p, qualified(p)) for p in matched.people)
 
 
 def plan(qualified: Sequence[tuple[Person, Qualified | None]], planners: Sequence[Planner],
@@ -135,7 +139,8 @@ def settle(plans: Sequence[PersonPlan], report: WriteReport, *, now: datetime, r
     What an applied effect produced is always kept (a record written is linked); the new
     lifecycle state and its transitions only with the person's settling, so a person still
     pending is qualified again from where they were and a crossing of the trigger is seen
-    again until its follow-up exists."""
+    again until its follow-up exists. A person none of whose effects ran (the write stage
+    stopped before them) keeps their writes in flight."""
     by_person: dict[str, list[EffectOutcome]] = {}
     for outcome in report.outcomes:
         by_person.setdefault(outcome.hubspot_id, []).append(outcome)
@@ -171,7 +176,9 @@ def settle(plans: Sequence[PersonPlan], report: WriteReport, *, now: datetime, r
             settled.append(person.id)
             facts += [q.lifecycle, *q.changes]
             counts["stage_moves"] += len(q.changes)
-    return Settled(result=ChunkResult(facts=tuple(facts), settled=tuple(settled)),
+    done = {*by_person, *settled}
+    accounted = tuple(pp.person.id for pp in plans if pp.person.id in done)
+    return Settled(result=ChunkResult(facts=tuple(facts), settled=tuple(settled), accounted_for=accounted),
                    tally=Tally(counts=dict(counts), stages=dict(stages), intents=dict(intents)))
 
 
