@@ -19,6 +19,7 @@ import structlog
 from syncd.models import HubSpotContact, WriteResult
 from syncd.ports import ApiUsage, Cursors, PullBatch
 
+from .changed import ChangedContacts
 from .contacts import ContactPage, archived_ids, changed_contacts, named_contacts
 from .cursors import KeysetCursor, WindowCursor
 from .resolver import EmailResolver
@@ -97,12 +98,14 @@ class HubSpotConnector:
         """
         props = list(dict.fromkeys([*properties, *CONTACT_PROPS]))
         self.last_plan, reader = {}, self._reader()
-        changed: dict[str, HubSpotContact] = {}
+        changed = self._changed(cursors)
+        named: dict[str, HubSpotContact] = {}  # read by id: the search below may meet them again
         contacts_cursor = KeysetCursor.load(cursors.get("contacts"), "contacts")
         drained = self.inbox.drain() if self.inbox is not None else []
         try:
             for page in named_contacts(self.api, [*drained, *priority_ids], properties=props,
                                        batch_size=self.settings.batch_size):
+                named.update((c.id, c) for c in page.contacts)
                 yield self._contact_batch(page, changed)
         except BaseException:
             if drained:  # not read yet: the next pull asks again
@@ -111,25 +114,35 @@ class HubSpotConnector:
         since = contacts_cursor.since(_ms(self.settings.overlap))
         for page in changed_contacts(self.api, contacts_cursor, properties=props, since_ms=since,
                                      until_ms=None, page_size=self.settings.search_page_size,
-                                     emitted=changed):
+                                     emitted=named):
             yield self._contact_batch(page, changed)
         yield from self._deletions(cursors.get("deletions"), now)
-        contacts = list(changed.values())
         for stream in STREAMS:
-            yield from self._stream(reader, stream, cursors.get(stream.name), contacts, now)
+            yield from self._stream(reader, stream, cursors.get(stream.name), changed, now)
         self.last_skipped = dict(reader.skipped)
         if reader.skipped:
             log.info("hubspot.skipped", **{k.replace(" ", "_"): v for k, v in reader.skipped.items()})
-        emitted = [(c.id, to_ms(c.updated_at)) for c in contacts]
-        done = contacts_cursor.advance(emitted, _ms(self.settings.overlap), read_at=to_ms(now))
+        done = contacts_cursor.advance(changed.emitted(), _ms(self.settings.overlap), read_at=to_ms(now))
         yield PullBatch(cursors={"contacts": done.dump()})
+
+    def _changed(self, cursors: Cursors) -> ChangedContacts:
+        """An empty summary of this pull's contacts: per-contact keys are kept up to what
+        each stream's window last cost (beyond that its window is the cheaper read)."""
+        caps = {}
+        for stream in STREAMS:
+            raw = cursors.get(stream.name) or {}
+            caps[stream.name] = max([v for v in (raw.get("window_calls"), raw.get("sweep_calls"))
+                                     if isinstance(v, int)], default=0)
+        return ChangedContacts({s.name: s.per_contact for s in STREAMS if s.per_contact is not None},
+                               caps, _ms(self.settings.overlap))
 
     def _reader(self) -> Reader:
         return Reader(api=self.api, settings=self.settings, resolver=self.resolver)
 
-    def _contact_batch(self, page: ContactPage, changed: dict[str, HubSpotContact]) -> PullBatch:
+    def _contact_batch(self, page: ContactPage, changed: ChangedContacts | None) -> PullBatch:
         for contact in page.contacts:
-            changed[contact.id] = contact
+            if changed is not None:
+                changed.add(contact)
             self.resolver.learn(contact.id, contact.properties)
         return PullBatch(contacts=page.contacts, merges=page.merges, deleted=page.deleted)
 
@@ -144,7 +157,7 @@ class HubSpotConnector:
                         cursors={"deletions": {"scanned_at": to_ms(now), "reported": sorted(archived)}})
 
     def _stream(self, reader: Reader, stream: Stream, raw: Mapping[str, Any] | None,
-                contacts: Sequence[HubSpotContact], now: datetime) -> Iterator[PullBatch]:
+                contacts: ChangedContacts, now: datetime) -> Iterator[PullBatch]:
         if stream.shape == "keyset":
             if contacts or not raw:
                 cursor = KeysetCursor.load(raw, stream.name)
@@ -162,7 +175,7 @@ class HubSpotConnector:
         since = window.since(_ms(self.settings.late_window if sweep else self.settings.overlap))
         reader.is_new = lambda key, ms: key not in window.ids
         pages = (stream.read(reader, since, None) if mode == "window"
-                 else stream.read_for(reader, contacts, since))
+                 else stream.read_for(reader, contacts.keys(stream.name) or [], since))
         late_ms = _ms(self.settings.late_window)
 
         def finish(emitted: list, spent: int) -> WindowCursor:
@@ -170,15 +183,16 @@ class HubSpotConnector:
                                   pending=not sweep, calls=spent if mode == "window" else None)
         yield from self._emit(stream.name, window, pages, finish)
 
-    def _plan(self, stream: Stream, window: WindowCursor, contacts: Sequence[HubSpotContact],
+    def _plan(self, stream: Stream, window: WindowCursor, contacts: ChangedContacts,
               sweep: bool) -> tuple[str, int | None]:
         # A sweep owed for earlier cycles must cover their contacts too: only a window can.
-        if stream.read_for is None or stream.per_contact_cost is None or not contacts \
+        if stream.read_for is None or stream.per_contact is None or not contacts \
                 or (sweep and window.pending):
             return "window", None
-        cost = stream.per_contact_cost(contacts)
+        cost = contacts.cost(stream.name)
         estimate = window.sweep_calls if sweep else window.window_calls
-        return ("per_contact", cost) if estimate is not None and cost < estimate else ("window", cost)
+        cheaper = estimate is not None and cost < estimate and contacts.keys(stream.name) is not None
+        return ("per_contact", cost) if cheaper else ("window", cost)
 
     # -- time ranges (incremental windows and backfill slices) ----------------------------
     def read_range(self, stream_name: str, raw_cursor: Mapping[str, Any] | None, since_ms: int,
@@ -208,7 +222,7 @@ class HubSpotConnector:
         for page in changed_contacts(self.api, cursor, properties=props, since_ms=since_ms,
                                      until_ms=until_ms, page_size=self.settings.search_page_size):
             emitted += [(c.id, to_ms(c.updated_at)) for c in page.contacts]
-            yield self._contact_batch(page, {})
+            yield self._contact_batch(page, None)
         done = cursor.advance(emitted, _ms(self.settings.overlap), read_at=read_at)
         yield PullBatch(cursors={"contacts": done.dump()})
 
