@@ -11,13 +11,41 @@ the streams' last window costs and the cursor's overlap, not by the number of co
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
-
 from syncd.models import HubSpotContact
 
 from .timeutil import to_ms
 
-__all__ = ["ChangedContacts"]
+__all__ = ["ChangedContacts", "RecentPairs"]
+
+
+class RecentPairs:
+    """(key, ms) pairs emitted by one read, as much of them as a cursor keeps.
+
+    ``KeysetCursor.advance`` and ``WindowCursor.advance`` keep only the pairs within
+    ``window_ms`` (the overlap, the late window) of the newest time, and the newest time
+    only grows as pairs come: older pairs are let go as they fall out. A key met twice keeps
+    its newest time (a window stream's record never changes its occurrence time).
+    """
+
+    def __init__(self, window_ms: int) -> None:
+        self._window_ms = window_ms
+        self._pairs: dict[str, int] = {}
+        self._newest = 0
+        self._prune_at = 1024
+
+    def add(self, key: str, ms: int) -> None:
+        self._pairs[key] = max(ms, self._pairs.get(key, ms))
+        self._newest = max(self._newest, ms)
+        if len(self._pairs) > self._prune_at:
+            floor = self._newest - self._window_ms
+            self._pairs = {k: v for k, v in self._pairs.items() if v >= floor}
+            self._prune_at = max(1024, 2 * len(self._pairs))
+
+    def __len__(self) -> int:
+        return len(self._pairs)
+
+    def items(self) -> list[tuple[str, int]]:
+        return list(self._pairs.items())
 
 
 class ChangedContacts:
@@ -36,10 +64,7 @@ class ChangedContacts:
         # stream's per-contact cost has passed its cap (it reads its window then)
         self._keys: dict[str, dict[str, tuple[str, ...]] | None] = {name: {} for name in keys_of}
         self._costs: dict[str, int] = {name: 0 for name in keys_of}
-        self._overlap_ms = overlap_ms
-        self._pairs: dict[str, int] = {}
-        self._newest = 0
-        self._prune_at = 1024
+        self._pairs = RecentPairs(overlap_ms)
         self.count = 0
         self.converted = False
 
@@ -60,17 +85,7 @@ class ChangedContacts:
             kept[contact.id] = keys
             if self._costs[name] > self._caps[name]:
                 self._keys[name] = None
-        self._remember(contact.id, to_ms(contact.updated_at))
-
-    def _remember(self, contact_id: str, ms: int) -> None:
-        # ``KeysetCursor.advance`` keeps only pairs within the overlap of the newest change,
-        # and the newest change only grows: older pairs can be let go as we read.
-        self._pairs[contact_id] = max(ms, self._pairs.get(contact_id, ms))
-        self._newest = max(self._newest, ms)
-        if len(self._pairs) > self._prune_at:
-            floor = self._newest - self._overlap_ms
-            self._pairs = {k: v for k, v in self._pairs.items() if v >= floor}
-            self._prune_at = max(1024, 2 * len(self._pairs))
+        self._pairs.add(contact.id, to_ms(contact.updated_at))
 
     def cost(self, stream: str) -> int:
         """Calls asking per contact would take for ``stream``."""
@@ -82,6 +97,6 @@ class ChangedContacts:
         kept = self._keys[stream]
         return None if kept is None else [k for keys in kept.values() for k in keys]
 
-    def emitted(self) -> list[tuple[str, Any]]:
+    def emitted(self) -> list[tuple[str, int]]:
         """(id, change ms) pairs the contacts cursor needs: those near the newest change."""
-        return list(self._pairs.items())
+        return self._pairs.items()

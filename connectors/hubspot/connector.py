@@ -19,7 +19,7 @@ import structlog
 from syncd.models import HubSpotContact, WriteResult
 from syncd.ports import ApiUsage, Cursors, PullBatch
 
-from .changed import ChangedContacts
+from .changed import ChangedContacts, RecentPairs
 from .contacts import ContactPage, archived_ids, changed_contacts, named_contacts
 from .cursors import KeysetCursor, WindowCursor
 from .resolver import EmailResolver
@@ -217,27 +217,32 @@ class HubSpotConnector:
 
     def _contact_range(self, raw: Mapping[str, Any] | None, since_ms: int, until_ms: int | None,
                        properties: Sequence[str], read_at: int | None) -> Iterator[PullBatch]:
-        cursor, emitted = KeysetCursor.load(raw, "contacts"), []
+        cursor, emitted = KeysetCursor.load(raw, "contacts"), RecentPairs(_ms(self.settings.overlap))
         props = list(dict.fromkeys([*properties, *CONTACT_PROPS]))
         for page in changed_contacts(self.api, cursor, properties=props, since_ms=since_ms,
                                      until_ms=until_ms, page_size=self.settings.search_page_size):
-            emitted += [(c.id, to_ms(c.updated_at)) for c in page.contacts]
+            for c in page.contacts:
+                emitted.add(c.id, to_ms(c.updated_at))
             yield self._contact_batch(page, None)
-        done = cursor.advance(emitted, _ms(self.settings.overlap), read_at=read_at)
+        done = cursor.advance(emitted.items(), _ms(self.settings.overlap), read_at=read_at)
         yield PullBatch(cursors={"contacts": done.dump()})
 
     def _emit(self, name: str, cursor: KeysetCursor | WindowCursor, pages: Iterator,
               finish: Callable[[list, int], KeysetCursor | WindowCursor]) -> Iterator[PullBatch]:
         """Events not emitted yet, page by page; then the cursor ``finish`` computes from
-        the emitted (key, ms) pairs and the calls the read cost."""
-        calls_before, emitted = self.api.budget.total(), []
+        the emitted (key, ms) pairs (those it keeps: near the newest) and the calls the read
+        cost."""
+        calls_before = self.api.budget.total()
+        emitted = RecentPairs(_ms(self.settings.overlap) if isinstance(cursor, KeysetCursor)
+                              else _ms(self.settings.late_window))
         for items in pages:
             fresh = [it for it in items if _is_new(cursor, it.key, it.ms)]
-            emitted += [(it.key, it.ms) for it in fresh]
+            for it in fresh:
+                emitted.add(it.key, it.ms)
             events = [e for it in fresh for e in it.events]
             if events:
                 yield PullBatch(events=events)
-        yield PullBatch(cursors={name: finish(emitted, self.api.budget.total() - calls_before).dump()})
+        yield PullBatch(cursors={name: finish(emitted.items(), self.api.budget.total() - calls_before).dump()})
 
 
 def _is_new(cursor: KeysetCursor | WindowCursor, key: str, ms: int) -> bool:
