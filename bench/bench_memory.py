@@ -77,6 +77,11 @@ def _child(argv: list[str], checkpoints: list[int]) -> int:
             while True:
                 time.sleep(float(os.environ["BENCH_SAMPLE"]))
                 _report("sample", started)
+                if os.environ.get("BENCH_TRIM"):
+                    import ctypes
+
+                    ctypes.CDLL("libc.so.6").malloc_trim(0)
+                    _report("  after malloc_trim", started)
         threading.Thread(target=sample, daemon=True).start()
     pulled, settled = [0], [0]
     save_pull_batch, commit_chunk, mirror_run = (SqlStateStore.save_pull_batch, SqlStateStore.commit_chunk,
@@ -113,7 +118,7 @@ def _child(argv: list[str], checkpoints: list[int]) -> int:
 def _sandbox(workdir: Path, contacts: int, seed: int) -> tuple[subprocess.Popen, dict]:
     ports = workdir / "ports.json"
     for old in (ports, *workdir.glob("state.db*")):  # a kept directory of an earlier run
-        old.unlink()
+        old.unlink(missing_ok=True)
     log = open(workdir / "sandbox.log", "w")
     proc = subprocess.Popen([str(Path(sys.executable).with_name("syncd")), "sandbox", "--seed", str(seed), "--contacts",
                              str(contacts), "--workdir", str(workdir / "sbx"), "--port-file", str(ports)],
