@@ -45,6 +45,25 @@ def _report(label: str, started: float) -> None:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(f"[{time.monotonic() - started:7.1f} s] {label}: peak {_mib(peak)}, now {_mib(_rss_kib())}",
           file=sys.stderr, flush=True)
+    if os.environ.get("BENCH_SMAPS"):  # resident memory by mapping: heap, anonymous, files
+        rss: dict[str, int] = {}
+        name = ""
+        with open("/proc/self/smaps") as f:
+            for line in f:
+                head = line.split()
+                if head and "-" in head[0] and len(head) >= 5:
+                    name = head[5] if len(head) > 5 else "[anonymous]"
+                    name = name if name.startswith("[") or name.endswith((".db", ".db-shm")) else (
+                        "[anonymous]" if len(head) <= 5 else "[files]")
+                elif head and head[0] == "Rss:":
+                    rss[name] = rss.get(name, 0) + int(head[1])
+        import ctypes
+
+        lib = ctypes.CDLL("libsqlite3.so.0")
+        lib.sqlite3_memory_used.restype = ctypes.c_int64
+        rss["SQLite (in use)"] = lib.sqlite3_memory_used() // 1024
+        print("    " + ", ".join(f"{k} {_mib(v)}" for k, v in sorted(rss.items(), key=lambda kv: -kv[1])[:6]),
+              file=sys.stderr, flush=True)
     if os.environ.get("BENCH_TRACE"):  # where the Python heap grew since the last checkpoint
         import tracemalloc
 
