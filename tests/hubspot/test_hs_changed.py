@@ -91,3 +91,17 @@ def test_every_address_asked_for_stays_known_until_the_next_ask():
     assert [resolver.get(e) for e in asked] == [directory[e] for e in asked]
     resolver.learn("1", {"email": "p1@x.test"})
     assert len(resolver) <= 200
+
+
+def test_a_window_stream_read_keeps_what_its_cursor_keeps():
+    from connectors.hubspot.changed import RecentPairs
+    from connectors.hubspot.cursors import WindowCursor
+
+    old = WindowCursor(hwm=5_000, ids={"a": 4_990, "b": 100})
+    recent, pairs = RecentPairs(50), []
+    for i in range(6_000):  # occurrence times out of order, as a feed read newest first gives them
+        key, ms = f"e{i}", (i * 7919) % 6_000
+        recent.add(key, ms)
+        pairs.append((key, ms))
+    assert len(recent) < 2_500
+    assert old.advance(recent.items(), 50) == old.advance(pairs, 50)
