@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 __all__ = ["checked_migrate", "create_engine", "migrate"]
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
-SQLITE_STATEMENT_CACHE = 32
+SQLITE_STATEMENT_CACHE = 16
 
 
 def create_engine(url: str) -> Engine:
