@@ -20,6 +20,7 @@ import structlog
 from syncd.models import HubSpotContact, WriteResult
 from syncd.ports import ApiUsage, Cursors, PullBatch
 
+from .changed import ChangedContacts, RecentPairs
 from .contacts import ContactPage, archived_ids, changed_contacts, listed_contacts, named_contacts
 from .cursors import KeysetCursor, OwnWindow, WindowCursor
 from .keyset import count_changed
@@ -112,13 +113,15 @@ class HubSpotConnector:
         """
         props = list(dict.fromkeys([*properties, *CONTACT_PROPS]))
         self.last_plan, reader = {}, self._reader()
-        changed: dict[str, HubSpotContact] = {}
+        changed = self._changed(cursors)
+        named: dict[str, HubSpotContact] = {}  # read by id: the search below may meet them again
         contacts_cursor = KeysetCursor.load(cursors.get("contacts"), "contacts").with_own_writes(self.own_writes)
         self.own_writes = {}
         drained = self.inbox.drain() if self.inbox is not None else []
         try:
             for page in named_contacts(self.api, [*drained, *priority_ids], properties=props,
                                        batch_size=self.settings.batch_size):
+                named.update((c.id, c) for c in page.contacts)
                 yield self._contact_batch(page, changed)
         except BaseException:
             if drained:  # not read yet: the next pull asks again
@@ -128,7 +131,7 @@ class HubSpotConnector:
         windows = contacts_cursor.windows_from(since)
         totals: list[int] = []
         search = changed_contacts(self.api, contacts_cursor, properties=props, since_ms=since, until_ms=None,
-                                  page_size=self.settings.search_page_size, emitted=changed,
+                                  page_size=self.settings.search_page_size, emitted=named,
                                   skip=[(w.lo, w.hi) for w in windows], totals=totals)
         listed = checked = False
         for page in search:
@@ -136,24 +139,23 @@ class HubSpotConnector:
             if totals and not checked and (checked := True) and self._listing_is_faster(totals[0]):
                 search.close()
                 listed = True
+                first = {**named, **{c.id: c for c in page.contacts}}  # what the listing meets again
                 for listed_page in listed_contacts(self.api, contacts_cursor, properties=props, since_ms=since,
-                                                   emitted=changed):
+                                                   emitted=first):
                     yield self._contact_batch(listed_page, changed)
                 break
         for window in [] if listed else self._windows_to_read(contacts_cursor, windows, changed):
             for page in changed_contacts(self.api, contacts_cursor, properties=props, since_ms=window.lo,
                                          until_ms=window.hi + 1, page_size=self.settings.search_page_size,
-                                         emitted=changed):
+                                         emitted=named):
                 yield self._contact_batch(page, changed)
         yield from self._deletions(cursors.get("deletions"), now)
-        contacts = list(changed.values())
         for stream in STREAMS:
-            yield from self._stream(reader, stream, cursors.get(stream.name), contacts, now)
+            yield from self._stream(reader, stream, cursors.get(stream.name), changed, now)
         self.last_skipped = dict(reader.skipped)
         if reader.skipped:
             log.info("hubspot.skipped", **{k.replace(" ", "_"): v for k, v in reader.skipped.items()})
-        emitted = [(c.id, to_ms(c.updated_at)) for c in contacts]
-        done = contacts_cursor.advance(emitted, _ms(self.settings.overlap), read_at=to_ms(now))
+        done = contacts_cursor.advance(changed.emitted(), _ms(self.settings.overlap), read_at=to_ms(now))
         if listed:  # a listing is not in time order: what changed while it ran is read next time
             done = replace(done, ts=min(done.ts, to_ms(now)))
         yield PullBatch(cursors={"contacts": done.dump()})
@@ -176,25 +178,36 @@ class HubSpotConnector:
         return faster
 
     def _windows_to_read(self, cursor: KeysetCursor, windows: Sequence[OwnWindow],
-                         changed: Mapping[str, HubSpotContact]) -> list[OwnWindow]:
+                         changed: ChangedContacts) -> list[OwnWindow]:
         """The own-write windows whose count now differs from the versions known in them
         (after this read's changes): someone else changed a contact there, so read it."""
         if not windows:
             return []
         known = dict(cursor.seen)
-        for contact in changed.values():
-            known[contact.id] = to_ms(contact.updated_at)
+        known.update(changed.emitted())
         out = [w for w in windows
                if count_changed(self.api, "contacts", time_prop="lastmodifieddate", lo=w.lo, hi=w.hi) != w.holds(known)]
         log.debug("hubspot.own_windows", counted=len(windows), read=len(out))
         return out
 
+    def _changed(self, cursors: Cursors) -> ChangedContacts:
+        """An empty summary of this pull's contacts: per-contact keys are kept up to what
+        each stream's window last cost (beyond that its window is the cheaper read)."""
+        caps = {}
+        for stream in STREAMS:
+            raw = cursors.get(stream.name) or {}
+            caps[stream.name] = max([v for v in (raw.get("window_calls"), raw.get("sweep_calls"))
+                                     if isinstance(v, int)], default=0)
+        return ChangedContacts({s.name: s.per_contact for s in STREAMS if s.per_contact is not None},
+                               caps, _ms(self.settings.overlap))
+
     def _reader(self) -> Reader:
         return Reader(api=self.api, settings=self.settings, resolver=self.resolver)
 
-    def _contact_batch(self, page: ContactPage, changed: dict[str, HubSpotContact]) -> PullBatch:
+    def _contact_batch(self, page: ContactPage, changed: ChangedContacts | None) -> PullBatch:
         for contact in page.contacts:
-            changed[contact.id] = contact
+            if changed is not None:
+                changed.add(contact)
             self.resolver.learn(contact.id, contact.properties)
         return PullBatch(contacts=page.contacts, merges=page.merges, deleted=page.deleted)
 
@@ -209,7 +222,7 @@ class HubSpotConnector:
                         cursors={"deletions": {"scanned_at": to_ms(now), "reported": sorted(archived)}})
 
     def _stream(self, reader: Reader, stream: Stream, raw: Mapping[str, Any] | None,
-                contacts: Sequence[HubSpotContact], now: datetime) -> Iterator[PullBatch]:
+                contacts: ChangedContacts, now: datetime) -> Iterator[PullBatch]:
         if stream.shape == "keyset":
             if contacts or not raw:
                 cursor = KeysetCursor.load(raw, stream.name)
@@ -227,7 +240,7 @@ class HubSpotConnector:
         since = window.since(_ms(self.settings.late_window if sweep else self.settings.overlap))
         reader.is_new = lambda key, ms: key not in window.ids
         pages = (stream.read(reader, since, None) if mode == "window"
-                 else stream.read_for(reader, contacts, since))
+                 else stream.read_for(reader, contacts.keys(stream.name) or [], since))
         late_ms = _ms(self.settings.late_window)
 
         def finish(emitted: list, spent: int) -> WindowCursor:
@@ -235,15 +248,16 @@ class HubSpotConnector:
                                   pending=not sweep, calls=spent if mode == "window" else None)
         yield from self._emit(stream.name, window, pages, finish)
 
-    def _plan(self, stream: Stream, window: WindowCursor, contacts: Sequence[HubSpotContact],
+    def _plan(self, stream: Stream, window: WindowCursor, contacts: ChangedContacts,
               sweep: bool) -> tuple[str, int | None]:
         # A sweep owed for earlier cycles must cover their contacts too: only a window can.
-        if stream.read_for is None or stream.per_contact_cost is None or not contacts \
+        if stream.read_for is None or stream.per_contact is None or not contacts \
                 or (sweep and window.pending):
             return "window", None
-        cost = stream.per_contact_cost(contacts)
+        cost = contacts.cost(stream.name)
         estimate = window.sweep_calls if sweep else window.window_calls
-        return ("per_contact", cost) if estimate is not None and cost < estimate else ("window", cost)
+        cheaper = estimate is not None and cost < estimate and contacts.keys(stream.name) is not None
+        return ("per_contact", cost) if cheaper else ("window", cost)
 
     # -- time ranges (incremental windows and backfill slices) ----------------------------
     def read_range(self, stream_name: str, raw_cursor: Mapping[str, Any] | None, since_ms: int,
@@ -268,27 +282,32 @@ class HubSpotConnector:
 
     def _contact_range(self, raw: Mapping[str, Any] | None, since_ms: int, until_ms: int | None,
                        properties: Sequence[str], read_at: int | None) -> Iterator[PullBatch]:
-        cursor, emitted = KeysetCursor.load(raw, "contacts"), []
+        cursor, emitted = KeysetCursor.load(raw, "contacts"), RecentPairs(_ms(self.settings.overlap))
         props = list(dict.fromkeys([*properties, *CONTACT_PROPS]))
         for page in changed_contacts(self.api, cursor, properties=props, since_ms=since_ms,
                                      until_ms=until_ms, page_size=self.settings.search_page_size):
-            emitted += [(c.id, to_ms(c.updated_at)) for c in page.contacts]
-            yield self._contact_batch(page, {})
-        done = cursor.advance(emitted, _ms(self.settings.overlap), read_at=read_at)
+            for c in page.contacts:
+                emitted.add(c.id, to_ms(c.updated_at))
+            yield self._contact_batch(page, None)
+        done = cursor.advance(emitted.items(), _ms(self.settings.overlap), read_at=read_at)
         yield PullBatch(cursors={"contacts": done.dump()})
 
     def _emit(self, name: str, cursor: KeysetCursor | WindowCursor, pages: Iterator,
               finish: Callable[[list, int], KeysetCursor | WindowCursor]) -> Iterator[PullBatch]:
         """Events not emitted yet, page by page; then the cursor ``finish`` computes from
-        the emitted (key, ms) pairs and the calls the read cost."""
-        calls_before, emitted = self.api.budget.total(), []
+        the emitted (key, ms) pairs (those it keeps: near the newest) and the calls the read
+        cost."""
+        calls_before = self.api.budget.total()
+        emitted = RecentPairs(_ms(self.settings.overlap) if isinstance(cursor, KeysetCursor)
+                              else _ms(self.settings.late_window))
         for items in pages:
             fresh = [it for it in items if _is_new(cursor, it.key, it.ms)]
-            emitted += [(it.key, it.ms) for it in fresh]
+            for it in fresh:
+                emitted.add(it.key, it.ms)
             events = [e for it in fresh for e in it.events]
             if events:
                 yield PullBatch(events=events)
-        yield PullBatch(cursors={name: finish(emitted, self.api.budget.total() - calls_before).dump()})
+        yield PullBatch(cursors={name: finish(emitted.items(), self.api.budget.total() - calls_before).dump()})
 
 
 def _is_new(cursor: KeysetCursor | WindowCursor, key: str, ms: int) -> bool:

@@ -9,6 +9,7 @@ from typing import Any
 from syncd.models import HubSpotContact
 
 from . import normalize as norm
+from .changed import ChangedContacts
 from .keyset import record_ms
 from .reading import Item, Pages, Reader
 from .timeutil import from_ms
@@ -45,12 +46,12 @@ def email_window(r: Reader, since: int, until: int | None) -> Pages:
     return _email_pages(r, qs)
 
 
-def email_for(r: Reader, contacts: Sequence[HubSpotContact], since: int) -> Pages:
-    """Marketing email events since ``since`` of each address of ``contacts``."""
-    for contact in contacts:
-        for email in emails_of(contact):
-            yield from _email_pages(r, {"startTimestamp": since, "recipient": email,
-                                        "limit": r.settings.email_event_page_size})
+def email_for(r: Reader, emails: Sequence[str], since: int) -> Pages:
+    """Marketing email events since ``since`` of each of ``emails`` (changed contacts'
+    addresses, see ``emails_of``)."""
+    for email in emails:
+        yield from _email_pages(r, {"startTimestamp": since, "recipient": email,
+                                    "limit": r.settings.email_event_page_size})
 
 
 # -- behavioural events (v3): page views and custom events --------------------------------
@@ -68,10 +69,10 @@ def _event_pages(r: Reader, since: int, until: int | None, object_id: str | None
             return
 
 
-def events_for(r: Reader, contacts: Sequence[HubSpotContact], since: int) -> Pages:
-    """Behavioural events since ``since`` of each of ``contacts``."""
-    for contact in contacts:
-        yield from _event_pages(r, since, None, contact.id)
+def events_for(r: Reader, contact_ids: Sequence[str], since: int) -> Pages:
+    """Behavioural events since ``since`` of each of ``contact_ids``."""
+    for contact_id in contact_ids:
+        yield from _event_pages(r, since, None, contact_id)
 
 
 # -- form submissions (v1), per form of the forms v3 listing ------------------------------
@@ -108,12 +109,12 @@ def form_window(r: Reader, since: int, until: int | None) -> Pages:
                 break
 
 
-def converted(contacts: Sequence[HubSpotContact]) -> bool:
-    """Whether any of ``contacts`` ever submitted a form."""
+def converted(contacts: ChangedContacts) -> bool:
+    """Whether any of the pull's changed ``contacts`` ever submitted a form."""
     # A submission with an email always counts on its contact, so a cycle with no
     # changed contact that ever converted has no new submission to read. (The first read
     # of a stream ignores this test: see ``HubSpotConnector._wanted``.)
-    return any(float(c.properties.get("num_conversion_events") or 0) > 0 for c in contacts)
+    return contacts.converted
 
 
 def event_window(r: Reader, since: int, until: int | None) -> Pages:

@@ -2,6 +2,8 @@
 
 Contacts read in this run fill the map for free; unknown addresses are looked up in
 batches of 100 (``idProperty=email`` also matches additional emails of merged contacts).
+The map is a cache of the addresses learnt or looked up last: past ``max_entries`` the
+oldest are let go (a later event naming one costs a lookup, never a wrong answer).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from typing import Any, Protocol
 
 __all__ = ["EmailResolver"]
 
-_MAX_ENTRIES = 500_000
+MAX_ENTRIES = 20_000
 
 
 class _Reader(Protocol):
@@ -22,26 +24,46 @@ class _Reader(Protocol):
 class EmailResolver:
     """A bounded email → contact id map that can ask HubSpot about the addresses it lacks."""
 
-    def __init__(self, api: _Reader, batch_size: int = 100) -> None:
-        self._api, self._batch = api, batch_size
-        self._ids: dict[str, str | None] = {}
+    def __init__(self, api: _Reader, batch_size: int = 100, max_entries: int = MAX_ENTRIES) -> None:
+        self._api, self._batch, self._max = api, batch_size, max(max_entries, batch_size)
+        self._ids: dict[str, str | None] = {}  # oldest first
+
+    def __len__(self) -> int:
+        return len(self._ids)
 
     def learn(self, contact_id: str, properties: Mapping[str, Any]) -> None:
         """Remember a contact's primary and additional emails."""
-        if len(self._ids) > _MAX_ENTRIES:
-            self._ids.clear()  # a cache: losing it costs lookups, never correctness
+        self._learn(contact_id, properties)
+        self._trim()
+
+    def _learn(self, contact_id: str, properties: Mapping[str, Any]) -> None:
         for email in [properties.get("email"), *str(properties.get("hs_additional_emails") or "").split(";")]:
             if email:
-                self._ids[email.strip().lower()] = contact_id
+                email = email.strip().lower()
+                self._ids.pop(email, None)  # (re)learnt: now the newest
+                self._ids[email] = contact_id
+
+    def _trim(self, keep: int = 0) -> None:
+        """Past ``max_entries``, let the oldest go down to three quarters of it, never the
+        newest ``keep``."""
+        if len(self._ids) > self._max:
+            for old in list(self._ids)[:min(len(self._ids) - self._max * 3 // 4, len(self._ids) - keep)]:
+                del self._ids[old]
 
     def prefetch(self, emails: Iterable[str]) -> None:
-        """Look up, in batches, every address not known yet (unknown ones are remembered)."""
-        todo = sorted({e.strip().lower() for e in emails if e} - self._ids.keys())
+        """Look up, in batches, every address not known yet (unknown ones are remembered).
+        Every address asked for stays known until the next ``prefetch`` or ``learn``."""
+        wanted = {e.strip().lower() for e in emails if e}
+        known = wanted & self._ids.keys()
+        for email in known:  # asked for again: now the newest
+            self._ids[email] = self._ids.pop(email)
+        self._trim(keep=len(known))
+        todo = sorted(wanted - known)
         for start in range(0, len(todo), self._batch):
             chunk = todo[start:start + self._batch]
             body = self._api.read_contacts(chunk, ["email", "hs_additional_emails"], id_property="email")
             for record in body.get("results") or []:
-                self.learn(str(record["id"]), record.get("properties") or {})
+                self._learn(str(record["id"]), record.get("properties") or {})
             for email in chunk:
                 self._ids.setdefault(email, None)
 

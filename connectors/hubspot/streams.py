@@ -1,8 +1,9 @@
 """The engagement streams, declared in one registry.
 
 Each ``Stream`` says how to read a time range (``read``), optionally how to read only
-what some changed contacts did (``read_for``, with its cost in calls), and when a cycle
-needs it at all (``wanted``). Adding a kind of engagement is one reader, one normaliser
+what some changed contacts did (``read_for`` the keys ``per_contact`` gives of each, one
+call per key), and when a cycle needs it at all (``wanted``, asked of the pull's
+``ChangedContacts``). Adding a kind of engagement is one reader, one normaliser
 and one registry entry.
 """
 
@@ -14,6 +15,7 @@ from typing import Literal
 
 from syncd.models import HubSpotContact
 
+from .changed import ChangedContacts
 from .feeds import converted, email_for, email_window, emails_of, event_window, events_for, form_window
 from .objects import object_reader
 from .reading import Item, Pages, Reader
@@ -27,18 +29,17 @@ class Stream:
     name: str
     shape: Literal["window", "keyset"]
     read: Callable[[Reader, int, int | None], Pages]
-    wanted: Callable[[Sequence[HubSpotContact]], bool] = bool
-    read_for: Callable[[Reader, Sequence[HubSpotContact], int], Pages] | None = None
-    per_contact_cost: Callable[[Sequence[HubSpotContact]], int] | None = None
+    wanted: Callable[[ChangedContacts], bool] = bool
+    read_for: Callable[[Reader, Sequence[str], int], Pages] | None = None
+    per_contact: Callable[[HubSpotContact], Sequence[str]] | None = None  # keys read_for takes
     sliceable: bool = True  # False: the API cannot filter by time, read history in one pass
 
 
 STREAMS: tuple[Stream, ...] = (
     Stream(name="email_events", shape="window", read=email_window, read_for=email_for,
-           per_contact_cost=lambda cs: sum(len(emails_of(c)) for c in cs),
-           wanted=lambda cs: any(emails_of(c) for c in cs)),
+           per_contact=emails_of, wanted=lambda cs: cs.cost("email_events") > 0),
     Stream(name="events", shape="window", read=event_window,
-           read_for=events_for, per_contact_cost=len),
+           read_for=events_for, per_contact=lambda c: (c.id,)),
     Stream(name="form_submissions", shape="window", read=form_window, wanted=converted,
            sliceable=False),
     *(Stream(name=t, shape="keyset", read=object_reader(t)) for t in ENGAGEMENT_TYPES),

@@ -8,7 +8,7 @@ row-retriable code are sent again, alone, by the one retry layer (``retry``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -99,32 +99,43 @@ class SalesforceGateway:
         changed at or after ``since[object]`` (all when None), deleted ones included: one
         Composite Batch call, more only for pages past the first. A Lead or Contact read
         whole (no cursor yet: the mirror's first fill) is read by a Bulk API 2.0 query job."""
+        out: dict[str, list[CrmRecord]] = {}
+        for object_name, records in self.people_pages(since):
+            out.setdefault(object_name, []).extend(records)
+        for object_name in ("Lead", "Contact"):
+            if object_name in since and since[object_name] is None:
+                out[object_name].sort(key=lambda r: (r.fields.get("SystemModstamp") or "", r.id))
+        return out
+
+    def people_pages(self, since: Mapping[str, datetime | None]) -> Iterator[tuple[str, list[CrmRecord]]]:
+        """What ``people_changed`` reads, as (object, records) chunks while it reads: an
+        object read whole comes in chunks of ``bulk_query_chunk_size`` records in the job's
+        order, every object (at least one chunk each, maybe empty)."""
         fields = {o: _with(self.fields.get(o, _TASK_FIELDS), "Id", "SystemModstamp", "IsDeleted")
                   for o in ("Lead", "Contact", "Task") if o in since}
         whole = [o for o in ("Lead", "Contact") if o in since and since[o] is None]
-        out = {o: self.bulk_people(o, fields[o]) for o in whole}
-        rest = {o: f for o, f in fields.items() if o not in out}
+        for object_name in whole:
+            yield object_name, []
+            yield from ((object_name, chunk) for chunk in self._bulk_chunks(object_name, fields[object_name]))
+        rest = {o: f for o, f in fields.items() if o not in whole}
         if rest:
-            out.update(changed_people(self.connection, rest, since))
-        return out
+            yield from changed_people(self.connection, rest, since).items()
 
     def bulk_people(self, object_name: str, fields: Sequence[str]) -> list[CrmRecord]:
         """Every ``object_name`` record, deleted ones included, by one Bulk 2.0 ``queryAll``
         job, oldest ``SystemModstamp`` first."""
-        from .bulk_query import query_pages, typed_row
+        records = [r for chunk in self._bulk_chunks(object_name, fields) for r in chunk]
+        return sorted(records, key=lambda r: (r.fields.get("SystemModstamp") or "", r.id))
+
+    def _bulk_chunks(self, object_name: str, fields: Sequence[str]) -> Iterator[list[CrmRecord]]:
+        from .bulk_query import query_chunks, typed_row
 
         schema = self.describe(object_name)
-        soql = select(fields, object_name)
-
-        def read(sf) -> list[CrmRecord]:
-            rows: list[CrmRecord] = []
-            for page in query_pages(sf, object_name, soql, page_size=self.settings.bulk_query_page_size,
-                                    poll_seconds=self.settings.bulk_poll_seconds, sleep=self.connection.policy.sleep):
-                rows += [crm_record(object_name, typed_row(r, schema, fields)) for r in page]
-            return rows
-
-        records = self.connection.call("bulk2.query", read)
-        return sorted(records, key=lambda r: (r.fields.get("SystemModstamp") or "", r.id))
+        for rows in query_chunks(self.connection.call, object_name, select(fields, object_name),
+                                 page_size=self.settings.bulk_query_page_size,
+                                 chunk_size=self.settings.bulk_query_chunk_size,
+                                 poll_seconds=self.settings.bulk_poll_seconds, sleep=self.connection.policy.sleep):
+            yield [crm_record(object_name, typed_row(r, schema, fields)) for r in rows]
 
     def opportunity_facts(self, account_ids: Collection[str]) -> dict[str, dict[str, bool]]:
         """Per account: ``open`` (an opportunity is open), ``won`` (one was won) and

@@ -46,6 +46,7 @@ class SalesforceClientSettings:
     bulk_threshold: int = 2000
     bulk_poll_seconds: float = 5.0
     bulk_query_page_size: int = 50_000  # rows per results page of a Bulk 2.0 query job
+    bulk_query_chunk_size: int = 2_000  # rows handed on (and stored) at a time while reading one
     external_id_field: str = "HubSpot_Id__c"
     row_retry_attempts: int = 4
     call_retry_attempts: int = 3

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 __all__ = ["checked_migrate", "create_engine", "migrate"]
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
+SQLITE_STATEMENT_CACHE = 16
 
 
 def create_engine(url: str) -> Engine:
@@ -20,7 +21,11 @@ def create_engine(url: str) -> Engine:
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(url, future=True)
+    # sqlite3 keeps 128 prepared statements per connection by default; an IN list of each
+    # length is a statement of its own (up to a few hundred KiB prepared), so the default
+    # would hold tens of MiB per connection on a large cycle for statements rarely reused.
+    args = {"connect_args": {"cached_statements": SQLITE_STATEMENT_CACHE}} if url.startswith("sqlite") else {}
+    engine = sa.create_engine(url, future=True, **args)
     if engine.dialect.name == "sqlite":
         @sa.event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _record) -> None:

@@ -77,23 +77,37 @@ class MirrorStep:
             return
         cursor["read_at"] = now.isoformat()
         objects = (*OBJECTS, "Task") if self.tasks else OBJECTS
-        changed = deps.crm.people_changed({o: as_instant(cursor.get(o)) for o in objects})
-        records = [r for o in OBJECTS for r in changed.get(o, [])]
-        old = store.mirror_rows([r.id for r in records])
-        fresh = [r for r in records if (old.get(r.id) or {}).get("SystemModstamp") != r.fields.get("SystemModstamp")]
-        pending = _people_to_look_at(store, fresh, old, ext, _owner_matters(deps, now))
-        closed = {t.fields["Syncd_Key__c"]: as_instant(t.fields.get("SystemModstamp")) or now
-                  for t in changed.get("Task", []) if t.fields.get("IsClosed")}
+        newest: dict[str, str] = {}
+        closed: dict[str, datetime] = {}
+        pending: set[str] = set()
+        rows = 0
+        owner_matters = _owner_matters(deps, now)
+        # Stored chunk by chunk as read (a first fill reads every record); the cursor only
+        # moves once all is stored, so a read cut short starts again and skips what it holds.
+        for object_name, records in deps.crm.people_pages({o: as_instant(cursor.get(o)) for o in objects}):
+            stamps = [*([newest[object_name]] if object_name in newest else []),
+                      *(r.fields["SystemModstamp"] for r in records if r.fields.get("SystemModstamp"))]
+            if stamps:
+                newest[object_name] = max(stamps, key=as_instant)
+            if object_name == "Task":
+                closed.update((t.fields["Syncd_Key__c"], as_instant(t.fields.get("SystemModstamp")) or now)
+                              for t in records if t.fields.get("IsClosed"))
+                continue
+            old = store.mirror_rows([r.id for r in records])
+            fresh = [r for r in records
+                     if (old.get(r.id) or {}).get("SystemModstamp") != r.fields.get("SystemModstamp")]
+            changed = _people_to_look_at(store, fresh, old, ext, owner_matters)
+            if fresh or changed:
+                store.save_mirror([mirror_row(r, ext) for r in fresh], cursors={}, pending=changed, now=now)
+            rows += len(fresh)
+            pending |= changed
         if closed:
             summary.other["sla_touched"] += store.touch_follow_ups(closed)
-        for o in objects:
-            stamps = [r.fields["SystemModstamp"] for r in changed.get(o, []) if r.fields.get("SystemModstamp")]
-            if stamps:
-                cursor[o] = max(stamps, key=as_instant)
-        store.save_mirror([mirror_row(r, ext) for r in fresh], cursors={FEED: cursor}, pending=pending, now=now)
-        summary.other["mirrored"] += len(fresh)
+        cursor.update(newest)
+        store.save_mirror([], cursors={FEED: cursor}, pending=(), now=now)
+        summary.other["mirrored"] += rows
         summary.other["changed_in_salesforce"] += len(pending)
-        structlog.get_logger("syncd.cycle").debug("mirror.refreshed", run_id=run_id, rows=len(fresh),
+        structlog.get_logger("syncd.cycle").debug("mirror.refreshed", run_id=run_id, rows=rows,
                                                   pending=len(pending))
 
 
@@ -101,7 +115,7 @@ def _owner_matters(deps: Any, now: datetime) -> Callable[[str | None], bool]:
     """Whether a Salesforce owner first seen on a record syncd created changes anything: only
     when the mapping writes the owner back and that user is a HubSpot owner too (the
     directory is read only if such an owner turns up)."""
-    if "owner" not in deps.rules.mapping.hubspot.properties() or deps.directory is None:
+    if "owner" not in deps.rules.mapping.hubspot.properties() or getattr(deps, "directory", None) is None:
         return lambda owner_id: False
     return lambda owner_id: deps.directory.get(now).hubspot_owner_of(owner_id) is not None
 

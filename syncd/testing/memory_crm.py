@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 from datetime import UTC, datetime, timedelta
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import Any
 
 from syncd.models import CrmRecord, WriteResult
@@ -33,6 +33,7 @@ class MemoryCrm:
         self.fail: dict[str, str] = {}  # row key (external id or Id) → error code for its next write
         self._ids = itertools.count(1)
         self._ticks = itertools.count(1)
+        self.page_size = 1000  # records per chunk of ``people_pages``
 
     def _stamp(self, row: dict[str, Any]) -> dict[str, Any]:
         """Salesforce bumps SystemModstamp on every change; here one millisecond per change."""
@@ -91,6 +92,12 @@ class MemoryCrm:
             rows.sort(key=lambda r: (r["SystemModstamp"], r["Id"]))
             out[object_name] = [CrmRecord(object=object_name, id=r["Id"], fields=dict(r)) for r in rows]
         return out
+
+    def people_pages(self, since: Mapping[str, datetime | None]) -> Iterator[tuple[str, list[CrmRecord]]]:
+        for object_name, records in self.people_changed(since).items():
+            yield object_name, records[:self.page_size]
+            for start in range(self.page_size, len(records), self.page_size):
+                yield object_name, records[start:start + self.page_size]
 
     def opportunity_facts(self, account_ids: Collection[str]) -> dict[str, dict[str, bool]]:
         self.calls["query"] += 1

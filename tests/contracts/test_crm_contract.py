@@ -196,3 +196,24 @@ def test_the_gateway_fills_by_bulk_query_jobs_and_follows_by_the_feed(tmp_path_f
         assert gateway.usage().total - before == 1
     finally:
         served.shutdown()
+
+
+def _small_chunks(crm) -> None:
+    if isinstance(crm, MemoryCrm):
+        crm.page_size = 2
+    else:  # pages of 2 rows from the query job, handed on 1 at a time
+        from dataclasses import replace
+
+        crm.settings = replace(crm.settings, bulk_query_page_size=2, bulk_query_chunk_size=1)
+
+
+def test_the_first_fill_comes_in_chunks_holding_every_record_once(crm):
+    _small_chunks(crm)
+    whole = crm.people_changed({"Lead": None, "Contact": None})
+    chunks = list(crm.people_pages({"Lead": None, "Contact": None}))
+    assert all(len(records) <= 2 for _, records in chunks)
+    assert sum(1 for name, records in chunks if name == "Lead" and records) >= 2  # 3 Leads: more than one chunk
+    for object_name in ("Lead", "Contact"):
+        got = [r for name, records in chunks if name == object_name for r in records]
+        assert len(got) == len(whole[object_name]) == len({r.id for r in got})
+        assert {r.id: r.fields for r in got} == {r.id: r.fields for r in whole[object_name]}

@@ -4,12 +4,18 @@ writes do not come back as news, and a record the mirror has stale is caught by 
 from __future__ import annotations
 
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 
+from syncd.store import open_store
 from syncd.sync.cycle import run_cycle
-from syncd.sync.mirror import worth_a_look
-from tests.pipeline.conftest import person
+from syncd.sync.mirror import FEED, MirrorStep, worth_a_look
+from syncd.sync.summary import CycleSummary
+from syncd.testing import MemoryCrm, MemoryStateStore
+from syncd.timefmt import as_instant
+from tests.conftest import _pg_schema_url
+from tests.pipeline.conftest import NOW, person
 
 
 @pytest.mark.parametrize("old, new, written, expect", [
@@ -107,3 +113,60 @@ def test_the_owner_salesforce_gives_a_record_syncd_created_counts_only_when_it_h
     assert worth_a_look(created, read, written, owner_matters=lambda owner: owner == "005INTEGRATION")
     reassigned = {**read, "OwnerId": "005REP"}  # sales moved it: always a change
     assert worth_a_look(read, reassigned, written, owner_matters=lambda owner: False)
+
+
+@pytest.fixture(params=["memory", "sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def any_store(request, tmp_path):
+    if request.param == "memory":
+        yield MemoryStateStore()
+        return
+    urls = iter([f"sqlite:///{tmp_path / 'state.db'}"]) if request.param == "sqlite" else _pg_schema_url()
+    s = open_store(next(urls))
+    yield s
+    s.close()
+    next(urls, None)
+
+
+def _people(crm: MemoryCrm) -> list[str]:
+    ids = [crm.add("Lead", Email=f"l{i}@example.com", LastName=f"L{i}", Company="X", HubSpot_Id__c=str(100 + i))
+           for i in range(5)]
+    return ids + [crm.add("Contact", Email=f"c{i}@example.com", LastName=f"C{i}") for i in range(4)]
+
+
+def _fill(store, crm, rules, now=NOW) -> CycleSummary:
+    summary = CycleSummary(run_id="m")
+    MirrorStep().run(SimpleNamespace(store=store, crm=crm, rules=rules), summary, now=now, run_id="m")
+    return summary
+
+
+def test_the_first_fill_stores_every_record_chunk_by_chunk(any_store, rules):
+    crm = MemoryCrm()
+    crm.page_size = 2  # the 5 Leads and 4 Contacts come in 5 chunks
+    ids = _people(crm)
+    assert _fill(any_store, crm, rules).other["mirrored"] == 9
+    assert any_store.mirror_size() == 9 and sorted(any_store.mirror_rows(ids)) == sorted(ids)
+    cursor = any_store.load_cursor(FEED)
+    for object_name in ("Lead", "Contact"):
+        newest = max(as_instant(r["SystemModstamp"]) for r in crm.objects[object_name].values())
+        assert as_instant(cursor[object_name]) == newest
+    assert _fill(any_store, crm, rules, NOW + timedelta(minutes=10)).other["mirrored"] == 0
+
+
+def test_a_fill_cut_short_keeps_its_chunks_and_the_next_one_reads_the_rest(any_store, rules):
+    crm = MemoryCrm()
+    crm.page_size = 2
+    ids = _people(crm)
+    pages = crm.people_pages
+
+    def cut_after_two(since):
+        for n, chunk in enumerate(pages(since)):
+            if n == 2:
+                raise ConnectionError("cut")
+            yield chunk
+    crm.people_pages = cut_after_two
+    with pytest.raises(ConnectionError):
+        _fill(any_store, crm, rules)
+    assert any_store.mirror_size() == 4 and not (any_store.load_cursor(FEED) or {}).get("Lead")
+    crm.people_pages = pages
+    assert _fill(any_store, crm, rules).other["mirrored"] == 5  # the 4 held are not stored again
+    assert sorted(any_store.mirror_rows(ids)) == sorted(ids)
