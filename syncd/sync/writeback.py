@@ -61,6 +61,9 @@ class HubSpotWritePlanner:
             status = record.get("Status") if person.decision.record.object == "Lead" else None
         verdict = values.get("verdict") if person.decision.record else (
             self.verdict_of(status) if self.verdict_of and status else values.get("verdict"))
+        owner, owner_why = record.get("OwnerId"), "Salesforce record owner"
+        if qualified.assignment is not None:  # routing gives the record this owner in the same cycle
+            owner, owner_why = qualified.assignment.owner_id, f"routing {qualified.assignment.rule}"
         found = {"stage": (values.get("hubspot_stage"), "computed: lifecycle stage"),
                  "intent": (values.get("intent"), "computed: buying intent"),
                  "score": (values.get("score"), "computed: score"),
@@ -68,7 +71,7 @@ class HubSpotWritePlanner:
                  "verdict": (verdict, f"sales' verdict (Lead Status {status!r})"),
                  "lead_status": (self.mapping.hubspot.lead_status_values.get(status or ""),
                                  f"Salesforce Lead Status {status!r}"),
-                 "owner": (ctx.directory.hubspot_owner_of(record.get("OwnerId")), "Salesforce record owner")}
+                 "owner": (ctx.directory.hubspot_owner_of(owner), owner_why)}
         desired = {names[k]: v for k, (v, _) in found.items() if k in names}
         why = {names[k]: r for k, (_, r) in found.items() if k in names}
         for prop, value, reason in self._two_way(person):

@@ -174,3 +174,16 @@ def test_a_new_lead_carries_hubspots_verdict_and_nothing_flips_on_the_next_read(
     quiet = quiet_cycles(deps)
     assert crm.calls["upsert"] + crm.calls["update"] == writes
     assert hubspot.requests == [] and all(q.created + q.updated == 0 for q in quiet)
+
+
+def test_the_owner_routing_gives_a_new_lead_reaches_hubspot_in_the_same_cycle(loop):
+    hubspot, crm, store, deps, users = loop
+    hubspot.owner_list = [{"id": "77", "email": REPS[0]}, {"id": "78", "email": REPS[1]}]
+    hubspot.put_contact(active("8", "eight@example.com"))
+    run_cycle(deps, run_id="r1")
+    lead = crm.get("Lead", store.id_map(["8"])["8"][1])
+    expected = {users[REPS[0]]: "77", users[REPS[1]]: "78"}[lead["OwnerId"]]
+    assert hubspot.contacts["8"].properties.get("hubspot_owner_id") == expected
+    hubspot.requests.clear()
+    quiet_cycles(deps)
+    assert hubspot.requests == []

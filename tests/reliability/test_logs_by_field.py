@@ -148,11 +148,12 @@ def test_every_rejected_or_deferred_row_logs_its_code_and_reason():
     from syncd.sync.executors import RecordExecutor
 
     class Crm:
-        def upsert(self, object_name, external_id_field, rows):
-            return [WriteResult(key="1", ok=False, error_code="UNABLE_TO_LOCK_ROW",
-                                message="unable to obtain exclusive access", retriable=True),
-                    WriteResult(key="2", ok=False, error_code="STRING_TOO_LONG",
-                                message="Last Name: data value too large (fields: LastName)")]
+        def write_records(self, batches):
+            assert [(b.object_name, b.operation, len(b.rows)) for b in batches] == [("Lead", "upsert", 2)]
+            return [[WriteResult(key="1", ok=False, error_code="UNABLE_TO_LOCK_ROW",
+                                 message="unable to obtain exclusive access", retriable=True),
+                     WriteResult(key="2", ok=False, error_code="STRING_TOO_LONG",
+                                 message="Last Name: data value too large (fields: LastName)")]]
 
     writes = [RecordWrite(hubspot_id=h, object_name="Lead", mode="upsert", record_id=None,
                           fields={"HubSpot_Id__c": h}, desired={"HubSpot_Id__c": h}) for h in ("1", "2")]
