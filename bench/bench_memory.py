@@ -27,6 +27,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _sandbox_process import lift_limits, write_config  # noqa: E402
 
 
 def _mib(kib: int) -> str:
@@ -149,38 +151,6 @@ def _sandbox(workdir: Path, contacts: int, seed: int) -> tuple[subprocess.Popen,
     return proc, json.loads(ports.read_text())
 
 
-def _config(workdir: Path, p: dict) -> Path:
-    import urllib.request
-
-    req = urllib.request.Request(f"{p['admin_url']}/settings/hubspot", method="PATCH",
-                                 data=json.dumps({"rate_limit_per_10s": None, "search_per_second": None}).encode(),
-                                 headers={"Content-Type": "application/json"})
-    urllib.request.urlopen(req).read()
-    ca = p["ca_bundle"] if os.path.isabs(p["ca_bundle"]) else str(ROOT / p["ca_bundle"])
-    path = workdir / "config.toml"
-    path.write_text(f'''[hubspot]
-base_url = "{p['hubspot_url']}"
-token_env = "SYNCD_HUBSPOT_TOKEN"
-rate_limit_per_10s = 1000
-search_per_second = 50
-[salesforce]
-login_url = "{p['salesforce_url']}"
-client_id_env = "SYNCD_SALESFORCE_CLIENT_ID"
-client_secret_env = "SYNCD_SALESFORCE_CLIENT_SECRET"
-ca_bundle = "{ca}"
-[schedule]
-interval_minutes = 1
-[state]
-url = "sqlite:///{workdir / 'state.db'}"
-[logging]
-format = "json"
-heartbeat_file = "{workdir / 'heartbeat'}"
-[mappings]
-dir = "{ROOT / 'mappings'}"
-''')
-    return path
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--contacts", type=int, default=100_000)
@@ -201,7 +171,8 @@ def main() -> int:
     sandbox, p = _sandbox(workdir, args.contacts, args.seed)
     print(f"sandbox ready with {args.contacts:,} contacts in {time.monotonic() - started:.0f} s", flush=True)
     try:
-        config = _config(workdir, p)
+        lift_limits(p['admin_url'])
+        config = write_config(workdir, p)
         env = {**os.environ, "SYNCD_HUBSPOT_TOKEN": p["hubspot_token"],
                "SYNCD_SALESFORCE_CLIENT_ID": p["salesforce_client_id"],
                "SYNCD_SALESFORCE_CLIENT_SECRET": p["salesforce_client_secret"]}

@@ -23,10 +23,11 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _sandbox_process import lift_limits, write_config  # noqa: E402
 SYNCD = Path(sys.executable).with_name("syncd")
 GENERAL_PER_S = 190 / 10  # HubSpot Professional: 190 calls per 10 seconds
 SEARCH_PER_S = 4  # and 4 CRM search requests per second
@@ -45,39 +46,6 @@ def _start_sandbox(work: Path, contacts: int, seed: int) -> tuple[subprocess.Pop
             sys.exit(f"the sandbox did not start: {(work / 'sandbox.log').read_text()[-400:]}")
         time.sleep(0.5)
     return proc, json.loads(ports.read_text())
-
-
-def _lift_limits(admin_url: str) -> None:
-    body = json.dumps({"rate_limit_per_10s": None, "search_per_second": None}).encode()
-    req = urllib.request.Request(f"{admin_url}/settings/hubspot", data=body, method="PATCH",
-                                 headers={"Content-Type": "application/json"})
-    urllib.request.urlopen(req, timeout=30).read()
-
-
-def _write_config(work: Path, p: dict, state_url: str | None) -> Path:
-    ca = p["ca_bundle"] if os.path.isabs(p["ca_bundle"]) else str(ROOT / p["ca_bundle"])
-    config = work / "config.toml"
-    config.write_text(f'''[hubspot]
-base_url = "{p['hubspot_url']}"
-token_env = "SYNCD_HUBSPOT_TOKEN"
-rate_limit_per_10s = 1000
-search_per_second = 50
-[salesforce]
-login_url = "{p['salesforce_url']}"
-client_id_env = "SYNCD_SALESFORCE_CLIENT_ID"
-client_secret_env = "SYNCD_SALESFORCE_CLIENT_SECRET"
-ca_bundle = "{ca}"
-[schedule]
-interval_minutes = 1
-[state]
-url = "{state_url or f'sqlite:///{work / "state.db"}'}"
-[logging]
-format = "json"
-heartbeat_file = "{work / 'heartbeat'}"
-[mappings]
-dir = "{ROOT / 'mappings'}"
-''')
-    return config
 
 
 def _run_once(work: Path, config: Path, p: dict) -> tuple[float, float, float, int]:
@@ -110,8 +78,8 @@ def main() -> None:
     sandbox, ports = _start_sandbox(work, args.contacts, args.seed)
     try:
         print(f"sandbox with {args.contacts:,} contacts ready in {time.monotonic() - started:.1f} s")
-        _lift_limits(ports["admin_url"])
-        wall, user, system, rss = _run_once(work, _write_config(work, ports, args.state_url), ports)
+        lift_limits(ports["admin_url"])
+        wall, user, system, rss = _run_once(work, write_config(work, ports, args.state_url), ports)
     finally:
         sandbox.terminate()
         sandbox.wait(timeout=60)

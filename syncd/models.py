@@ -111,3 +111,12 @@ class WriteResult:
     error_code: str | None = None
     message: str | None = None
     retriable: bool = False
+
+
+def hubspot_text(value: Any) -> str:
+    """A property value as HubSpot takes and returns it: every value is a string."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value if isinstance(value, str) else str(value)

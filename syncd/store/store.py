@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 
 from syncd.effects import (ChunkResult, FollowUp, HubSpotQueued, HubSpotSent, HubSpotWrite, HubSpotWritten, LifecycleUpdate, Link, MirrorPatch, MirrorStale, Reject, ReviewItem,
                            RoutingPositions, StageChange, Written)
-from syncd.models import EngagementEvent, EngagementKind, HubSpotContact
+from syncd.models import EngagementEvent, EngagementKind, HubSpotContact, hubspot_text
 from syncd.ports import PullBatch
 from syncd.store import tables as t
 from syncd.store.engine import checked_migrate, create_engine, migrate
@@ -322,7 +322,7 @@ class SqlStateStore(MirrorQueries, SalesQueries, OfflineQueries):
         c = t.contacts.c
         by_id = {f.hubspot_id: f.properties for f in facts}
         rows = conn.execute(select(c.hubspot_id, c.properties).where(c.hubspot_id.in_(list(by_id)))).all()
-        params = [{"hid": hid, "props": {**(props or {}), **{k: _as_text(v) for k, v in by_id[hid].items()}}}
+        params = [{"hid": hid, "props": {**(props or {}), **{k: hubspot_text(v) for k, v in by_id[hid].items()}}}
                   for hid, props in rows]
         if params:
             conn.execute(update(t.contacts).where(c.hubspot_id == bindparam("hid"))
@@ -401,15 +401,6 @@ _FACT_TABLES: dict[type, tuple[Any, Callable[[Any, datetime], Any], str | tuple[
                                                  "candidates": list(f.candidates), "created_at": now},
                  "hubspot_id"),
 }
-
-
-def _as_text(value: Any) -> Any:
-    """A written value as HubSpot returns it when read (every property is a string)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return value if isinstance(value, str) else str(value)
 
 
 _KINDS = {k.value: k for k in EngagementKind}

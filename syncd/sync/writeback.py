@@ -18,7 +18,7 @@ from typing import Any
 from syncd.effects import ChunkResult, EffectOutcome, HubSpotQueued, HubSpotSent, HubSpotWrite, HubSpotWritten, Reject
 from syncd.lifecycle import plan_hubspot_stage_write
 from syncd.mapping import FieldMapping
-from syncd.models import WriteResult
+from syncd.models import WriteResult, hubspot_text
 from syncd.ports import HubSpotSource
 from syncd.timefmt import as_instant
 from syncd.sync.plan import MISSING, same_value, transform, two_way_winner
@@ -154,7 +154,7 @@ def _send(hubspot: HubSpotSource, store: Any, summary: Any, batch: Sequence[tupl
     """One batch update (``(write, clear)`` pairs: its clear request, or its set) and its
     results committed at once."""
     rows = [{"id": w.hubspot_id, "properties": {p: "" for p in w.clear_first} if clear else
-             {p: _text(v) for p, v in w.properties.items()}} for w, clear in batch]
+             {p: hubspot_text(v) for p, v in w.properties.items()}} for w, clear in batch]
     by_id = {w.hubspot_id: (w, clear) for w, clear in batch}
     facts: list[Any] = []
     counts: dict[str, int] = {}
@@ -183,12 +183,3 @@ def _commit(store: Any, facts: list[Any], counts: dict[str, int], summary: Any, 
     if facts:
         store.commit_chunk(ChunkResult(facts=tuple(facts), settled=()), now=now)
     summary.absorb(Tally(counts=counts, stages={}, intents={}))
-
-
-def _text(value: Any) -> str:
-    """HubSpot takes every property value as a string."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)

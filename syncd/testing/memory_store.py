@@ -17,7 +17,7 @@ from typing import Any
 from syncd.effects import (ChunkResult, FollowUp, HubSpotQueued, HubSpotSent, HubSpotWrite, HubSpotWritten, RoutingPositions, LifecycleUpdate, Link, MirrorPatch,
                            MirrorStale, Reject, ReviewItem, StageChange,
                            Written)
-from syncd.models import CrmRecord, EngagementEvent, HubSpotContact, require_aware
+from syncd.models import CrmRecord, EngagementEvent, HubSpotContact, hubspot_text, require_aware
 from syncd.ports import PullBatch
 from syncd.testing.memory_offline import MemoryOfflineQueries
 
@@ -222,7 +222,7 @@ class MemoryStateStore(MemoryOfflineQueries):
                                                   "properties": copy.deepcopy(dict(f.properties))}
             if f.hubspot_id in self.contacts:
                 self.contacts[f.hubspot_id]["properties"] = {**self.contacts[f.hubspot_id]["properties"],
-                                                             **{k: _as_text(v) for k, v in f.properties.items()}}
+                                                             **{k: hubspot_text(v) for k, v in f.properties.items()}}
         elif isinstance(f, HubSpotQueued):
             self.outbox[f.hubspot_id] = f.write
         elif isinstance(f, HubSpotSent):
@@ -357,14 +357,6 @@ class MemoryStateStore(MemoryOfflineQueries):
 _KEPT = (Link, Written, LifecycleUpdate, StageChange, Reject, ReviewItem, MirrorStale, MirrorPatch, HubSpotWritten, HubSpotQueued, HubSpotSent,
          FollowUp,
          RoutingPositions)
-
-
-def _as_text(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return value if isinstance(value, str) else str(value)
 
 
 def _check(fact: Any) -> None:

@@ -1,0 +1,46 @@
+"""For benchmarks that run the sandbox in its own process (`syncd sandbox`): lift its HubSpot
+rate limits and write the config.toml that points syncd at it."""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def lift_limits(admin_url: str) -> None:
+    """The sandbox's HubSpot answers without rate limits (syncd's own limits are raised to match)."""
+    body = json.dumps({"rate_limit_per_10s": None, "search_per_second": None}).encode()
+    req = urllib.request.Request(f"{admin_url}/settings/hubspot", data=body, method="PATCH",
+                                 headers={"Content-Type": "application/json"})
+    urllib.request.urlopen(req, timeout=30).read()
+
+
+def write_config(work: Path, ports: dict, state_url: str | None = None) -> Path:
+    """config.toml in ``work`` for the sandbox whose ports file is ``ports``."""
+    ca = ports["ca_bundle"] if os.path.isabs(ports["ca_bundle"]) else str(ROOT / ports["ca_bundle"])
+    config = work / "config.toml"
+    config.write_text(f'''[hubspot]
+base_url = "{ports['hubspot_url']}"
+token_env = "SYNCD_HUBSPOT_TOKEN"
+rate_limit_per_10s = 1000
+search_per_second = 50
+[salesforce]
+login_url = "{ports['salesforce_url']}"
+client_id_env = "SYNCD_SALESFORCE_CLIENT_ID"
+client_secret_env = "SYNCD_SALESFORCE_CLIENT_SECRET"
+ca_bundle = "{ca}"
+[schedule]
+interval_minutes = 1
+[state]
+url = "{state_url or f'sqlite:///{work / "state.db"}'}"
+[logging]
+format = "json"
+heartbeat_file = "{work / 'heartbeat'}"
+[mappings]
+dir = "{ROOT / 'mappings'}"
+''')
+    return config
