@@ -36,7 +36,8 @@ class WriteLog:
     def wrap(self, app):
         def recorder(environ, start_response):
             method = environ.get("REQUEST_METHOD", "")
-            if method in ("POST", "PATCH", "PUT", "DELETE") and "/sobjects" in environ.get("PATH_INFO", ""):
+            path = environ.get("PATH_INFO", "")
+            if method in ("POST", "PATCH", "PUT", "DELETE") and ("/sobjects" in path or path.endswith("/composite")):
                 body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
                 environ["wsgi.input"] = io.BytesIO(body)
                 with self.lock:
@@ -51,8 +52,12 @@ class WriteLog:
 
 
 def _hubspot_ids(body: bytes) -> tuple[str, ...]:
+    """The people a write names: its Collection's records, or those of each Collection a
+    Composite call carries."""
     try:
-        records = json.loads(body or b"{}").get("records", [])
+        parsed = json.loads(body or b"{}")
+        bodies = [sub.get("body") or {} for sub in parsed.get("compositeRequest", [])] or [parsed]
+        records = [r for b in bodies for r in b.get("records", [])]
     except (ValueError, AttributeError):
         return ()
     return tuple(str(r.get("HubSpot_Id__c") or r.get("Syncd_Key__c") or r.get("Id")) for r in records)

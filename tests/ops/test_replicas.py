@@ -36,7 +36,7 @@ def _config(sandbox, workdir, url):
 @pytest.mark.postgres
 def test_one_writer_failover_and_fencing(tmp_path, pg_url, monkeypatch):
     writes = record_writes(monkeypatch)
-    faults = f"salesforce:re:^PATCH .*/composite/sobjects:latency={WRITE_LATENCY_MS}"
+    faults = f"salesforce:re:^(PATCH .*/composite/sobjects|POST .*/composite$):latency={WRITE_LATENCY_MS}"
     with Sandbox.start(seed=3, contacts=60, workdir=tmp_path / "sandbox", faults=faults) as sandbox:
         a = Daemon(_config(sandbox, tmp_path / "a", pg_url), tmp_path / "a.log")
         b = None
