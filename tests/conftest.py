@@ -54,3 +54,19 @@ def _reset_logging():
 
     yield
     structlog.reset_defaults()
+
+
+@pytest.fixture(params=["memory", "sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def any_store(request, tmp_path):
+    """A state store of each kind: the in-memory one, SQLite and PostgreSQL."""
+    from syncd.store import open_store
+    from syncd.testing import MemoryStateStore
+
+    if request.param == "memory":
+        yield MemoryStateStore()
+        return
+    urls = iter([f"sqlite:///{tmp_path / 'state.db'}"]) if request.param == "sqlite" else _pg_schema_url()
+    s = open_store(next(urls))
+    yield s
+    s.close()
+    next(urls, None)  # drops the PostgreSQL schema

@@ -11,7 +11,6 @@ from syncd.models import EngagementEvent, EngagementKind, HubSpotContact
 from syncd.ports import PullBatch
 from syncd.store import open_store
 from syncd.testing import MemoryStateStore
-from tests.conftest import _pg_schema_url
 
 NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
@@ -25,17 +24,10 @@ def event(eid: str, cid: str, minutes: int = 0) -> EngagementEvent:
                            occurred_at=NOW - timedelta(minutes=minutes), attributes={"campaign_id": 7})
 
 
-@pytest.fixture(params=["memory", "sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def store(request, tmp_path):
+@pytest.fixture
+def store(any_store):
     """Every contract test runs on the in-memory store and on each SQL backend."""
-    if request.param == "memory":
-        yield MemoryStateStore()
-        return
-    urls = iter([f"sqlite:///{tmp_path / 'state.db'}"]) if request.param == "sqlite" else _pg_schema_url()
-    s = open_store(next(urls))
-    yield s
-    s.close()
-    next(urls, None)  # drops the PostgreSQL schema
+    return any_store
 
 
 def settle(store, ids) -> None:

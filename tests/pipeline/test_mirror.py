@@ -8,13 +8,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from syncd.store import open_store
 from syncd.sync.cycle import run_cycle
 from syncd.sync.mirror import FEED, MirrorStep, worth_a_look
 from syncd.sync.summary import CycleSummary
-from syncd.testing import MemoryCrm, MemoryStateStore
+from syncd.testing import MemoryCrm
 from syncd.timefmt import as_instant
-from tests.conftest import _pg_schema_url
 from tests.pipeline.conftest import NOW, person
 
 
@@ -113,18 +111,6 @@ def test_the_owner_salesforce_gives_a_record_syncd_created_counts_only_when_it_h
     assert worth_a_look(created, read, written, owner_matters=lambda owner: owner == "005INTEGRATION")
     reassigned = {**read, "OwnerId": "005REP"}  # sales moved it: always a change
     assert worth_a_look(read, reassigned, written, owner_matters=lambda owner: False)
-
-
-@pytest.fixture(params=["memory", "sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def any_store(request, tmp_path):
-    if request.param == "memory":
-        yield MemoryStateStore()
-        return
-    urls = iter([f"sqlite:///{tmp_path / 'state.db'}"]) if request.param == "sqlite" else _pg_schema_url()
-    s = open_store(next(urls))
-    yield s
-    s.close()
-    next(urls, None)
 
 
 def _people(crm: MemoryCrm) -> list[str]:
