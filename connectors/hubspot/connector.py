@@ -133,10 +133,10 @@ class HubSpotConnector:
         search = changed_contacts(self.api, contacts_cursor, properties=props, since_ms=since, until_ms=None,
                                   page_size=self.settings.search_page_size, emitted=named,
                                   skip=[(w.lo, w.hi) for w in windows], totals=totals)
-        listed = checked = False
-        for page in search:
+        listed = False
+        for number, page in enumerate(search):
             yield self._contact_batch(page, changed)
-            if totals and not checked and (checked := True) and self._listing_is_faster(totals[0]):
+            if number == 0 and totals and self._listing_is_faster(totals[0]):
                 search.close()
                 listed = True
                 first = {**named, **{c.id: c for c in page.contacts}}  # what the listing meets again

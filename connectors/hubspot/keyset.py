@@ -25,10 +25,10 @@ def record_ms(record: dict, time_prop: str) -> int:
     return parse_ms(record["properties"].get(time_prop), field=f"{time_prop} of {record.get('id')}")
 
 
-def _query(time_filters: list[dict], sort: str, props: Sequence[str], limit: int,
-           groups: list[list[dict]] | None = None) -> dict:
-    # Every page is a first page (keyset), so ``after`` is always "0"; the spec requires it.
-    return {"filterGroups": [{"filters": g} for g in (groups or [time_filters])], "sorts": [sort],
+def _query(groups: list[list[dict]], sort: str, props: Sequence[str], limit: int) -> dict:
+    """A search body; ``groups`` are filter groups (ORed), each a list of filters (ANDed).
+    Every page is a first page (keyset), so ``after`` is always "0"; the spec requires it."""
+    return {"filterGroups": [{"filters": g} for g in groups], "sorts": [sort],
             "properties": list(props), "limit": limit, "after": "0"}
 
 
@@ -58,7 +58,7 @@ def count_changed(api: _Searcher, object_type: str, *, time_prop: str, lo: int, 
     filters = [{"propertyName": time_prop, "operator": "GTE", "value": str(lo)}]
     if hi is not None:
         filters.append({"propertyName": time_prop, "operator": "LTE", "value": str(hi)})
-    return int(api.search(object_type, _query(filters, time_prop, ["hs_object_id"], 1)).get("total") or 0)
+    return int(api.search(object_type, _query([filters], time_prop, ["hs_object_id"], 1)).get("total") or 0)
 
 
 def scan_changed(api: _Searcher, object_type: str, *, time_prop: str, properties: Sequence[str],
@@ -73,7 +73,7 @@ def scan_changed(api: _Searcher, object_type: str, *, time_prop: str, properties
         groups = _ranges(time_prop, at, until_ms, skip)
         if not groups:
             return
-        answer = api.search(object_type, _query([], time_prop, props, page_size, groups))
+        answer = api.search(object_type, _query(groups, time_prop, props, page_size))
         results = answer["results"]
         if totals is not None and not totals:
             totals.append(int(answer.get("total") or len(results)))
@@ -102,7 +102,7 @@ def _scan_instant(api: _Searcher, object_type: str, time_prop: str, props: list[
         filters = [{"propertyName": time_prop, "operator": "EQ", "value": str(ms)}]
         if after_id is not None:
             filters.append({"propertyName": "hs_object_id", "operator": "GT", "value": after_id})
-        results = api.search(object_type, _query(filters, "hs_object_id", props, page_size))["results"]
+        results = api.search(object_type, _query([filters], "hs_object_id", props, page_size))["results"]
         fresh = [r for r in results if r["id"] not in skip]
         if fresh:
             yield fresh

@@ -5,6 +5,7 @@ doing, not news that could change who a person is or who owns them."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import timedelta
 
@@ -26,6 +27,21 @@ ROUTING = {"trigger": {"intent_active": True, "stages": ["mql", "sql"]},
 
 class Killed(Exception):
     """The process died: nothing after this point happened."""
+
+
+@contextmanager
+def killed_at_commit(store):
+    """Within: every chunk dies after its writes, before its local commit."""
+    real = store.commit_chunk
+
+    def die(result, *, now):
+        raise Killed("before the local commit")
+
+    store.commit_chunk = die
+    try:
+        yield
+    finally:
+        store.commit_chunk = real
 
 
 def _world(rules):
@@ -83,20 +99,14 @@ def _cut_off_before_commit(rules, cuts: int) -> dict:
     write of its own (a field that plays no part in qualifying or routing)."""
     hubspot, crm, store, deps = _world(rules)
     _people(hubspot, crm)
-    real_commit = store.commit_chunk
-
-    def killed_at_commit(result, *, now):
-        raise Killed("before the local commit")
-
-    store.commit_chunk = killed_at_commit
-    for n in range(cuts):
-        if n:
-            old = hubspot.contacts["1"]
-            hubspot.put_contact(replace(old, properties={**old.properties, "phone": f"+1415555010{n}"}))
-        with pytest.raises(Killed):
-            run_cycle(deps, run_id=f"cut{n}")
-        deps.clock.advance(timedelta(minutes=1))
-    store.commit_chunk = real_commit
+    with killed_at_commit(store):
+        for n in range(cuts):
+            if n:
+                old = hubspot.contacts["1"]
+                hubspot.put_contact(replace(old, properties={**old.properties, "phone": f"+1415555010{n}"}))
+            with pytest.raises(Killed):
+                run_cycle(deps, run_id=f"cut{n}")
+            deps.clock.advance(timedelta(minutes=1))
     assert crm.objects["Task"], "the cut-off run wrote its follow-ups before dying"
     run_cycle(deps, run_id="r2")
     _settle(deps)
@@ -114,15 +124,8 @@ def test_a_change_sales_made_after_the_cut_off_write_is_news(rules):
     """Only syncd's own values read as before: an owner sales chose since counts."""
     hubspot, crm, store, deps = _world(rules)
     _people(hubspot, crm)
-    real_commit = store.commit_chunk
-
-    def killed_at_commit(result, *, now):
-        raise Killed("before the local commit")
-
-    store.commit_chunk = killed_at_commit
-    with pytest.raises(Killed):
+    with killed_at_commit(store), pytest.raises(Killed):
         run_cycle(deps, run_id="cut")
-    store.commit_chunk = real_commit
     lead_id = next(i for i, r in crm.objects["Lead"].items() if r.get("HubSpot_Id__c") == "2")
     theirs = next(u for u in crm.objects["User"] if u != crm.objects["Lead"][lead_id]["OwnerId"])
     crm.change("Lead", lead_id, OwnerId=theirs)
@@ -139,18 +142,14 @@ def test_writes_in_flight_outlive_a_run_that_failed_before_sending_them(rules):
     want = _uninterrupted(rules)
     hubspot, crm, store, deps = _world(rules)
     _people(hubspot, crm)
-    real_commit, real_tasks = store.commit_chunk, crm.upsert_tasks
-
-    def killed_at_commit(result, *, now):
-        raise Killed("before the local commit")
+    real_tasks = crm.upsert_tasks
 
     def unreachable(*args, **kwargs):
         raise ConnectionError("Salesforce unreachable")
 
-    store.commit_chunk = killed_at_commit
-    with pytest.raises(Killed):
+    with killed_at_commit(store), pytest.raises(Killed):
         run_cycle(deps, run_id="cut")
-    store.commit_chunk, crm.upsert_tasks = real_commit, unreachable
+    crm.upsert_tasks = unreachable
     deps.clock.advance(timedelta(minutes=1))
     with pytest.raises(ConnectionError):
         run_cycle(deps, run_id="failed")
