@@ -19,15 +19,23 @@ def lift_limits(admin_url: str) -> None:
     urllib.request.urlopen(req, timeout=30).read()
 
 
-def write_config(work: Path, ports: dict, state_url: str | None = None) -> Path:
-    """config.toml in ``work`` for the sandbox whose ports file is ``ports``."""
+def sandbox_stats(admin_url: str) -> dict:
+    """The sandbox's call accounting: per system, calls by endpoint and by status."""
+    with urllib.request.urlopen(f"{admin_url}/stats", timeout=30) as answer:
+        return json.loads(answer.read())
+
+
+def write_config(work: Path, ports: dict, state_url: str | None = None,
+                 limits: tuple[int, int] = (1000, 50)) -> Path:
+    """config.toml in ``work`` for the sandbox whose ports file is ``ports``; ``limits``: syncd's
+    HubSpot calls per 10 s and searches per second (raised by default, for a lifted sandbox)."""
     ca = ports["ca_bundle"] if os.path.isabs(ports["ca_bundle"]) else str(ROOT / ports["ca_bundle"])
     config = work / "config.toml"
     config.write_text(f'''[hubspot]
 base_url = "{ports['hubspot_url']}"
 token_env = "SYNCD_HUBSPOT_TOKEN"
-rate_limit_per_10s = 1000
-search_per_second = 50
+rate_limit_per_10s = {limits[0]}
+search_per_second = {limits[1]}
 [salesforce]
 login_url = "{ports['salesforce_url']}"
 client_id_env = "SYNCD_SALESFORCE_CLIENT_ID"

@@ -1,10 +1,14 @@
 """syncd's own cost on a full first cycle: wall, CPU of the syncd process, calls, peak RSS.
 
     .venv/bin/python bench/bench_scale.py [--contacts 20000] [--seed 7] [--state-url URL]
+        [--limits lifted|professional]
 
 The sandbox runs in its own process (``syncd sandbox``), so its CPU never counts as
-syncd's; HubSpot's rate limits are lifted on both sides, as in the scale check, so the
-figure is syncd's work and not its waiting. ``syncd once`` runs as a child process: its
+syncd's. By default HubSpot's rate limits are lifted on both sides, as in the scale check,
+so the figure is syncd's work and not its waiting; ``--limits professional`` keeps the
+sandbox at a Professional portal's limits (190 calls per 10 s, 4 searches per second) and
+configures syncd the same, to compare the wall time with the API floor and count the 429s
+the sandbox answered (a 429 there is one syncd provoked itself). ``syncd once`` runs as a child process: its
 user + system CPU and peak RSS come from the kernel (``wait4``). The API floor is the
 time the same calls need at least under the configured limits (HubSpot Professional:
 190 calls per 10 s, 4 searches per second; the two windows run side by side, so the
@@ -27,7 +31,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _sandbox_process import lift_limits, write_config  # noqa: E402
+from _sandbox_process import lift_limits, sandbox_stats, write_config  # noqa: E402
 SYNCD = Path(sys.executable).with_name("syncd")
 GENERAL_PER_S = 190 / 10  # HubSpot Professional: 190 calls per 10 seconds
 SEARCH_PER_S = 4  # and 4 CRM search requests per second
@@ -70,6 +74,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--state-url", help="the state store (default: SQLite in the work folder)")
     parser.add_argument("--keep", action="store_true", help="keep the work folder and print its path")
+    parser.add_argument("--limits", choices=("lifted", "professional"), default="lifted",
+                        help="HubSpot rate limits of the sandbox and of syncd (default: lifted)")
     args = parser.parse_args()
     if not 1 <= args.contacts <= 1_000_000:
         parser.error("--contacts goes from 1 to 1,000,000")
@@ -78,8 +84,13 @@ def main() -> None:
     sandbox, ports = _start_sandbox(work, args.contacts, args.seed)
     try:
         print(f"sandbox with {args.contacts:,} contacts ready in {time.monotonic() - started:.1f} s")
-        lift_limits(ports["admin_url"])
-        wall, user, system, rss = _run_once(work, write_config(work, ports, args.state_url), ports)
+        professional = args.limits == "professional"
+        if not professional:
+            lift_limits(ports["admin_url"])
+        config = write_config(work, ports, args.state_url,
+                              limits=(190, 4) if professional else (1000, 50))
+        wall, user, system, rss = _run_once(work, config, ports)
+        throttled = sandbox_stats(ports["admin_url"])["systems"].get("hubspot", {}).get("by_status", {}).get("429", 0)
     finally:
         sandbox.terminate()
         sandbox.wait(timeout=60)
@@ -102,7 +113,9 @@ def main() -> None:
             ("Salesforce calls", f"{calls['salesforce']:,}; {calls['salesforce'] * per_k:.1f} per 1,000 contacts"),
             ("peak RSS of syncd", f"{rss / 1024:.0f} MiB"),
             ("API floor at the configured limits", f"{floor:.1f} s (general {general / GENERAL_PER_S:.1f} s, "
-                                                   f"search {searches / SEARCH_PER_S:.1f} s)")]
+                                                   f"search {searches / SEARCH_PER_S:.1f} s)"),
+            ("wall / API floor", f"{wall / floor:.2f} (HubSpot limits {args.limits})"),
+            ("HubSpot 429 answers", f"{throttled}")]
     width = max(len(k) for k, _ in rows)
     for key, value in rows:
         print(f"{key:<{width}}  {value}")

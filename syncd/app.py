@@ -69,7 +69,7 @@ class App:
             self._directory = DirectoryLoader(self.salesforce, self.hubspot)
         return CycleDeps.standard(hubspot=self.hubspot, crm=self.salesforce, store=self.store,
                                   clock=self.clock, rules=self.rules, mirror_every=every,
-                                  directory=self._directory)
+                                  directory=self._directory, read_ahead=self.config.hubspot.read_ahead_pages)
 
     def close(self) -> None:
         self.store.close()

@@ -43,6 +43,8 @@ class HubSpotSection(_Frozen):
     late_window_hours: float = Field(24, ge=0, le=24 * 30)
     late_sweep_every_minutes: float = Field(60, ge=0, le=24 * 60)
     deletion_scan_every_minutes: float = Field(60, ge=0, le=7 * 24 * 60)
+    # Pages read ahead while syncd stores the ones before them (0: read one page at a time).
+    read_ahead_pages: int = Field(4, ge=0, le=64)
     webhooks: WebhookSection = WebhookSection()
 
 

@@ -33,6 +33,7 @@ from syncd.sync.directory import Directory, DirectoryLoader
 from syncd.sync.followup import TaskExecutor, TaskPlanner, route_people
 from syncd.sync.plan import same_value
 from syncd.sync.planners import PlanContext, Planner, RecordPlanner, carried_status
+from syncd.sync.prefetch import ReadAhead
 from syncd.sync.pullgroup import PullGroups
 from syncd.sync.sla import SlaStep
 from syncd.sync.writeback import HubSpotFlushStep, HubSpotQueueExecutor, HubSpotWritePlanner
@@ -53,13 +54,18 @@ class CycleStep(Protocol):
 class PullStep:
     """Contacts and engagement changed since the cursors, stored batch by batch with them.
     A contact whose only change is what syncd itself wrote to HubSpot is stored without
-    becoming pending (no echo)."""
+    becoming pending (no echo). The next pages are read while a batch is stored
+    (``deps.read_ahead`` of them at most; 0 reads one at a time)."""
 
     def run(self, deps: CycleDeps, summary: CycleSummary, *, now: datetime, run_id: str) -> None:
         log = structlog.get_logger("syncd.cycle").bind(run_id=run_id)
         cursors = {k: v for k, v in deps.store.load_cursors().items() if not k.startswith("backfill:")}
-        with PullGroups(deps.store, now=now) as groups:  # several pages per transaction
-            for batch in deps.hubspot.pull(cursors, properties=deps.rules.hubspot_properties(), now=now):
+        properties = deps.rules.hubspot_properties()
+        # several pages per transaction, while the next ones are read
+        with PullGroups(deps.store, now=now) as groups, \
+                ReadAhead(lambda: deps.hubspot.pull(cursors, properties=properties, now=now),
+                          depth=deps.read_ahead) as batches:
+            for batch in batches:
                 groups.before(batch)
                 quiet = echo_of_own_writes(deps.store, batch)
                 groups.add(batch, quiet)
@@ -106,11 +112,12 @@ class CycleDeps:
     planners: tuple[Planner, ...] = ()
     executors: tuple[Executor, ...] = ()
     directory: DirectoryLoader | None = None
+    read_ahead: int = 4  # HubSpot pages read while the ones before them are stored (0: none)
 
     @classmethod
     def standard(cls, *, hubspot: HubSpotSource, crm: CrmGateway, store: StateStore, clock: Clock,
                  rules: SyncRules, mirror_every: timedelta = timedelta(minutes=5),
-                 directory: DirectoryLoader | None = None) -> CycleDeps:
+                 directory: DirectoryLoader | None = None, read_ahead: int = 4) -> CycleDeps:
         """The cycle syncd runs: the HubSpot pull, re-review, the Salesforce mirror, then the
         Salesforce record write."""
         planners: list[Planner] = [RecordPlanner(rules.mapping, rules.model.verdict_of)]
@@ -128,7 +135,8 @@ class CycleDeps:
             after += [HubSpotFlushStep(), EchoStep()]
         return cls(hubspot=hubspot, crm=crm, store=store, clock=clock, rules=rules, before=tuple(before),
                    after=tuple(after),
-                   planners=tuple(planners), executors=tuple(executors), directory=directory or DirectoryLoader(crm, hubspot))
+                   planners=tuple(planners), executors=tuple(executors),
+                   directory=directory or DirectoryLoader(crm, hubspot), read_ahead=read_ahead)
 
 
 HUBSPOT_VOLATILE = frozenset({"lastmodifieddate", "hs_lastmodifieddate", "hs_object_id"})
