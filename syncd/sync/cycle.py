@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -169,23 +170,35 @@ def run_cycle(deps: CycleDeps, *, run_id: str, stop: threading.Event | None = No
     started = time.monotonic()
     calls_before = _calls(deps)
     for step in deps.before:
-        step.run(deps, summary, now=deps.clock.now(), run_id=run_id)
+        with _timed(summary, type(step).__name__):
+            step.run(deps, summary, now=deps.clock.now(), run_id=run_id)
     after = ""
     try:
-        while not (stop and stop.is_set()):
-            contacts = deps.store.pending_contacts(deps.rules.chunk_size, after=after)
-            if not contacts:
-                break
-            _process(deps, contacts, summary, run_id)
-            after = contacts[-1].id
+        with _timed(summary, "chunks"):
+            while not (stop and stop.is_set()):
+                contacts = deps.store.pending_contacts(deps.rules.chunk_size, after=after)
+                if not contacts:
+                    break
+                _process(deps, contacts, summary, run_id)
+                after = contacts[-1].id
     except Exception:
         _after_failure(deps, summary, run_id)
         raise
     for step in deps.after if not (stop and stop.is_set()) else ():  # asked to stop: the next cycle does it
-        step.run(deps, summary, now=deps.clock.now(), run_id=run_id)
+        with _timed(summary, type(step).__name__):
+            step.run(deps, summary, now=deps.clock.now(), run_id=run_id)
     _account(deps, summary, calls_before)
     summary.seconds = round(time.monotonic() - started, 3)
     return summary
+
+
+@contextmanager
+def _timed(summary: CycleSummary, name: str) -> Iterator[None]:
+    started = time.monotonic()
+    try:
+        yield
+    finally:
+        summary.step_seconds[name] = round(summary.step_seconds.get(name, 0) + time.monotonic() - started, 3)
 
 
 def _after_failure(deps: CycleDeps, summary: CycleSummary, run_id: str) -> None:

@@ -32,8 +32,8 @@ class CycleSummary:
     api_calls_by_endpoint: dict[str, dict[str, int]] = field(default_factory=dict)
     budget_left: dict[str, int | None] = field(default_factory=dict)
     seconds: float = 0.0
+    step_seconds: dict[str, float] = field(default_factory=dict)  # wall time of each step and of the chunks
     other: Counter = field(default_factory=Counter)  # counts of stages added later
-
 
     def absorb(self, tally: Any) -> None:
         """Add a chunk's tally (``syncd.sync.stages.Tally``)."""

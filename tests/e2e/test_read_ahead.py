@@ -33,7 +33,7 @@ def _synced(tmp_path, read_ahead: int) -> tuple[dict, dict, dict]:
             app.close()
         dump = sandbox.dump()
     counts = {k: v for k, v in summary.items()
-              if k not in ("run_id", "seconds", "budget_left", "api_calls", "api_calls_by_endpoint")}
+              if k not in ("run_id", "seconds", "step_seconds", "budget_left", "api_calls", "api_calls_by_endpoint")}
     return dump["hubspot"], dump["salesforce"], counts
 
 
