@@ -34,7 +34,7 @@ from syncd.sync.directory import Directory, DirectoryLoader
 from syncd.sync.followup import TaskExecutor, TaskPlanner, route_people
 from syncd.sync.plan import same_value
 from syncd.sync.planners import PlanContext, Planner, RecordPlanner, carried_status
-from syncd.sync.prefetch import ReadAhead
+from syncd.readahead import ReadAhead
 from syncd.sync.pullgroup import PullGroups
 from syncd.sync.sla import SlaStep
 from syncd.sync.writeback import HubSpotFlushStep, HubSpotQueueExecutor, HubSpotWritePlanner

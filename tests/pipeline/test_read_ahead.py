@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from syncd.sync.prefetch import ReadAhead
+from syncd.readahead import ReadAhead
 
 
 class Source:
@@ -63,7 +63,7 @@ def test_leaving_early_stops_the_worker_and_closes_the_source():
             if page == 5:
                 raise RuntimeError("the store failed")
     assert source.closed and source.produced <= 5 + 1 + 4 + 1
-    assert not any(t.name == "syncd-read-ahead" for t in threading.enumerate())
+    assert not any(t.name.startswith("syncd-read-ahead") for t in threading.enumerate())
 
 
 def test_depth_zero_reads_on_the_callers_thread():
@@ -90,3 +90,33 @@ def test_the_worker_sees_the_callers_context():
 def test_a_negative_depth_is_refused():
     with pytest.raises(ValueError, match="depth"):
         ReadAhead(Source(1), depth=-1)
+
+
+def test_several_sources_are_read_side_by_side_each_in_its_own_order():
+    a, b = Source(30, delay=0.002), Source(20, delay=0.002)
+    with ReadAhead(lambda: (("a", n) for n in a()), lambda: (("b", n) for n in b()), depth=3) as pages:
+        got = list(pages)
+    assert [n for s, n in got if s == "a"] == list(range(30)) and [n for s, n in got if s == "b"] == list(range(20))
+    assert a.threads.isdisjoint(b.threads) and a.closed and b.closed
+    interleaved = [s for s, _ in got]
+    assert interleaved != sorted(interleaved)  # b's pages did not wait for the end of a
+
+
+def test_one_failing_source_stops_the_others():
+    slow, failing = Source(10_000, delay=0.001), Source(10, fail_at=3)
+    with pytest.raises(ConnectionError), ReadAhead(slow, failing, depth=2) as pages:
+        list(pages)
+    assert slow.closed and slow.produced < 10_000
+    assert not any(t.name.startswith("syncd-read-ahead") for t in threading.enumerate())
+
+
+def test_without_read_ahead_sources_are_read_in_turn_and_closed_when_left():
+    a, b = Source(3), Source(3)
+    with ReadAhead(a, b, depth=0) as pages:
+        assert list(pages) == [0, 1, 2, 0, 1, 2]
+    c, d = Source(5), Source(5)
+    with ReadAhead(c, d, depth=0) as pages:
+        for page in pages:
+            if page == 1:
+                break
+    assert c.closed and d.produced == 0
