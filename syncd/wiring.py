@@ -33,7 +33,8 @@ def build_hubspot(settings: Settings, *, inbox: WebhookInbox | None = None,
         late_window=timedelta(hours=hs.late_window_hours),
         late_sweep_every=timedelta(minutes=hs.late_sweep_every_minutes),
         deletion_scan_every=timedelta(minutes=hs.deletion_scan_every_minutes),
-        hand_raise_forms=tuple(sorted(settings.scoring.hand_raise_forms))), inbox=inbox,
+        hand_raise_forms=tuple(sorted(settings.scoring.hand_raise_forms)),
+        stream_lanes=hs.read_ahead_pages > 0), inbox=inbox,
         sleep=sleep)
 
 

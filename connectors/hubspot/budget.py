@@ -39,6 +39,7 @@ class ApiBudget:
         self._search: deque[list[float]] = deque()
         self._lock = threading.Lock()
         self.calls: Counter[str] = Counter()
+        self._mine = threading.local()  # calls counted from each thread
         self.daily_remaining: int | None = None  # as last reported by HubSpot
 
     def acquire(self, endpoint: str, *, search: bool) -> list[float]:
@@ -52,6 +53,7 @@ class ApiBudget:
                     cell = [self._monotonic()]
                     (self._search if search else self._window).append(cell)
                     self.calls[endpoint] += 1
+                    self._mine.calls = getattr(self._mine, "calls", 0) + 1
                     if self._portal_used is not None:
                         self._portal_used += 1
                     return cell
@@ -88,6 +90,10 @@ class ApiBudget:
     def total(self) -> int:
         """Calls counted so far."""
         return sum(self.calls.values())
+
+    def thread_total(self) -> int:
+        """Calls counted so far from the calling thread (a stream's own, when several read at once)."""
+        return getattr(self._mine, "calls", 0)
 
     def observe(self, headers: Mapping[str, str] | None) -> None:
         """Read ``X-HubSpot-RateLimit-*`` headers: the portal's own count wins over ours,

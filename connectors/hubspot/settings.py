@@ -40,6 +40,7 @@ class HubSpotClientSettings:
     association_batch_size: int = 1000
     max_attempts: int = 5
     hand_raise_forms: tuple[str, ...] = ()
+    stream_lanes: bool = False  # read the search streams beside the others (two workers)
 
     def __post_init__(self) -> None:
         problems = []

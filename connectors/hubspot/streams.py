@@ -33,6 +33,7 @@ class Stream:
     read_for: Callable[[Reader, Sequence[str], int], Pages] | None = None
     per_contact: Callable[[HubSpotContact], Sequence[str]] | None = None  # keys read_for takes
     sliceable: bool = True  # False: the API cannot filter by time, read history in one pass
+    lane: Literal["general", "search"] = "general"  # the limit its reads mostly wait on
 
 
 STREAMS: tuple[Stream, ...] = (
@@ -42,7 +43,7 @@ STREAMS: tuple[Stream, ...] = (
            read_for=events_for, per_contact=lambda c: (c.id,)),
     Stream(name="form_submissions", shape="window", read=form_window, wanted=converted,
            sliceable=False),
-    *(Stream(name=t, shape="keyset", read=object_reader(t)) for t in ENGAGEMENT_TYPES),
+    *(Stream(name=t, shape="keyset", read=object_reader(t), lane="search") for t in ENGAGEMENT_TYPES),
 )
 """Every engagement stream, in the order a cycle reads them."""
 
