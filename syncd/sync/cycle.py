@@ -173,14 +173,20 @@ def run_cycle(deps: CycleDeps, *, run_id: str, stop: threading.Event | None = No
         with _timed(summary, type(step).__name__):
             step.run(deps, summary, now=deps.clock.now(), run_id=run_id)
     after = ""
+    alongside = [step.alongside(deps, summary, run_id=run_id) for step in deps.after
+                 if deps.read_ahead and hasattr(step, "alongside")]  # the pipeline's writes during the chunks
     try:
         with _timed(summary, "chunks"):
-            while not (stop and stop.is_set()):
-                contacts = deps.store.pending_contacts(deps.rules.chunk_size, after=after)
-                if not contacts:
-                    break
-                _process(deps, contacts, summary, run_id)
-                after = contacts[-1].id
+            try:
+                while not (stop and stop.is_set()):
+                    contacts = deps.store.pending_contacts(deps.rules.chunk_size, after=after)
+                    if not contacts:
+                        break
+                    _process(deps, contacts, summary, run_id, alongside)
+                    after = contacts[-1].id
+            finally:
+                for running in alongside:
+                    running.finish(now=deps.clock.now())
     except Exception:
         _after_failure(deps, summary, run_id)
         raise
@@ -244,7 +250,8 @@ def _planned(deps: CycleDeps, contacts: Sequence[HubSpotContact], run_id: str, n
     return stages.plan(qualified, deps.planners, PlanContext(now=now, run_id=run_id, directory=directory)), turns
 
 
-def _process(deps: CycleDeps, contacts: Sequence[HubSpotContact], summary: CycleSummary, run_id: str) -> None:
+def _process(deps: CycleDeps, contacts: Sequence[HubSpotContact], summary: CycleSummary, run_id: str,
+             alongside: Sequence[Any] = ()) -> None:
     now = deps.clock.now()
     plans, turns = _planned(deps, contacts, run_id, now)
     if writes := inflight.planned(plans):  # kept before writing: a crash before the commit replays the same
@@ -253,6 +260,8 @@ def _process(deps: CycleDeps, contacts: Sequence[HubSpotContact], summary: Cycle
     settled = stages.settle(plans, report, now=now, run_id=run_id)
     result = settled.result if turns is None else replace(settled.result, facts=(*settled.result.facts, turns))
     deps.store.commit_chunk(result, now=now)
+    for running in alongside:
+        running.chunk_committed(result, now=now)
     summary.absorb(settled.tally)
     if report.error is not None:
         raise report.error

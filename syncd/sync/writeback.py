@@ -10,7 +10,10 @@ two separate requests.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import contextvars
+import queue
+import threading
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -26,7 +29,7 @@ from syncd.sync.planners import Person, PlanContext, agreed_values, carried_stat
 from syncd.sync.qualify import Qualified
 from syncd.sync.stages import Tally
 
-__all__ = ["HubSpotFlushStep", "HubSpotQueueExecutor", "HubSpotWritePlanner", "flush_hubspot_outbox"]
+__all__ = ["HubSpotFlushStep", "HubSpotQueueExecutor", "HubSpotWritePlanner", "StreamedFlush", "flush_hubspot_outbox"]
 
 STAGE = "lifecyclestage"
 
@@ -123,6 +126,86 @@ class HubSpotFlushStep:
     def run(self, deps: Any, summary: Any, *, now: datetime, run_id: str) -> None:
         flush_hubspot_outbox(deps.hubspot, deps.store, summary, now=now, run_id=run_id, page=self.page)
 
+    def alongside(self, deps: Any, summary: Any, *, run_id: str) -> StreamedFlush:
+        """Full batches sent while the chunks run (the cycle's pipeline); this step sends the rest."""
+        return StreamedFlush(deps.hubspot, deps.store, summary, run_id=run_id)
+
+
+class StreamedFlush:
+    """The cycle's HubSpot writes sent while later chunks are worked on: once a chunk is
+    committed, its queued writes join the line, and every full batch of 100 goes to a worker
+    thread that makes the call; the answers are committed on the cycle's thread (the store
+    stays on one thread) after the next chunk, or at ``finish``. Clear requests (a backward
+    stage move) stand at the front of the line; a contact's set joins it once its clear's
+    answer is committed, so the two always travel in separate requests, the clear first.
+    ``finish`` commits the answers of the batches in the air; what is still in line (a batch
+    or two) stays in the outbox for ``HubSpotFlushStep``. A failed call stops the streaming;
+    the step meets the failure again and reports it."""
+
+    def __init__(self, hubspot: HubSpotSource, store: Any, summary: Any, *, run_id: str) -> None:
+        self.hubspot, self.store, self.summary, self.run_id = hubspot, store, summary, run_id
+        self._clears: list[HubSpotWrite] = []
+        self._sets: list[HubSpotWrite] = []
+        self._todo: queue.Queue = queue.Queue()
+        self._done: queue.Queue = queue.Queue()
+        self._flying, self.failed = 0, None
+        context = contextvars.copy_context()
+        self._worker = threading.Thread(target=context.run, args=(self._send_loop,), daemon=True,
+                                        name="syncd-hubspot-writes")
+        self._worker.start()
+
+    def chunk_committed(self, result: ChunkResult, *, now: datetime) -> None:
+        self._collect(now, wait=False)
+        for fact in result.facts:
+            if isinstance(fact, HubSpotQueued):
+                (self._clears if fact.write.clear_first else self._sets).append(fact.write)
+        self._launch()
+
+    def finish(self, *, now: datetime) -> None:
+        """Commit the answers of the batches in the air, then stop the worker."""
+        try:
+            while self._flying:
+                self._collect(now, wait=True)
+        finally:
+            self._todo.put(None)
+            self._worker.join()
+
+    def _launch(self) -> None:
+        # a batch's worth stays in line: the cycle's last clears then find sets to fill their
+        # request, and the whole write-back takes no more requests than sent at the end at once
+        while self.failed is None and len(self._clears) + len(self._sets) >= 2 * BATCH:
+            clears, self._clears = self._clears[:BATCH], self._clears[BATCH:]
+            room = BATCH - len(clears)
+            sets, self._sets = self._sets[:room], self._sets[room:]
+            self._todo.put([(w, True) for w in clears] + [(w, False) for w in sets])
+            self._flying += 1
+
+    def _collect(self, now: datetime, *, wait: bool) -> None:
+        while self._flying:
+            try:
+                batch, answer = self._done.get(block=wait)
+            except queue.Empty:
+                return
+            self._flying -= 1
+            if isinstance(answer, BaseException):
+                self.failed = self.failed or answer
+                continue
+            facts, counts = _answered(batch, answer, run_id=self.run_id, now=now)
+            _commit(self.store, facts, counts, self.summary, now)
+            cleared = {f.hubspot_id for f in facts if isinstance(f, HubSpotSent) and f.cleared}
+            self._sets += [w for w, clear in batch if clear and w.hubspot_id in cleared]
+            self._launch()
+
+    def _send_loop(self) -> None:
+        while (batch := self._todo.get()) is not None:
+            if self.failed is not None:
+                self._done.put((batch, self.failed))
+                continue
+            try:
+                self._done.put((batch, list(self.hubspot.update_contacts(_rows(batch)))))
+            except BaseException as exc:  # noqa: BLE001 — handed to the cycle's thread
+                self._done.put((batch, exc))
+
 
 def flush_hubspot_outbox(hubspot: HubSpotSource, store: Any, summary: Any, *, now: datetime, run_id: str,
                          page: int = 2000) -> None:
@@ -153,12 +236,22 @@ def _send(hubspot: HubSpotSource, store: Any, summary: Any, batch: Sequence[tupl
           now: datetime, run_id: str) -> None:
     """One batch update (``(write, clear)`` pairs: its clear request, or its set) and its
     results committed at once."""
-    rows = [{"id": w.hubspot_id, "properties": {p: "" for p in w.clear_first} if clear else
+    facts, counts = _answered(batch, hubspot.update_contacts(_rows(batch)), run_id=run_id, now=now)
+    _commit(store, facts, counts, summary, now)
+
+
+def _rows(batch: Sequence[tuple[HubSpotWrite, bool]]) -> list[dict[str, Any]]:
+    return [{"id": w.hubspot_id, "properties": {p: "" for p in w.clear_first} if clear else
              {p: hubspot_text(v) for p, v in w.properties.items()}} for w, clear in batch]
+
+
+def _answered(batch: Sequence[tuple[HubSpotWrite, bool]], results: Iterable[WriteResult], *, run_id: str,
+              now: datetime) -> tuple[list[Any], dict[str, int]]:
+    """The facts and counts of a batch's answers."""
     by_id = {w.hubspot_id: (w, clear) for w, clear in batch}
     facts: list[Any] = []
     counts: dict[str, int] = {}
-    for result in hubspot.update_contacts(rows):
+    for result in results:
         if result.key not in by_id:
             continue
         write, clear = by_id[result.key]
@@ -176,7 +269,7 @@ def _send(hubspot: HubSpotSource, store: Any, summary: Any, batch: Sequence[tupl
                              code=result.error_code or "ERROR", message=result.message or "", run_id=run_id, at=now),
                       HubSpotSent(hubspot_id=write.hubspot_id)]
             counts["rejected"] = counts.get("rejected", 0) + 1
-    _commit(store, facts, counts, summary, now)
+    return facts, counts
 
 
 def _commit(store: Any, facts: list[Any], counts: dict[str, int], summary: Any, now: datetime) -> None:
