@@ -158,13 +158,17 @@ class CrmGateway(Protocol):
         create never makes a second task. One result per row, in order."""
         ...
 
-    def people_changed(self, since: Mapping[str, datetime | None]) -> dict[str, list[CrmRecord]]:
+    def people_changed(self, since: Mapping[str, datetime | None],
+                       held: Mapping[str, int] | None = None) -> dict[str, list[CrmRecord]]:
         """Per object (``Lead``, ``Contact``): records whose ``SystemModstamp`` is at or after
         ``since[object]`` (every record when None), deleted ones included with
-        ``IsDeleted = true``, oldest first. An idle read costs one call."""
+        ``IsDeleted = true``, oldest first. An idle read costs one call. ``held[object]``:
+        how many records stamped exactly ``since[object]`` the caller holds already; when
+        that is still their number they may be left out (a source may also return them)."""
         ...
 
-    def people_pages(self, since: Mapping[str, datetime | None]) -> Iterator[tuple[str, list[CrmRecord]]]:
+    def people_pages(self, since: Mapping[str, datetime | None],
+                     held: Mapping[str, int] | None = None) -> Iterator[tuple[str, list[CrmRecord]]]:
         """What ``people_changed`` reads, as (object, records) chunks handed on while reading
         (an object read whole may come in many chunks, in any order); every object asked
         for comes at least once."""

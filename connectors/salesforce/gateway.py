@@ -94,20 +94,24 @@ class SalesforceGateway:
                       order_by="LastModifiedDate, Id")
         return self._query(object_name, soql)
 
-    def people_changed(self, since: Mapping[str, datetime | None]) -> dict[str, list[CrmRecord]]:
+    def people_changed(self, since: Mapping[str, datetime | None],
+                       held: Mapping[str, int] | None = None) -> dict[str, list[CrmRecord]]:
         """Leads and Contacts (and syncd's follow-up Tasks when ``since`` names ``Task``)
         changed at or after ``since[object]`` (all when None), deleted ones included: one
         Composite Batch call, more only for pages past the first. A Lead or Contact read
-        whole (no cursor yet: the mirror's first fill) is read by a Bulk API 2.0 query job."""
+        whole (no cursor yet: the mirror's first fill) is read by a Bulk API 2.0 query job.
+        ``held[object]``: how many rows stamped exactly ``since[object]`` the caller holds;
+        those rows are read only when that is no longer their number."""
         out: dict[str, list[CrmRecord]] = {}
-        for object_name, records in self.people_pages(since):
+        for object_name, records in self.people_pages(since, held):
             out.setdefault(object_name, []).extend(records)
         for object_name in ("Lead", "Contact"):
             if object_name in since and since[object_name] is None:
                 out[object_name].sort(key=lambda r: (r.fields.get("SystemModstamp") or "", r.id))
         return out
 
-    def people_pages(self, since: Mapping[str, datetime | None]) -> Iterator[tuple[str, list[CrmRecord]]]:
+    def people_pages(self, since: Mapping[str, datetime | None],
+                     held: Mapping[str, int] | None = None) -> Iterator[tuple[str, list[CrmRecord]]]:
         """What ``people_changed`` reads, as (object, records) chunks while it reads: an
         object read whole comes in chunks of ``bulk_query_chunk_size`` records in the job's
         order, every object (at least one chunk each, maybe empty)."""
@@ -119,7 +123,7 @@ class SalesforceGateway:
             yield from ((object_name, chunk) for chunk in self._bulk_chunks(object_name, fields[object_name]))
         rest = {o: f for o, f in fields.items() if o not in whole}
         if rest:
-            yield from changed_people(self.connection, rest, since).items()
+            yield from changed_people(self.connection, rest, since, held).items()
 
     def bulk_people(self, object_name: str, fields: Sequence[str]) -> list[CrmRecord]:
         """Every ``object_name`` record, deleted ones included, by one Bulk 2.0 ``queryAll``

@@ -77,18 +77,17 @@ class MirrorStep:
             return
         cursor["read_at"] = now.isoformat()
         objects = (*OBJECTS, "Task") if self.tasks else OBJECTS
-        newest: dict[str, str] = {}
+        newest: dict[str, Boundary] = {}
         closed: dict[str, datetime] = {}
         pending: set[str] = set()
         rows = 0
         owner_matters = _owner_matters(deps, now)
+        since = {o: as_instant(cursor.get(o)) for o in objects}
+        held = {o: n for o in objects if isinstance(n := cursor.get(f"{o}{HELD}"), int)}
         # Stored chunk by chunk as read (a first fill reads every record); the cursor only
         # moves once all is stored, so a read cut short starts again and skips what it holds.
-        for object_name, records in deps.crm.people_pages({o: as_instant(cursor.get(o)) for o in objects}):
-            stamps = [*([newest[object_name]] if object_name in newest else []),
-                      *(r.fields["SystemModstamp"] for r in records if r.fields.get("SystemModstamp"))]
-            if stamps:
-                newest[object_name] = max(stamps, key=as_instant)
+        for object_name, records in deps.crm.people_pages(since, held):
+            newest[object_name] = newest.get(object_name, Boundary()).seen(records)
             if object_name == "Task":
                 closed.update((t.fields["Syncd_Key__c"], as_instant(t.fields.get("SystemModstamp")) or now)
                               for t in records if t.fields.get("IsClosed"))
@@ -103,12 +102,41 @@ class MirrorStep:
             pending |= changed
         if closed:
             summary.other["sla_touched"] += store.touch_follow_ups(closed)
-        cursor.update(newest)
+        for object_name, boundary in newest.items():
+            if boundary.stamp is not None:  # the newest stamp read, and how many rows carry it
+                cursor[object_name], cursor[f"{object_name}{HELD}"] = boundary.stamp, boundary.rows
         store.save_mirror([], cursors={FEED: cursor}, pending=(), now=now)
         summary.other["mirrored"] += rows
         summary.other["changed_in_salesforce"] += len(pending)
         structlog.get_logger("syncd.cycle").debug("mirror.refreshed", run_id=run_id, rows=rows,
                                                   pending=len(pending))
+
+
+HELD = "@held"  # cursor key suffix: rows stamped at the object's cursor that the mirror holds
+
+
+@dataclass(frozen=True, slots=True)
+class Boundary:
+    """The newest ``SystemModstamp`` of an object's rows read so far, and how many rows carry
+    it. A read returns every row stamped after the cursor, and the rows at the cursor too
+    whenever their number changed, so the rows at the newest stamp are all in hand."""
+
+    stamp: str | None = None
+    at: datetime | None = None
+    rows: int = 0
+
+    def seen(self, records: Sequence[CrmRecord]) -> Boundary:
+        stamp, at, rows = self.stamp, self.at, self.rows
+        for r in records:
+            raw = r.fields.get("SystemModstamp")
+            when = as_instant(raw) if raw else None
+            if when is None:
+                continue
+            if at is None or when > at:
+                stamp, at, rows = raw, when, 1
+            elif when == at:
+                rows += 1
+        return Boundary(stamp, at, rows)
 
 
 def _owner_matters(deps: Any, now: datetime) -> Callable[[str | None], bool]:

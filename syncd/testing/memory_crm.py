@@ -81,7 +81,8 @@ class MemoryCrm:
                     found.append(CrmRecord(object=object_name, id=row["Id"], fields=dict(row)))
         return found
 
-    def people_changed(self, since: Mapping[str, datetime | None]) -> dict[str, list[CrmRecord]]:
+    def people_changed(self, since: Mapping[str, datetime | None],
+                       held: Mapping[str, int] | None = None) -> dict[str, list[CrmRecord]]:
         self.calls["composite_batch"] += 1
         out = {}
         for object_name in (o for o in ("Lead", "Contact", "Task") if o in since):
@@ -89,12 +90,18 @@ class MemoryCrm:
             rows = [r for r in self.objects.get(object_name, {}).values()
                     if (floor is None or as_instant(r["SystemModstamp"]) >= floor)
                     and (object_name != "Task" or r.get("Syncd_Key__c"))]
+            at_floor = [r for r in rows if floor is not None and as_instant(r["SystemModstamp"]) == floor]
+            if floor is not None and (held or {}).get(object_name) == len(at_floor):  # held still: left out
+                rows = [r for r in rows if as_instant(r["SystemModstamp"]) > floor]
+            elif floor is not None and isinstance((held or {}).get(object_name), int):
+                self.calls["query"] += 1  # read again in a call of its own
             rows.sort(key=lambda r: (r["SystemModstamp"], r["Id"]))
             out[object_name] = [CrmRecord(object=object_name, id=r["Id"], fields=dict(r)) for r in rows]
         return out
 
-    def people_pages(self, since: Mapping[str, datetime | None]) -> Iterator[tuple[str, list[CrmRecord]]]:
-        for object_name, records in self.people_changed(since).items():
+    def people_pages(self, since: Mapping[str, datetime | None],
+                     held: Mapping[str, int] | None = None) -> Iterator[tuple[str, list[CrmRecord]]]:
+        for object_name, records in self.people_changed(since, held).items():
             yield object_name, records[:self.page_size]
             for start in range(self.page_size, len(records), self.page_size):
                 yield object_name, records[start:start + self.page_size]

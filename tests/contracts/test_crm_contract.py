@@ -217,3 +217,17 @@ def test_the_first_fill_comes_in_chunks_holding_every_record_once(crm):
         got = [r for name, records in chunks if name == object_name for r in records]
         assert len(got) == len(whole[object_name]) == len({r.id for r in got})
         assert {r.id: r.fields for r in got} == {r.id: r.fields for r in whole[object_name]}
+
+
+def test_rows_at_the_cursor_are_left_out_while_the_caller_holds_them_all(crm):
+    first = crm.people_changed({"Lead": None, "Contact": None})
+    cursor = {o: max(as_instant(r.fields["SystemModstamp"]) for r in rows) for o, rows in first.items()}
+    held = {o: sum(as_instant(r.fields["SystemModstamp"]) == cursor[o] for r in rows) for o, rows in first.items()}
+    calls = crm.usage().total
+    quiet = crm.people_changed(cursor, held)
+    assert crm.usage().total - calls == 1 and quiet == {"Lead": [], "Contact": []}  # one call, nothing again
+    stale = crm.people_changed(cursor, {**held, "Lead": held["Lead"] - 1})  # one more row stamped then
+    assert crm.usage().total - calls == 1 + 2  # the feed's call and a read of the rows at the cursor
+    assert sorted(r.id for r in stale["Lead"]) == sorted(r.id for r in first["Lead"]
+                                                        if as_instant(r.fields["SystemModstamp"]) == cursor["Lead"])
+    assert stale["Contact"] == []

@@ -144,8 +144,8 @@ def test_a_fill_cut_short_keeps_its_chunks_and_the_next_one_reads_the_rest(any_s
     ids = _people(crm)
     pages = crm.people_pages
 
-    def cut_after_two(since):
-        for n, chunk in enumerate(pages(since)):
+    def cut_after_two(since, held=None):
+        for n, chunk in enumerate(pages(since, held)):
             if n == 2:
                 raise ConnectionError("cut")
             yield chunk
@@ -156,3 +156,26 @@ def test_a_fill_cut_short_keeps_its_chunks_and_the_next_one_reads_the_rest(any_s
     crm.people_pages = pages
     assert _fill(any_store, crm, rules).other["mirrored"] == 5  # the 4 held are not stored again
     assert sorted(any_store.mirror_rows(ids)) == sorted(ids)
+
+
+def test_a_quiet_read_leaves_out_the_rows_at_the_cursor_the_mirror_holds(any_store, rules):
+    crm = MemoryCrm()
+    ids = _people(crm)
+    for row in crm.objects["Lead"].values():  # a burst of writes in one instant (a mass update)
+        row["SystemModstamp"] = "2026-11-02T10:00:00.000+0000"
+    assert _fill(any_store, crm, rules).other["mirrored"] == 9
+    cursor = any_store.load_cursor(FEED)
+    assert cursor["Lead@held"] == 5 and cursor["Contact@held"] == 1
+    read, pages = [], crm.people_pages
+
+    def counted(since, held=None):
+        for name, records in pages(since, held):
+            read.extend(r.id for r in records)
+            yield name, records
+    crm.people_pages = counted
+    assert _fill(any_store, crm, rules, NOW + timedelta(minutes=10)).other["mirrored"] == 0
+    assert read == []  # nothing read again
+    late = crm.add("Lead", Email="late@example.com", LastName="Late", Company="X")
+    crm.objects["Lead"][late]["SystemModstamp"] = "2026-11-02T10:00:00.000+0000"  # stamped in that same second
+    assert _fill(any_store, crm, rules, NOW + timedelta(minutes=20)).other["mirrored"] == 1
+    assert sorted(read) == sorted([*ids[:5], late]) and any_store.load_cursor(FEED)["Lead@held"] == 6
