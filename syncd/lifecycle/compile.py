@@ -15,7 +15,7 @@ from typing import Any
 from syncd.lifecycle.schema import EngagementRule, FitRule, ScoringFile
 from syncd.models import EngagementKind
 
-__all__ = ["compile_engagement", "compile_fit", "fingerprint", "DAY"]
+__all__ = ["compile_engagement", "compile_fit", "compile_fit_plan", "fingerprint", "DAY"]
 
 DAY = 86400.0
 NO_DECAY, HALF_LIFE, WINDOW = 0, 1, 2
@@ -58,6 +58,37 @@ def compile_fit(config: ScoringFile) -> tuple[tuple, tuple]:
         by_prop.setdefault(r.property, []).append(
             (_FIT_CODES[r.type], _fit_arg(r), r.points, names.index(r.group), i))
     return groups, tuple((p, tuple(rules)) for p, rules in by_prop.items())
+
+
+_LISTED = (FIT_MISSING, FIT_EQUALS, FIT_IN)
+
+
+def compile_fit_plan(by_prop: tuple) -> tuple:
+    """``((property, table, rules), ...)`` from ``compile_fit``'s by_property. When every
+    rule on a property compares the normalised value with listed values (``missing``,
+    ``equals``, ``in``), ``table`` maps each value that can match to its matching rules
+    ``((points, gi, rule_index), ...)`` in declared order (a value not in it matches none)
+    and ``rules`` is None; otherwise ``table`` is None and ``rules`` are tested one by one."""
+    plan = []
+    for prop, rules in by_prop:
+        if any(code not in _LISTED for code, *_ in rules):
+            plan.append((prop, None, rules))
+            continue
+        keys = {""}
+        for code, arg, *_ in rules:
+            if code == FIT_EQUALS:
+                keys.add(arg)
+            elif code == FIT_IN:
+                keys.update(arg)
+        table = {}
+        for key in keys:
+            hits = tuple((points, gi, ri) for code, arg, points, gi, ri in rules
+                         if (not key if code == FIT_MISSING else
+                             key and (key == arg if code == FIT_EQUALS else key in arg)))
+            if hits:
+                table[key] = hits
+        plan.append((prop, table, None))
+    return tuple(plan)
 
 
 def number(value: str) -> float | None:

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from syncd.errors import ConfigError
 from syncd.issues import issues_from_validation, read_toml
-from syncd.lifecycle.compile import compile_engagement, compile_fit, fingerprint
+from syncd.lifecycle.compile import compile_engagement, compile_fit, compile_fit_plan, fingerprint
 from syncd.lifecycle.schema import ScoringFile, StageDef
 from syncd.lifecycle.validate import cross_check
 from syncd.models import EngagementKind
@@ -32,10 +32,14 @@ class ScoringModel:
     version: str
     fit_groups: tuple
     fit_rules: tuple
+    fit_plan: tuple
+    fit_limits: tuple
     eng_groups: tuple
     eng_by_kind: Mapping[EngagementKind, tuple]
+    eng_limits: tuple
     hand_raise_forms: frozenset[str]
     hand_raise_attrs: tuple[tuple[str, frozenset[str]], ...]
+    hand_raise_keys: frozenset[str]
     consent: tuple[tuple[str, frozenset[str]], ...]
     verdicts: Mapping[str, str]
     stage_defs: Mapping[str, StageDef]
@@ -62,9 +66,13 @@ def _build(config: ScoringFile, source: str) -> ScoringModel:
     fold = lambda values: frozenset(v.casefold() for v in values)  # noqa: E731
     return ScoringModel(
         config=config, source=source, version=fingerprint(config),
-        fit_groups=fit_groups, fit_rules=fit_rules, eng_groups=eng_groups, eng_by_kind=by_kind,
+        fit_groups=fit_groups, fit_rules=fit_rules, fit_plan=compile_fit_plan(fit_rules),
+        fit_limits=tuple((cap, floor) for _, cap, floor in fit_groups),
+        eng_groups=eng_groups, eng_by_kind=by_kind,
+        eng_limits=tuple((g[3], g[4]) for g in eng_groups),
         hand_raise_forms=fold(intent.hand_raise_forms),
         hand_raise_attrs=tuple((k, fold(v)) for k, v in intent.hand_raise_attributes.items()),
+        hand_raise_keys=frozenset(intent.hand_raise_attributes),
         consent=tuple((k, fold(v)) for k, v in intent.consent_properties.items()),
         verdicts={k.strip().casefold(): v for k, v in config.lead_status.items()},
         stage_defs=dict(stages.defs), ranks=ranks, ladder=frozenset(stages.ladder),
