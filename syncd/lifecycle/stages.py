@@ -15,11 +15,11 @@ from typing import NamedTuple
 
 from syncd.lifecycle.compile import DAY
 from syncd.lifecycle.schema import ScoringFile, StageRule
-from syncd.lifecycle.state import Transition
+from syncd.lifecycle.state import Transition, new_transition, ymd
 from syncd.models import EngagementKind
 
-__all__ = ["StageContext", "compile_stage_rules", "inactivity_deadline", "rules_by_stage",
-           "run_stages"]
+__all__ = ["StageContext", "compile_stage_rules", "inactivity_after", "inactivity_deadline",
+           "rules_by_stage", "run_stages"]
 
 _GRADES = {"A": 4, "B": 3, "C": 2, "D": 1}
 
@@ -75,20 +75,20 @@ def _conditions(rule: StageRule) -> list:
         out.append((lambda c, s, k=frozenset(kinds): any(ev.kind in k for ev in c.events),
                     lambda c, k=frozenset(kinds): _latest_of(c.events, k)))
     if rule.inactive_days is not None:
-        out.append((lambda c, s, d=rule.inactive_days: _quiet_for(c, s) >= timedelta(days=d),
+        out.append((lambda c, s, q=timedelta(days=rule.inactive_days): _quiet_for(c, s) >= q,
                     lambda c, d=rule.inactive_days: f"no activity for {d:g} days (last "
-                    f"{c.last_activity:%Y-%m-%d})" if c.last_activity else
+                    f"{ymd(c.last_activity)})" if c.last_activity else
                     f"no activity for {d:g} days"))
     if rule.new_activity is not None:
         out.append((lambda c, s, w=rule.new_activity: _active_since(c, s) is w,
-                    lambda c: f"new activity on {c.last_activity:%Y-%m-%d}"
+                    lambda c: f"new activity on {ymd(c.last_activity)}"
                     if c.last_activity else "no new activity"))
     return out
 
 
 def _latest_of(events, kinds: frozenset) -> str:
     best = max((ev for ev in events if ev.kind in kinds), key=lambda e: (e.occurred_at, e.id))
-    return f"{best.kind.value} on {best.occurred_at:%Y-%m-%d} (event {best.id})"
+    return f"{best.kind.value} on {ymd(best.occurred_at)} (event {best.id})"
 
 
 def _ids_of(events, kinds: frozenset, limit: int = 10) -> list[str]:
@@ -158,18 +158,24 @@ def run_stages(model, ctx: StageContext, stage: str, since: datetime | None, evi
                 if kinds:
                     proof["event_ids"] = sorted({*proof.get("event_ids", ()),
                                                  *_ids_of(ctx.events, kinds)})
-                moves.append(Transition(from_stage=stage, to_stage=to, at=ctx.now, rule=name,
-                                        reason=text, evidence=proof, backward=backward))
+                moves.append(new_transition(stage, to, ctx.now, name, text, proof, backward))
                 visited.add(to)
                 stage, since, progressed = to, ctx.now, True
                 break
     return stage, since, tuple(moves)
 
 
+def inactivity_after(rules: tuple) -> timedelta | None:
+    """The soonest inactivity period among a stage's ``rules_from`` rules, or None."""
+    times = [timedelta(seconds=days * DAY) for _, _, _, _, _, _, days, _ in rules
+             if days is not None]
+    return min(times) if times else None
+
+
 def inactivity_deadline(model, stage: str, since: datetime, last_activity: datetime | None
                         ) -> datetime | None:
     """The earliest time an inactivity rule could fire from ``stage`` with no new events."""
-    mark = max(last_activity, since) if last_activity else since
-    times = [mark + timedelta(seconds=days * DAY)
-             for _, _, _, _, _, _, days, _ in model.rules_from[stage] if days is not None]
-    return min(times) if times else None
+    after = model.inactivity_after[stage]
+    if after is None:
+        return None
+    return (max(last_activity, since) if last_activity else since) + after
