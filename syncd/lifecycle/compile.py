@@ -132,8 +132,10 @@ HR_NEVER, HR_ALWAYS, HR_FORM = 0, 1, 2
 
 def compile_engagement(config: ScoringFile) -> tuple[tuple, dict]:
     """(groups, by_kind): groups ``(name, mode, param, cap, floor, half_life_s)``; by_kind
-    maps every ``EngagementKind`` to ``(hand_raise_mode, rules)``, each rule
-    ``(test, points, gi, rule_index, mode, param)`` with its group's decay inlined."""
+    maps every ``EngagementKind`` to ``(hand_raise_mode, rules, first)``, each rule
+    ``(test, points, gi, rule_index, mode, param)`` with its group's decay inlined;
+    ``first`` is the first rule when it has no condition (it scores every event of the
+    kind), else None."""
     names = list(config.engagement.groups)
     groups = []
     for name, g in config.engagement.groups.items():
@@ -155,5 +157,6 @@ def compile_engagement(config: ScoringFile) -> tuple[tuple, dict]:
     for kind, entries in rules.items():
         mode = HR_ALWAYS if kind in always else (
             HR_FORM if kind is EngagementKind.FORM_SUBMISSION and forms else HR_NEVER)
-        by_kind[kind] = (mode, tuple(entries))
+        first = entries[0] if entries and entries[0][0] is None else None
+        by_kind[kind] = (mode, tuple(entries), first)
     return tuple(groups), by_kind

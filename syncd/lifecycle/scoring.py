@@ -102,20 +102,29 @@ def engagement_totals(model, events: Sequence[EngagementEvent], now_ts: float,
         ts = ev.occurred_at.timestamp()
         if ts > last_ev:
             last_ev = ts
-        hr_mode, rules = by_kind[ev.kind]
+        hr_mode, rules, only = by_kind[ev.kind]
         attrs = ev.attributes
         # The newest hand-raise wins (ties by id): an older event need not be checked.
-        if ts >= hand_ts and (
-                hr_mode == HR_ALWAYS
-                or (hr_mode == HR_FORM and is_hand_raise_form(attrs, forms))
-                or (attrs and not hr_keys.isdisjoint(attrs) and _raised_by(attrs, hr_attrs))) \
-                and (hand is None or ts > hand_ts or ev.id > hand_id):
-            hand, hand_ts, hand_id = ev, ts, ev.id
-        for test, points, gi, ri, mode, param in rules:
-            if test is None or test(attrs):
-                break
+        if ts >= hand_ts:
+            if hr_mode == HR_ALWAYS or (hr_mode == HR_FORM and is_hand_raise_form(attrs, forms)):
+                raised = True
+            else:
+                raised = False
+                if attrs:
+                    for key in hr_keys:
+                        if key in attrs:
+                            raised = _raised_by(attrs, hr_attrs)
+                            break
+            if raised and (hand is None or ts > hand_ts or ev.id > hand_id):
+                hand, hand_ts, hand_id = ev, ts, ev.id
+        if only is not None:  # the kind's first rule has no condition
+            _, points, gi, ri, mode, param = only
         else:
-            continue
+            for test, points, gi, ri, mode, param in rules:
+                if test is None or test(attrs):
+                    break
+            else:
+                continue
         age = now_ts - ts if ts < now_ts else 0.0  # meetings booked ahead count as now
         if mode == HALF_LIFE:
             factor = exp(-param * age)
@@ -135,12 +144,23 @@ def engagement_totals(model, events: Sequence[EngagementEvent], now_ts: float,
             last_act = ts
         if record is not None:
             record.append((ev, ri, groups[gi][0], points, factor, value))
-    limits = model.eng_limits
-    return EngagementTotals(score=_capped(limits, sums), recent=_capped(limits, recent),
-                            raw=tuple(sums), last_activity_ts=None if last_act == -inf else last_act,
-                            last_event_ts=None if last_ev == -inf else last_ev,
-                            oldest_recent_ts=None if oldest == inf else oldest,
-                            next_expiry_ts=None if expiry == inf else expiry, hand_raise=hand)
+    score = recent_score = 0.0
+    for (cap, floor), raw, near in zip(model.eng_limits, sums, recent):  # as _capped
+        if cap is not None and raw > cap:
+            raw = cap
+        elif floor is not None and raw < floor:
+            raw = floor
+        if cap is not None and near > cap:
+            near = cap
+        elif floor is not None and near < floor:
+            near = floor
+        score += raw
+        recent_score += near
+    return EngagementTotals(score, recent_score, tuple(sums),
+                            None if last_act == -inf else last_act,
+                            None if last_ev == -inf else last_ev,
+                            None if oldest == inf else oldest,
+                            None if expiry == inf else expiry, hand)
 
 
 def _raised_by(attrs: Mapping[str, Any], hr_attrs: tuple) -> bool:

@@ -74,7 +74,7 @@ def reference_engagement(model, events, now_ts, window_s, record):
     for ev in events:
         ts = ev.occurred_at.timestamp()
         last_ev = max(last_ev, ts)
-        hr_mode, rules = model.eng_by_kind[ev.kind]
+        hr_mode, rules, _ = model.eng_by_kind[ev.kind]
         attrs = ev.attributes
         raised = hr_mode == HR_ALWAYS or (hr_mode == HR_FORM
                                           and is_hand_raise_form(attrs, model.hand_raise_forms))
