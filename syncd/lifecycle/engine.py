@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from syncd.lifecycle.assessment import Assessment, new_assessment
-from syncd.lifecycle.intent import IntentResult, classify_intent
+from syncd.lifecycle.intent import IntentResult, intent_of
 from syncd.lifecycle.scoring import engagement_totals, fit_totals
 from syncd.lifecycle.stages import StageContext, inactivity_deadline, run_stages
 from syncd.lifecycle.state import (ContactFacts, LifecycleState, Transition, new_state,
@@ -54,9 +54,9 @@ def evaluate(model, *, facts: ContactFacts, events: Sequence[EngagementEvent],
     verdict = model.verdict_of(lead_status)
     warnings = () if verdict is not None or not lead_status else (
         f"Lead Status '{lead_status}' is not mapped in [lead_status]; treated as no verdict",)
-    last_activity = found = _dt(totals.last_activity_ts)
-    intent = classify_intent(model, facts=facts, verdict=verdict, totals=totals,
-                             previous=previous, now=now, last_activity=found, now_ts=now_ts)
+    ts = totals.last_activity_ts
+    last_activity = found = None if ts is None else datetime.fromtimestamp(ts, UTC)
+    intent = intent_of(model, facts, verdict, totals, previous, now, found, now_ts)
     if previous is not None and previous.last_activity_at and (
             last_activity is None or previous.last_activity_at > last_activity):
         last_activity = previous.last_activity_at
@@ -70,9 +70,17 @@ def evaluate(model, *, facts: ContactFacts, events: Sequence[EngagementEvent],
     since = since or now
     review = _next_review(model, intent, totals, stage, since, last_activity, now)
     fit, eng, score = round(fit, 1), round(engagement, 1), round(score, 1)
-    state = _state(model, previous, stage=stage, since=since, intent=intent, fit=fit, eng=eng,
-                   score=score, grade=grade, now=now, last_event=_dt(totals.last_event_ts),
-                   last_activity=last_activity, review=review)
+    # The state to persist; the previous one keeps the later of its and these times.
+    ts = totals.last_event_ts
+    last_event = None if ts is None else datetime.fromtimestamp(ts, UTC)
+    intent_since = now
+    if previous is not None:
+        if previous.intent == intent.intent and previous.intent_since:
+            intent_since = previous.intent_since
+        if previous.last_event_at and (last_event is None or previous.last_event_at > last_event):
+            last_event = previous.last_event_at
+    state = new_state(stage, since, intent.intent, intent_since, intent.lapses_at, fit, eng,
+                      score, grade, now, last_event, last_activity, review, model.version)
     return new_assessment(model, facts, events, now, fit, eng, score, grade, intent.intent,
                           intent.reason, intent, verdict, stage, moves, state, review, warnings,
                           None if fit_rows is None else (fit_rows, eng_rows))
@@ -116,17 +124,6 @@ def _next_review(model, intent: IntentResult, totals, stage: str, since: datetim
         if t is not None and t > now and t < review:  # the first of equal times, as min() keeps
             review = t
     return review
-
-
-def _state(model, previous, *, stage, since, intent, fit, eng, score, grade, now, last_event,
-           last_activity, review) -> LifecycleState:
-    unchanged = previous is not None and previous.intent == intent.intent
-    intent_since = previous.intent_since if unchanged and previous.intent_since else now
-    if previous and previous.last_event_at and (last_event is None
-                                                or previous.last_event_at > last_event):
-        last_event = previous.last_event_at
-    return new_state(stage, since, intent.intent, intent_since, intent.lapses_at, fit, eng, score,
-                     grade, now, last_event, last_activity, review, model.version)
 
 
 def needs_rescore(model, state: LifecycleState | None, *, latest_event_at: datetime | None,

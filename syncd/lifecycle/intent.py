@@ -19,7 +19,7 @@ from syncd.lifecycle.scoring import EngagementTotals
 from syncd.lifecycle.state import ymd
 from syncd.models import EngagementEvent, EngagementKind
 
-__all__ = ["IntentResult", "classify_intent"]
+__all__ = ["IntentResult", "classify_intent", "intent_of"]
 
 
 class IntentResult(NamedTuple):
@@ -59,15 +59,20 @@ def passive_reason(cfg) -> str:
 
 
 def classify_intent(model, *, facts, verdict: str | None, totals: EngagementTotals, previous,
-                    now: datetime, last_activity: datetime | None = None,
-                    now_ts: float | None = None) -> IntentResult:
-    """Decide intent from hand-raises, sales' verdict, consent and recent engagement.
-    ``last_activity``: the newest activity among the events (``totals.last_activity_ts``)."""
+                    now: datetime) -> IntentResult:
+    """Decide intent from hand-raises, sales' verdict, consent and recent engagement."""
+    return intent_of(model, facts, verdict, totals, previous, now,
+                     _ts(totals.last_activity_ts), now.timestamp())
+
+
+def intent_of(model, facts, verdict: str | None, totals: EngagementTotals, previous,
+              now: datetime, last_act: datetime | None, now_ts: float) -> IntentResult:
+    """``classify_intent`` given what ``evaluate`` has at hand: ``last_act`` is the newest
+    activity among the events (``totals.last_activity_ts``), ``now_ts`` is ``now``'s."""
     if verdict is not None and verdict in model.keep_active_verdicts:
         return IntentResult("active", f"sales is working the lead (Lead Status "
                                       f"'{facts.lead_status}')", "sales_verdict",
                             evidence={"lead_status": facts.lead_status})
-    last_act = last_activity if last_activity is not None else _ts(totals.last_activity_ts)
     quiet = model.lapse_after
     hand = totals.hand_raise
     if hand is not None:
@@ -93,7 +98,7 @@ def classify_intent(model, *, facts, verdict: str | None, totals: EngagementTota
                                     evidence={"properties": {prop: value}})
     active_score = model.config.intent.active_score
     if active_score is not None and totals.recent >= active_score:
-        return _score_active(model, totals, now.timestamp() if now_ts is None else now_ts)
+        return _score_active(model, totals, now_ts)
     if hand is not None:
         return IntentResult("passive", f"{model.passive_reason}; last hand-raise {hand.id} on "
                                        f"{ymd(hand.occurred_at)} lapsed")

@@ -42,7 +42,7 @@ class ScoringModel:
     eng_limits: tuple
     hand_raise_forms: frozenset[str]
     hand_raise_attrs: tuple[tuple[str, frozenset[str]], ...]
-    hand_raise_keys: frozenset[str]
+    hand_raise_keys: tuple[str, ...]
     consent: tuple[tuple[str, frozenset[str]], ...]
     verdicts: Mapping[str, str]
     stage_defs: Mapping[str, StageDef]
@@ -50,6 +50,7 @@ class ScoringModel:
     ladder: frozenset[str]
     stage_rules: tuple
     rules_from: Mapping[str, tuple]
+    stage_plans: dict                    # filled by stages.stage_plan as contacts need them
     stage_of_hubspot: Mapping[str, str]
     grades: tuple[tuple[str, float], ...]
     # Read per evaluation, so computed once here.
@@ -89,12 +90,12 @@ def _build(config: ScoringFile, source: str) -> ScoringModel:
         eng_limits=tuple((g[3], g[4]) for g in eng_groups),
         hand_raise_forms=fold(intent.hand_raise_forms),
         hand_raise_attrs=tuple((k, fold(v)) for k, v in intent.hand_raise_attributes.items()),
-        hand_raise_keys=frozenset(intent.hand_raise_attributes),
+        hand_raise_keys=tuple(intent.hand_raise_attributes),
         consent=tuple((k, fold(v)) for k, v in intent.consent_properties.items()),
         verdicts={k.strip().casefold(): v for k, v in config.lead_status.items()},
         stage_defs=dict(stages.defs), ranks=ranks, ladder=frozenset(stages.ladder),
         stage_rules=stage_rules,
-        rules_from=rules_from, stage_of_hubspot=_stage_of_hubspot(config),
+        rules_from=rules_from, stage_plans={}, stage_of_hubspot=_stage_of_hubspot(config),
         grades=tuple(sorted(config.fit.grades.items(), key=lambda g: -g[1])),
         window_s=intent.active_window_days * DAY,
         lapse_after=timedelta(days=intent.lapse_after_days),
