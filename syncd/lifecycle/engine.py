@@ -42,7 +42,8 @@ def evaluate(model, *, facts: ContactFacts, events: Sequence[EngagementEvent],
     """Score the contact, classify intent and move the stage by the declared rules.
     ``detail``: also keep the per-rule and per-event rows of this scoring, so the lead
     profile is written from them instead of scoring a second time."""
-    require_aware("now", now)
+    if now.tzinfo is not UTC:
+        require_aware("now", now)
     now_ts = now.timestamp()
     fit_rows, eng_rows = ([], []) if detail else (None, None)
     fit, _ = fit_totals(model, facts.properties, fit_rows)
@@ -51,7 +52,7 @@ def evaluate(model, *, facts: ContactFacts, events: Sequence[EngagementEvent],
     score = fit + engagement
     grade = _grade(model, fit)
     lead_status = facts.lead_status
-    verdict = model.verdict_of(lead_status)
+    verdict = None if lead_status is None else model.verdicts.get(lead_status.strip().casefold())
     warnings = () if verdict is not None or not lead_status else (
         f"Lead Status '{lead_status}' is not mapped in [lead_status]; treated as no verdict",)
     ts = totals.last_activity_ts
@@ -62,14 +63,14 @@ def evaluate(model, *, facts: ContactFacts, events: Sequence[EngagementEvent],
         last_activity = previous.last_activity_at
     ctx = StageContext(score, fit, engagement, grade, intent.intent, intent.event_id, verdict,
                        facts, events, last_activity, now)
+    fit, eng, score = round(fit, 1), round(engagement, 1), round(score, 1)
     start, adopted = _starting_stage(model, facts, previous, now)
     stage, since, moves = run_stages(model, ctx, start, previous.since if previous else None,
-                                     lambda: _evidence(ctx, intent))
+                                     lambda: _evidence(ctx, intent, score, fit, eng))
     if adopted:
         moves = adopted + moves
     since = since or now
     review = _next_review(model, intent, totals, stage, since, last_activity, now)
-    fit, eng, score = round(fit, 1), round(engagement, 1), round(score, 1)
     # The state to persist; the previous one keeps the later of its and these times.
     ts = totals.last_event_ts
     last_event = None if ts is None else datetime.fromtimestamp(ts, UTC)
@@ -106,12 +107,14 @@ def _starting_stage(model, facts: ContactFacts, previous: LifecycleState | None,
     return name, (move,)
 
 
-def _evidence(ctx: StageContext, intent: IntentResult) -> dict[str, Any]:
-    ids = list(intent.evidence.get("event_ids", ()))
-    return {"score": round(ctx.score, 1), "fit_score": round(ctx.fit_score, 1),
-            "engagement_score": round(ctx.engagement_score, 1), "grade": ctx.grade,
+def _evidence(ctx: StageContext, intent: IntentResult, score: float, fit: float, eng: float
+              ) -> dict[str, Any]:
+    """A fired rule's evidence; ``score``, ``fit``, ``eng``: the context's scores rounded."""
+    evidence = intent.evidence
+    return {"score": score, "fit_score": fit, "engagement_score": eng, "grade": ctx.grade,
             "intent": ctx.intent, "lead_status": ctx.facts.lead_status, "verdict": ctx.verdict,
-            "event_ids": ids, "properties": dict(intent.evidence.get("properties", {}))}
+            "event_ids": list(evidence.get("event_ids", ())),
+            "properties": dict(evidence.get("properties", {}))}
 
 
 def _next_review(model, intent: IntentResult, totals, stage: str, since: datetime,

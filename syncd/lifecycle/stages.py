@@ -65,13 +65,13 @@ def _conditions(rule: StageRule) -> list:
                     lambda k, v=frozenset(rule.verdict): k[0] in v))
     if rule.not_verdict is not None:
         out.append((lambda c, s, v=frozenset(rule.not_verdict): c.verdict not in v,
-                    lambda c: f"sales verdict is not {', '.join(rule.not_verdict)}",
+                    lambda c, t=f"sales verdict is not {', '.join(rule.not_verdict)}": t,
                     lambda k, v=frozenset(rule.not_verdict): k[0] not in v))
     for i, (flag, attr, text) in enumerate(_FLAGS, 1):
         want = getattr(rule, flag)
         if want is not None:
             out.append((lambda c, s, a=attr, w=want: bool(getattr(c.facts, a)) is w,
-                        lambda c, t=text, w=want: t if w else f"no {t}",
+                        lambda c, t=text if want else f"no {text}": t,
                         lambda k, i=i, w=want: k[i] is w))
     if rule.any_event is not None:
         kinds = tuple(EngagementKind(k) for k in rule.any_event)
@@ -173,11 +173,15 @@ def run_stages(model, ctx: StageContext, stage: str, since: datetime | None, evi
     ``evidence()`` builds the evidence dict, only when a rule fires."""
     moves: list[Transition] = []
     visited = {stage}
-    key = fixed_key(ctx)
+    f = ctx.facts
+    key = (ctx.verdict, bool(f.is_converted), bool(f.has_open_opportunity),  # fixed_key(ctx)
+           bool(f.has_closed_won), bool(f.churned))
+    plans = model.stage_plans
     progressed = True
     while progressed:
         progressed = False
-        for to, tests, rule in stage_plan(model, stage, key):
+        plan = plans.get((stage, key))
+        for to, tests, rule in stage_plan(model, stage, key) if plan is None else plan:
             if to in visited:
                 continue
             for test in tests:
