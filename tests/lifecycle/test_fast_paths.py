@@ -204,3 +204,52 @@ def test_fast_assessment_is_the_constructors():
     assert list(vars(a).items()) == list(vars(plain).items())
     assert list(vars(new_assessment(*vars(plain).values())).items()) == list(vars(a).items())
     assert a.to_json() == plain.to_json()
+
+
+def reference_run_stages(model, ctx, stage, since, evidence):
+    """The stage machine testing every condition of every rule that may fire, in order."""
+    from syncd.lifecycle.stages import _ids_of
+
+    moves, visited, progressed = [], {stage}, True
+    while progressed:
+        progressed = False
+        for name, to, backward, _, conds, reason, _, kinds in model.rules_from[stage]:
+            if to in visited or not all(test(ctx, since) for test, _, _ in conds):
+                continue
+            why = "; ".join(describe(ctx) for _, describe, _ in conds) or "always"
+            proof = evidence()
+            if kinds:
+                proof["event_ids"] = sorted({*proof.get("event_ids", ()),
+                                             *_ids_of(ctx.events, kinds)})
+            moves.append(Transition(from_stage=stage, to_stage=to, at=ctx.now, rule=name,
+                                    reason=f"{reason}: {why}" if reason else why,
+                                    evidence=proof, backward=backward))
+            visited.add(to)
+            stage, since, progressed = to, ctx.now, True
+            break
+    return stage, since, tuple(moves)
+
+
+def test_stage_plans_agree_with_testing_every_condition():
+    from syncd.lifecycle.stages import StageContext, run_stages
+
+    rng = random.Random(23)
+    model = default_model()  # its own plan cache, filled as the contacts need it
+    verdicts = sorted(set(model.verdicts.values())) + [None]
+    flag = lambda: rng.choice([True, False, False, None, 1, 0, ""])  # noqa: E731
+    kinds = [EngagementKind.MEETING, EngagementKind.FORM_SUBMISSION, EngagementKind.PAGE_VIEW]
+    for n in range(4000):
+        events = [EngagementEvent(id=f"e{i}", contact_id="c", kind=rng.choice(kinds),
+                                  occurred_at=NOW - timedelta(days=rng.randint(0, 120)))
+                  for i in range(rng.randint(0, 3))]
+        f = facts(is_converted=flag(), has_open_opportunity=flag(), has_closed_won=flag(),
+                  churned=flag(), lead_status=rng.choice([None, "x"]))
+        last = rng.choice([None, NOW - timedelta(days=rng.randint(0, 120))])
+        ctx = StageContext(rng.uniform(-20, 120), rng.uniform(-20, 70), rng.uniform(-20, 80),
+                           rng.choice(["A", "B", "C", "D", None]), rng.choice(["active", "passive"]),
+                           None, rng.choice(verdicts), f, events, last, NOW)
+        stage = rng.choice(sorted(model.stage_defs))
+        since = rng.choice([None, NOW - timedelta(days=rng.randint(0, 120))])
+        evidence = lambda: {"event_ids": ["x"], "score": 1.0}  # noqa: E731
+        assert run_stages(model, ctx, stage, since, evidence) == \
+            reference_run_stages(model, ctx, stage, since, evidence), n
