@@ -16,7 +16,7 @@ from typing import Any
 from syncd.lifecycle.assessment import Assessment, new_assessment
 from syncd.lifecycle.intent import IntentResult, intent_of
 from syncd.lifecycle.scoring import engagement_totals, fit_totals
-from syncd.lifecycle.stages import StageContext, inactivity_deadline, run_stages
+from syncd.lifecycle.stages import StageContext, run_stages
 from syncd.lifecycle.state import (ContactFacts, LifecycleState, Transition, new_state,
                                    new_transition)
 from syncd.models import EngagementEvent, require_aware
@@ -122,8 +122,9 @@ def _next_review(model, intent: IntentResult, totals, stage: str, since: datetim
     """When the result could change without new events: intent lapse, window expiry, an
     inactivity rule coming due; never later than ``review_every_days``."""
     review = now + model.review_after
-    for t in (intent.lapses_at, _dt(totals.next_expiry_ts),
-              inactivity_deadline(model, stage, since, last_activity)):
+    after = model.inactivity_after[stage]  # as inactivity_deadline()
+    for t in (intent.lapses_at, _dt(totals.next_expiry_ts), None if after is None else
+              (max(last_activity, since) if last_activity else since) + after):
         if t is not None and t > now and t < review:  # the first of equal times, as min() keeps
             review = t
     return review

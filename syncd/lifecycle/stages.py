@@ -155,14 +155,18 @@ def rules_by_stage(rules: tuple, ranks, ladder) -> dict[str, tuple]:
 def stage_plan(model, stage: str, key: tuple) -> tuple:
     """The rules that may fire from ``stage`` for contacts whose ``fixed_key`` is ``key``:
     those whose fixed conditions hold, in declared order, each as ``(to, tests, rule)`` with
-    ``tests`` the rule's other conditions. Kept on the model, one per stage and key."""
-    plan = model.stage_plans.get((stage, key))
+    ``tests`` the rule's other conditions. Kept on the model: ``stage_plans[key][stage]``."""
+    plans = model.stage_plans.get(key)
+    if plans is None:
+        plans = {}
+        if len(model.stage_plans) < 1024:  # verdicts and flags are few; bounded regardless
+            model.stage_plans[key] = plans
+    plan = plans.get(stage)
     if plan is None:
-        plan = tuple((rule[1], tuple(test for test, _, fixed in rule[4] if fixed is None), rule)
-                     for rule in model.rules_from[stage]
-                     if all(fixed(key) for _, _, fixed in rule[4] if fixed is not None))
-        if len(model.stage_plans) < 4096:  # verdicts and flags are few; bounded regardless
-            model.stage_plans[stage, key] = plan
+        plan = plans[stage] = tuple(
+            (rule[1], tuple(test for test, _, fixed in rule[4] if fixed is None), rule)
+            for rule in model.rules_from[stage]
+            if all(fixed(key) for _, _, fixed in rule[4] if fixed is not None))
     return plan
 
 
@@ -176,11 +180,11 @@ def run_stages(model, ctx: StageContext, stage: str, since: datetime | None, evi
     f = ctx.facts
     key = (ctx.verdict, bool(f.is_converted), bool(f.has_open_opportunity),  # fixed_key(ctx)
            bool(f.has_closed_won), bool(f.churned))
-    plans = model.stage_plans
+    plans = model.stage_plans.get(key) or {}
     progressed = True
     while progressed:
         progressed = False
-        plan = plans.get((stage, key))
+        plan = plans.get(stage)
         for to, tests, rule in stage_plan(model, stage, key) if plan is None else plan:
             if to in visited:
                 continue
