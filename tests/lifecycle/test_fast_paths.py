@@ -126,13 +126,15 @@ SMALL = small_model(
                {"name": "b", "kind": "email_bounce", "group": "neg", "points": -10}],
     hand_raise_attributes={"direction": ["INCOMING_EMAIL"], "hand_raise": ["true"]})
 VALUES = [None, "", "  ", "DE", " de ", "fr", "FR ", "Deutschland", "d", "5", "1,200", "x", 3, 7.5]
-SHAPES = [("page_view", {"url": "/pricing"}), ("page_view", {"url": "/careers"}), ("page_view", {}),
-          ("form_submission", {"form_name": "Demo request"}), ("form_submission", {"form_id": "FORM-GUID-1"}),
+SHAPES = [("page_view", {"url": "/pricing"}), ("page_view", {"url": "/careers"}),
+          ("page_view", {}), ("form_submission", {"form_name": "Demo request"}),
+          ("form_submission", {"form_id": "FORM-GUID-1"}),
           ("form_submission", {"form_name": "Ebook"}), ("meeting", {}), ("email_reply", {}),
           ("note", {"direction": "INCOMING_EMAIL"}), ("call", {"direction": "outgoing"}),
-          ("offline", {"hand_raise": "TRUE", "campaign": "Expo"}), ("offline", {"hand_raise": "no"}),
-          ("custom_event", {"event_name": "trial_started"}), ("email_bounce", {}),
-          ("email_open", {}), ("email_spam_report", {}), ("email_click", {})]
+          ("offline", {"hand_raise": "TRUE", "campaign": "Expo"}),
+          ("offline", {"hand_raise": "no"}), ("custom_event", {"event_name": "trial_started"}),
+          ("email_bounce", {}), ("email_open", {}), ("email_spam_report", {}),
+          ("email_click", {})]
 
 
 @pytest.mark.parametrize("model", [MODEL, SMALL], ids=["shipped", "small"])
@@ -246,8 +248,9 @@ def test_stage_plans_agree_with_testing_every_condition():
                   churned=flag(), lead_status=rng.choice([None, "x"]))
         last = rng.choice([None, NOW - timedelta(days=rng.randint(0, 120))])
         ctx = StageContext(rng.uniform(-20, 120), rng.uniform(-20, 70), rng.uniform(-20, 80),
-                           rng.choice(["A", "B", "C", "D", None]), rng.choice(["active", "passive"]),
-                           None, rng.choice(verdicts), f, events, last, NOW)
+                           rng.choice(["A", "B", "C", "D", None]),
+                           rng.choice(["active", "passive"]), None, rng.choice(verdicts), f,
+                           events, last, NOW)
         stage = rng.choice(sorted(model.stage_defs))
         since = rng.choice([None, NOW - timedelta(days=rng.randint(0, 120))])
         evidence = lambda: {"event_ids": ["x"], "score": 1.0}  # noqa: E731
