@@ -177,9 +177,7 @@ def run_stages(model, ctx: StageContext, stage: str, since: datetime | None, evi
     ``evidence()`` builds the evidence dict, only when a rule fires."""
     moves: list[Transition] = []
     visited = {stage}
-    f = ctx.facts
-    key = (ctx.verdict, bool(f.is_converted), bool(f.has_open_opportunity),  # fixed_key(ctx)
-           bool(f.has_closed_won), bool(f.churned))
+    key = fixed_key(ctx)
     plans = model.stage_plans.get(key) or {}
     progressed = True
     while progressed:
