@@ -12,7 +12,7 @@ from syncd.lifecycle.intent import IntentResult
 from syncd.lifecycle.state import ContactFacts, LifecycleState, Transition
 from syncd.models import EngagementEvent
 
-__all__ = ["Assessment"]
+__all__ = ["Assessment", "new_assessment"]
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
@@ -59,3 +59,18 @@ class Assessment:
     def to_json(self) -> dict[str, Any]:
         """The breakdown as a JSON-able dict."""
         return self.breakdown
+
+
+def new_assessment(model, facts, events, now, fit_score, engagement_score, score, grade, intent,
+                   intent_reason, intent_detail, verdict, stage, transitions, state,
+                   next_review_at, warnings, rows) -> Assessment:
+    """``Assessment(...)`` with every field given, for ``evaluate``: the same value as the
+    constructor's, built without one frozen-attribute write per field."""
+    a = object.__new__(Assessment)
+    object.__setattr__(a, "__dict__", {
+        "model": model, "facts": facts, "events": events, "now": now, "fit_score": fit_score,
+        "engagement_score": engagement_score, "score": score, "grade": grade, "intent": intent,
+        "intent_reason": intent_reason, "intent_detail": intent_detail, "verdict": verdict,
+        "stage": stage, "transitions": transitions, "state": state,
+        "next_review_at": next_review_at, "warnings": warnings, "rows": rows})
+    return a

@@ -15,7 +15,7 @@ from typing import Any
 from syncd.lifecycle.schema import EngagementRule, FitRule, ScoringFile
 from syncd.models import EngagementKind
 
-__all__ = ["compile_engagement", "compile_fit", "fingerprint", "DAY"]
+__all__ = ["compile_engagement", "compile_fit", "compile_fit_plan", "fingerprint", "DAY"]
 
 DAY = 86400.0
 NO_DECAY, HALF_LIFE, WINDOW = 0, 1, 2
@@ -60,6 +60,37 @@ def compile_fit(config: ScoringFile) -> tuple[tuple, tuple]:
     return groups, tuple((p, tuple(rules)) for p, rules in by_prop.items())
 
 
+_LISTED = (FIT_MISSING, FIT_EQUALS, FIT_IN)
+
+
+def compile_fit_plan(by_prop: tuple) -> tuple:
+    """``((property, table, rules), ...)`` from ``compile_fit``'s by_property. When every
+    rule on a property compares the normalised value with listed values (``missing``,
+    ``equals``, ``in``), ``table`` maps each value that can match to its matching rules
+    ``((points, gi, rule_index), ...)`` in declared order (a value not in it matches none)
+    and ``rules`` is None; otherwise ``table`` is None and ``rules`` are tested one by one."""
+    plan = []
+    for prop, rules in by_prop:
+        if any(code not in _LISTED for code, *_ in rules):
+            plan.append((prop, None, rules))
+            continue
+        keys = {""}
+        for code, arg, *_ in rules:
+            if code == FIT_EQUALS:
+                keys.add(arg)
+            elif code == FIT_IN:
+                keys.update(arg)
+        table = {}
+        for key in keys:
+            hits = tuple((points, gi, ri) for code, arg, points, gi, ri in rules
+                         if (not key if code == FIT_MISSING else
+                             key and (key == arg if code == FIT_EQUALS else key in arg)))
+            if hits:
+                table[key] = hits
+        plan.append((prop, table, None))
+    return tuple(plan)
+
+
 def number(value: str) -> float | None:
     """A property value as a number (``"1,200"`` reads 1200), or None."""
     try:
@@ -101,8 +132,10 @@ HR_NEVER, HR_ALWAYS, HR_FORM = 0, 1, 2
 
 def compile_engagement(config: ScoringFile) -> tuple[tuple, dict]:
     """(groups, by_kind): groups ``(name, mode, param, cap, floor, half_life_s)``; by_kind
-    maps every ``EngagementKind`` to ``(hand_raise_mode, rules)``, each rule
-    ``(test, points, gi, rule_index, mode, param)`` with its group's decay inlined."""
+    maps every ``EngagementKind`` to ``(hand_raise_mode, rules, first)``, each rule
+    ``(test, points, gi, rule_index, mode, param)`` with its group's decay inlined;
+    ``first`` is the first rule when it has no condition (it scores every event of the
+    kind), else None."""
     names = list(config.engagement.groups)
     groups = []
     for name, g in config.engagement.groups.items():
@@ -124,5 +157,6 @@ def compile_engagement(config: ScoringFile) -> tuple[tuple, dict]:
     for kind, entries in rules.items():
         mode = HR_ALWAYS if kind in always else (
             HR_FORM if kind is EngagementKind.FORM_SUBMISSION and forms else HR_NEVER)
-        by_kind[kind] = (mode, tuple(entries))
+        first = entries[0] if entries and entries[0][0] is None else None
+        by_kind[kind] = (mode, tuple(entries), first)
     return tuple(groups), by_kind

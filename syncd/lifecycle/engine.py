@@ -10,15 +10,15 @@ raise a score over time; the safety net bounds how late that is noticed.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
-from syncd.lifecycle.assessment import Assessment
-from syncd.lifecycle.compile import DAY
-from syncd.lifecycle.intent import IntentResult, classify_intent
+from syncd.lifecycle.assessment import Assessment, new_assessment
+from syncd.lifecycle.intent import IntentResult, intent_of
 from syncd.lifecycle.scoring import engagement_totals, fit_totals
-from syncd.lifecycle.stages import StageContext, inactivity_deadline, run_stages
-from syncd.lifecycle.state import ContactFacts, LifecycleState, Transition
+from syncd.lifecycle.stages import StageContext, run_stages
+from syncd.lifecycle.state import (ContactFacts, LifecycleState, Transition, new_state,
+                                   new_transition)
 from syncd.models import EngagementEvent, require_aware
 
 __all__ = ["Assessment", "evaluate", "needs_rescore"]
@@ -42,42 +42,49 @@ def evaluate(model, *, facts: ContactFacts, events: Sequence[EngagementEvent],
     """Score the contact, classify intent and move the stage by the declared rules.
     ``detail``: also keep the per-rule and per-event rows of this scoring, so the lead
     profile is written from them instead of scoring a second time."""
-    require_aware("now", now)
-    cfg = model.config
+    if now.tzinfo is not UTC:
+        require_aware("now", now)
     now_ts = now.timestamp()
     fit_rows, eng_rows = ([], []) if detail else (None, None)
     fit, _ = fit_totals(model, facts.properties, fit_rows)
-    totals = engagement_totals(model, events, now_ts, cfg.intent.active_window_days * DAY, eng_rows)
-    score = fit + totals.score
+    totals = engagement_totals(model, events, now_ts, model.window_s, eng_rows)
+    engagement = totals.score
+    score = fit + engagement
     grade = _grade(model, fit)
-    verdict = model.verdict_of(facts.lead_status)
-    warnings = () if verdict is not None or not facts.lead_status else (
-        f"Lead Status '{facts.lead_status}' is not mapped in [lead_status]; treated as no verdict",)
-    intent = classify_intent(model, facts=facts, verdict=verdict, totals=totals,
-                             previous=previous, now=now)
-    last_activity = _dt(totals.last_activity_ts)
-    if previous and previous.last_activity_at and (last_activity is None
-                                                   or previous.last_activity_at > last_activity):
+    lead_status = facts.lead_status
+    verdict = None if lead_status is None else model.verdicts.get(lead_status.strip().casefold())
+    warnings = () if verdict is not None or not lead_status else (
+        f"Lead Status '{lead_status}' is not mapped in [lead_status]; treated as no verdict",)
+    ts = totals.last_activity_ts
+    last_activity = found = None if ts is None else datetime.fromtimestamp(ts, UTC)
+    intent = intent_of(model, facts, verdict, totals, previous, now, found, now_ts)
+    if previous is not None and previous.last_activity_at and (
+            last_activity is None or previous.last_activity_at > last_activity):
         last_activity = previous.last_activity_at
-    ctx = StageContext(score=score, fit_score=fit, engagement_score=totals.score, grade=grade,
-                       intent=intent.intent, intent_event=intent.event_id, verdict=verdict,
-                       facts=facts, events=events, last_activity=last_activity, now=now)
+    ctx = StageContext(score, fit, engagement, grade, intent.intent, intent.event_id, verdict,
+                       facts, events, last_activity, now)
+    fit, eng, score = round(fit, 1), round(engagement, 1), round(score, 1)
     start, adopted = _starting_stage(model, facts, previous, now)
     stage, since, moves = run_stages(model, ctx, start, previous.since if previous else None,
-                                     lambda: _evidence(ctx, intent))
-    moves = adopted + moves
+                                     lambda: _evidence(ctx, intent, score, fit, eng))
+    if adopted:
+        moves = adopted + moves
     since = since or now
     review = _next_review(model, intent, totals, stage, since, last_activity, now)
-    fit, eng, score = round(fit, 1), round(totals.score, 1), round(score, 1)
-    state = _state(model, previous, stage=stage, since=since, intent=intent, fit=fit, eng=eng,
-                   score=score, grade=grade, now=now, last_event=_dt(totals.last_event_ts),
-                   last_activity=last_activity, review=review)
-    return Assessment(model=model, facts=facts, events=events, now=now, fit_score=fit,
-                      engagement_score=eng, score=score, grade=grade,
-                      intent=intent.intent, intent_reason=intent.reason, intent_detail=intent,
-                      verdict=verdict, stage=stage, transitions=moves, state=state,
-                      next_review_at=review, warnings=warnings,
-                      rows=None if fit_rows is None else (fit_rows, eng_rows))
+    # The state to persist; the previous one keeps the later of its and these times.
+    ts = totals.last_event_ts
+    last_event = None if ts is None else datetime.fromtimestamp(ts, UTC)
+    intent_since = now
+    if previous is not None:
+        if previous.intent == intent.intent and previous.intent_since:
+            intent_since = previous.intent_since
+        if previous.last_event_at and (last_event is None or previous.last_event_at > last_event):
+            last_event = previous.last_event_at
+    state = new_state(stage, since, intent.intent, intent_since, intent.lapses_at, fit, eng,
+                      score, grade, now, last_event, last_activity, review, model.version)
+    return new_assessment(model, facts, events, now, fit, eng, score, grade, intent.intent,
+                          intent.reason, intent, verdict, stage, moves, state, review, warnings,
+                          None if fit_rows is None else (fit_rows, eng_rows))
 
 
 def _starting_stage(model, facts: ContactFacts, previous: LifecycleState | None, now: datetime
@@ -89,50 +96,38 @@ def _starting_stage(model, facts: ContactFacts, previous: LifecycleState | None,
             raise ValueError(f"lifecycle state of contact {facts.contact_id}: stage "
                              f"{previous.stage!r} is not defined in {model.source} [stages.defs]")
         return previous.stage, ()
-    stages = model.config.stages
-    prop = stages.initial_from_property
+    prop = model.initial_from_property
     value = (facts.properties.get(prop) or "").strip() if prop else ""
     name = model.stage_of_hubspot.get(value) if value else None
     if name is None:
-        return stages.initial, ()
-    move = Transition(from_stage=None, to_stage=name, at=now, rule="initial_from_hubspot",
-                      reason=f"first evaluation: adopted HubSpot {prop} '{value}' as the "
-                             "starting stage", evidence={"properties": {prop: value}})
+        return model.initial_stage, ()
+    move = new_transition(None, name, now, "initial_from_hubspot",
+                          f"first evaluation: adopted HubSpot {prop} '{value}' as the starting "
+                          "stage", {"properties": {prop: value}}, False)
     return name, (move,)
 
 
-def _evidence(ctx: StageContext, intent: IntentResult) -> dict[str, Any]:
-    ids = list(intent.evidence.get("event_ids", ()))
-    return {"score": round(ctx.score, 1), "fit_score": round(ctx.fit_score, 1),
-            "engagement_score": round(ctx.engagement_score, 1), "grade": ctx.grade,
+def _evidence(ctx: StageContext, intent: IntentResult, score: float, fit: float, eng: float
+              ) -> dict[str, Any]:
+    """A fired rule's evidence; ``score``, ``fit``, ``eng``: the context's scores rounded."""
+    evidence = intent.evidence
+    return {"score": score, "fit_score": fit, "engagement_score": eng, "grade": ctx.grade,
             "intent": ctx.intent, "lead_status": ctx.facts.lead_status, "verdict": ctx.verdict,
-            "event_ids": ids, "properties": dict(intent.evidence.get("properties", {}))}
+            "event_ids": list(evidence.get("event_ids", ())),
+            "properties": dict(evidence.get("properties", {}))}
 
 
 def _next_review(model, intent: IntentResult, totals, stage: str, since: datetime,
                  last_activity: datetime | None, now: datetime) -> datetime:
     """When the result could change without new events: intent lapse, window expiry, an
     inactivity rule coming due; never later than ``review_every_days``."""
-    times = [now + timedelta(days=model.config.model.review_every_days)]
-    for t in (intent.lapses_at, _dt(totals.next_expiry_ts),
-              inactivity_deadline(model, stage, since, last_activity)):
-        if t is not None and t > now:
-            times.append(t)
-    return min(times)
-
-
-def _state(model, previous, *, stage, since, intent, fit, eng, score, grade, now, last_event,
-           last_activity, review) -> LifecycleState:
-    unchanged = previous is not None and previous.intent == intent.intent
-    intent_since = previous.intent_since if unchanged and previous.intent_since else now
-    if previous and previous.last_event_at and (last_event is None
-                                                or previous.last_event_at > last_event):
-        last_event = previous.last_event_at
-    return LifecycleState(stage=stage, since=since, intent=intent.intent, intent_since=intent_since,
-                          intent_lapses_at=intent.lapses_at, fit_score=fit,
-                          engagement_score=eng, score=score, grade=grade,
-                          scored_at=now, last_event_at=last_event, last_activity_at=last_activity,
-                          next_review_at=review, model_version=model.version)
+    review = now + model.review_after
+    after = model.inactivity_after[stage]  # as inactivity_deadline()
+    for t in (intent.lapses_at, _dt(totals.next_expiry_ts), None if after is None else
+              (max(last_activity, since) if last_activity else since) + after):
+        if t is not None and t > now and t < review:  # the first of equal times, as min() keeps
+            review = t
+    return review
 
 
 def needs_rescore(model, state: LifecycleState | None, *, latest_event_at: datetime | None,

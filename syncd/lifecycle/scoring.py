@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from math import exp, inf
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from syncd.lifecycle.compile import (FIT_EQUALS, FIT_IN, FIT_MISSING, FIT_REGEX, HALF_LIFE,
                                      HR_ALWAYS, HR_FORM, WINDOW, is_hand_raise_form, number)
@@ -34,10 +34,21 @@ def fit_totals(model, properties: Mapping[str, str | None], record: list | None 
     Rules on a blank property never match, except ``missing`` rules."""
     sums = [0.0] * len(model.fit_groups)
     get = properties.get
-    for prop, rules in model.fit_rules:
+    for prop, table, rules in model.fit_plan:
         raw = get(prop)
-        value = "" if raw is None else str(raw)
-        folded = value.strip().casefold()
+        if raw is None:
+            value = folded = ""
+        else:
+            value = raw if type(raw) is str else str(raw)
+            folded = value.strip().casefold()
+        if table is not None:  # listed values only: one lookup finds every matching rule
+            hits = table.get(folded)
+            if hits is not None:
+                for points, gi, ri in hits:
+                    sums[gi] += points
+                    if record is not None:
+                        record.append((ri, gi, prop, raw, points))
+            continue
         for code, arg, points, gi, ri in rules:
             if code == FIT_MISSING:
                 if folded:
@@ -60,7 +71,7 @@ def fit_totals(model, properties: Mapping[str, str | None], record: list | None 
             sums[gi] += points
             if record is not None:
                 record.append((ri, gi, prop, raw, points))
-    return _capped(model.fit_groups, sums, 1, 2), sums
+    return _capped(model.fit_limits, sums), sums
 
 
 class EngagementTotals(NamedTuple):
@@ -80,33 +91,40 @@ class EngagementTotals(NamedTuple):
 def engagement_totals(model, events: Sequence[EngagementEvent], now_ts: float,
                       window_s: float, record: list | None = None) -> EngagementTotals:
     """Score ``events`` at ``now_ts``: first matching rule per event, decayed per group."""
-    groups, by_kind, forms, hr_attrs = (model.eng_groups, model.eng_by_kind,
-                                        model.hand_raise_forms, model.hand_raise_attrs)
+    groups, by_kind, forms, hr_attrs, hr_keys = (
+        model.eng_groups, model.eng_by_kind, model.hand_raise_forms, model.hand_raise_attrs,
+        model.hand_raise_keys)
     sums, recent = [0.0] * len(groups), [0.0] * len(groups)
-    last_act = last_ev = -inf
+    last_act = last_ev = hand_ts = -inf
     oldest = expiry = inf
-    hand = hand_key = None
+    hand = hand_id = None
     for ev in events:
         ts = ev.occurred_at.timestamp()
         if ts > last_ev:
             last_ev = ts
-        hr_mode, rules = by_kind[ev.kind]
+        hr_mode, rules, only = by_kind[ev.kind]
         attrs = ev.attributes
-        if hr_mode == HR_ALWAYS or (hr_mode == HR_FORM and is_hand_raise_form(attrs, forms)):
-            raised = True
+        # The newest hand-raise wins (ties by id): an older event need not be checked.
+        if ts >= hand_ts:
+            if hr_mode == HR_ALWAYS or (hr_mode == HR_FORM and is_hand_raise_form(attrs, forms)):
+                raised = True
+            else:
+                raised = False
+                if attrs:
+                    for key in hr_keys:
+                        if key in attrs:
+                            raised = _raised_by(attrs, hr_attrs)
+                            break
+            if raised and (hand is None or ts > hand_ts or ev.id > hand_id):
+                hand, hand_ts, hand_id = ev, ts, ev.id
+        if only is not None:  # the kind's first rule has no condition
+            _, points, gi, ri, mode, param = only
         else:
-            raised = False
-            for key, values in hr_attrs:
-                value = attrs.get(key) if attrs else None
-                if value is not None and str(value).casefold() in values:
-                    raised = True
-        if raised and (hand_key is None or (ts, ev.id) > hand_key):
-            hand, hand_key = ev, (ts, ev.id)
-        for test, points, gi, ri, mode, param in rules:
-            if test is None or test(attrs):
-                break
-        else:
-            continue
+            for test, points, gi, ri, mode, param in rules:
+                if test is None or test(attrs):
+                    break
+            else:
+                continue
         age = now_ts - ts if ts < now_ts else 0.0  # meetings booked ahead count as now
         if mode == HALF_LIFE:
             factor = exp(-param * age)
@@ -126,20 +144,38 @@ def engagement_totals(model, events: Sequence[EngagementEvent], now_ts: float,
             last_act = ts
         if record is not None:
             record.append((ev, ri, groups[gi][0], points, factor, value))
-    return EngagementTotals(score=_capped(groups, sums, 3, 4), recent=_capped(groups, recent, 3, 4),
-                            raw=tuple(sums), last_activity_ts=_finite(last_act),
-                            last_event_ts=_finite(last_ev), oldest_recent_ts=_finite(oldest),
-                            next_expiry_ts=_finite(expiry), hand_raise=hand)
+    score = recent_score = 0.0
+    for (cap, floor), raw, near in zip(model.eng_limits, sums, recent):  # as _capped
+        if cap is not None and raw > cap:
+            raw = cap
+        elif floor is not None and raw < floor:
+            raw = floor
+        if cap is not None and near > cap:
+            near = cap
+        elif floor is not None and near < floor:
+            near = floor
+        score += raw
+        recent_score += near
+    return EngagementTotals(score, recent_score, tuple(sums),
+                            None if last_act == -inf else last_act,
+                            None if last_ev == -inf else last_ev,
+                            None if oldest == inf else oldest,
+                            None if expiry == inf else expiry, hand)
 
 
-def _finite(value: float) -> float | None:
-    return None if value in (inf, -inf) else value
+def _raised_by(attrs: Mapping[str, Any], hr_attrs: tuple) -> bool:
+    """True when an attribute holds one of its hand-raise values (e.g. direction)."""
+    for key, values in hr_attrs:
+        value = attrs.get(key)
+        if value is not None and str(value).casefold() in values:
+            return True
+    return False
 
 
-def _capped(groups: tuple, sums: list[float], cap_at: int, floor_at: int) -> float:
+def _capped(limits: tuple, sums: list[float]) -> float:
+    """The sum over groups, each raw sum held within its group's ``(cap, floor)``."""
     total = 0.0
-    for group, raw in zip(groups, sums):
-        cap, floor = group[cap_at], group[floor_at]
+    for (cap, floor), raw in zip(limits, sums):
         if cap is not None and raw > cap:
             raw = cap
         elif floor is not None and raw < floor:

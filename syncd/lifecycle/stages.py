@@ -10,16 +10,17 @@ no stage is entered twice in one evaluation, so the machine always stops.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from operator import attrgetter
 
 from typing import NamedTuple
 
 from syncd.lifecycle.compile import DAY
 from syncd.lifecycle.schema import ScoringFile, StageRule
-from syncd.lifecycle.state import Transition
+from syncd.lifecycle.state import Transition, new_transition, ymd
 from syncd.models import EngagementKind
 
-__all__ = ["StageContext", "compile_stage_rules", "inactivity_deadline", "rules_by_stage",
-           "run_stages"]
+__all__ = ["StageContext", "compile_stage_rules", "fixed_key", "inactivity_after",
+           "inactivity_deadline", "rules_by_stage", "run_stages", "stage_plan"]
 
 _GRADES = {"A": 4, "B": 3, "C": 2, "D": 1}
 
@@ -41,54 +42,70 @@ class StageContext(NamedTuple):
 
 
 def _conditions(rule: StageRule) -> list:
-    """(test(ctx, since) -> bool, describe(ctx) -> str) for each condition set on the rule."""
+    """``(test(ctx, since) -> bool, describe(ctx) -> str, fixed)`` for each condition set on
+    the rule. ``fixed`` is None, or for a condition on the sales verdict or a CRM flag alone
+    ``fixed(key) -> bool``, the same test on ``fixed_key(ctx)``."""
     out = []
     if rule.min_score is not None:
         out.append((lambda c, s, m=rule.min_score: c.score >= m,
-                    lambda c, m=rule.min_score: f"score {c.score:.1f} ≥ {m:g}"))
+                    lambda c, m=rule.min_score: f"score {c.score:.1f} ≥ {m:g}", None))
     if rule.min_engagement is not None:
         out.append((lambda c, s, m=rule.min_engagement: c.engagement_score >= m,
                     lambda c, m=rule.min_engagement:
-                    f"engagement {c.engagement_score:.1f} ≥ {m:g}"))
+                    f"engagement {c.engagement_score:.1f} ≥ {m:g}", None))
     if rule.min_grade is not None:
         out.append((lambda c, s, g=_GRADES[rule.min_grade]: _GRADES.get(c.grade or "D", 1) >= g,
-                    lambda c, g=rule.min_grade: f"fit grade {c.grade} ≥ {g}"))
+                    lambda c, g=rule.min_grade: f"fit grade {c.grade} ≥ {g}", None))
     if rule.intent is not None:
         out.append((lambda c, s, i=rule.intent: c.intent == i,
-                    lambda c: f"intent {c.intent}"))
+                    lambda c: f"intent {c.intent}", None))
     if rule.verdict is not None:
         out.append((lambda c, s, v=frozenset(rule.verdict): c.verdict in v,
-                    lambda c: f"Lead Status '{c.facts.lead_status}' means {c.verdict}"))
+                    lambda c: f"Lead Status '{c.facts.lead_status}' means {c.verdict}",
+                    lambda k, v=frozenset(rule.verdict): k[0] in v))
     if rule.not_verdict is not None:
         out.append((lambda c, s, v=frozenset(rule.not_verdict): c.verdict not in v,
-                    lambda c: f"sales verdict is not {', '.join(rule.not_verdict)}"))
-    for flag, attr, text in (("converted", "is_converted", "lead converted"),
-                             ("open_opportunity", "has_open_opportunity", "open opportunity"),
-                             ("closed_won", "has_closed_won", "closed-won opportunity"),
-                             ("churned", "churned", "account churned")):
+                    lambda c, t=f"sales verdict is not {', '.join(rule.not_verdict)}": t,
+                    lambda k, v=frozenset(rule.not_verdict): k[0] not in v))
+    for i, (flag, attr, text) in enumerate(_FLAGS, 1):
         want = getattr(rule, flag)
         if want is not None:
             out.append((lambda c, s, a=attr, w=want: bool(getattr(c.facts, a)) is w,
-                        lambda c, t=text, w=want: t if w else f"no {t}"))
+                        lambda c, t=text if want else f"no {text}": t,
+                        lambda k, i=i, w=want: k[i] is w))
     if rule.any_event is not None:
         kinds = tuple(EngagementKind(k) for k in rule.any_event)
-        out.append((lambda c, s, k=frozenset(kinds): any(ev.kind in k for ev in c.events),
-                    lambda c, k=frozenset(kinds): _latest_of(c.events, k)))
+        out.append((lambda c, s, k=frozenset(kinds): not k.isdisjoint(map(_kind, c.events)),
+                    lambda c, k=frozenset(kinds): _latest_of(c.events, k), None))
     if rule.inactive_days is not None:
-        out.append((lambda c, s, d=rule.inactive_days: _quiet_for(c, s) >= timedelta(days=d),
+        out.append((lambda c, s, q=timedelta(days=rule.inactive_days): _quiet_for(c, s) >= q,
                     lambda c, d=rule.inactive_days: f"no activity for {d:g} days (last "
-                    f"{c.last_activity:%Y-%m-%d})" if c.last_activity else
-                    f"no activity for {d:g} days"))
+                    f"{ymd(c.last_activity)})" if c.last_activity else
+                    f"no activity for {d:g} days", None))
     if rule.new_activity is not None:
         out.append((lambda c, s, w=rule.new_activity: _active_since(c, s) is w,
-                    lambda c: f"new activity on {c.last_activity:%Y-%m-%d}"
-                    if c.last_activity else "no new activity"))
+                    lambda c: f"new activity on {ymd(c.last_activity)}"
+                    if c.last_activity else "no new activity", None))
     return out
+
+
+_FLAGS = (("converted", "is_converted", "lead converted"),
+          ("open_opportunity", "has_open_opportunity", "open opportunity"),
+          ("closed_won", "has_closed_won", "closed-won opportunity"),
+          ("churned", "churned", "account churned"))
+_kind = attrgetter("kind")
+
+
+def fixed_key(ctx: StageContext) -> tuple:
+    """What the ``fixed`` conditions read: the verdict and the CRM flags as booleans."""
+    f = ctx.facts
+    return (ctx.verdict, bool(f.is_converted), bool(f.has_open_opportunity),
+            bool(f.has_closed_won), bool(f.churned))
 
 
 def _latest_of(events, kinds: frozenset) -> str:
     best = max((ev for ev in events if ev.kind in kinds), key=lambda e: (e.occurred_at, e.id))
-    return f"{best.kind.value} on {best.occurred_at:%Y-%m-%d} (event {best.id})"
+    return f"{best.kind.value} on {ymd(best.occurred_at)} (event {best.id})"
 
 
 def _ids_of(events, kinds: frozenset, limit: int = 10) -> list[str]:
@@ -135,6 +152,24 @@ def rules_by_stage(rules: tuple, ranks, ladder) -> dict[str, tuple]:
     return {stage: tuple(r for r in rules if _may_fire(r, stage, ranks, ladder)) for stage in ranks}
 
 
+def stage_plan(model, stage: str, key: tuple) -> tuple:
+    """The rules that may fire from ``stage`` for contacts whose ``fixed_key`` is ``key``:
+    those whose fixed conditions hold, in declared order, each as ``(to, tests, rule)`` with
+    ``tests`` the rule's other conditions. Kept on the model: ``stage_plans[key][stage]``."""
+    plans = model.stage_plans.get(key)
+    if plans is None:
+        plans = {}
+        if len(model.stage_plans) < 1024:  # verdicts and flags are few; bounded regardless
+            model.stage_plans[key] = plans
+    plan = plans.get(stage)
+    if plan is None:
+        plan = plans[stage] = tuple(
+            (rule[1], tuple(test for test, _, fixed in rule[4] if fixed is None), rule)
+            for rule in model.rules_from[stage]
+            if all(fixed(key) for _, _, fixed in rule[4] if fixed is not None))
+    return plan
+
+
 def run_stages(model, ctx: StageContext, stage: str, since: datetime | None, evidence
                ) -> tuple[str, datetime | None, tuple[Transition, ...]]:
     """Fire rules in declared order until none applies; return stage, since, transitions.
@@ -142,34 +177,44 @@ def run_stages(model, ctx: StageContext, stage: str, since: datetime | None, evi
     ``evidence()`` builds the evidence dict, only when a rule fires."""
     moves: list[Transition] = []
     visited = {stage}
+    key = fixed_key(ctx)
+    plans = model.stage_plans.get(key) or {}
     progressed = True
     while progressed:
         progressed = False
-        for name, to, backward, _, conds, reason, _, kinds in model.rules_from[stage]:
+        plan = plans.get(stage)
+        for to, tests, rule in stage_plan(model, stage, key) if plan is None else plan:
             if to in visited:
                 continue
-            for test, _ in conds:
+            for test in tests:
                 if not test(ctx, since):
                     break
             else:
-                why = "; ".join(describe(ctx) for _, describe in conds) or "always"
+                name, _, backward, _, conds, reason, _, kinds = rule
+                why = "; ".join([describe(ctx) for _, describe, _ in conds]) or "always"
                 text = f"{reason}: {why}" if reason else why
                 proof = evidence()
                 if kinds:
                     proof["event_ids"] = sorted({*proof.get("event_ids", ()),
                                                  *_ids_of(ctx.events, kinds)})
-                moves.append(Transition(from_stage=stage, to_stage=to, at=ctx.now, rule=name,
-                                        reason=text, evidence=proof, backward=backward))
+                moves.append(new_transition(stage, to, ctx.now, name, text, proof, backward))
                 visited.add(to)
                 stage, since, progressed = to, ctx.now, True
                 break
     return stage, since, tuple(moves)
 
 
+def inactivity_after(rules: tuple) -> timedelta | None:
+    """The soonest inactivity period among a stage's ``rules_from`` rules, or None."""
+    times = [timedelta(seconds=days * DAY) for _, _, _, _, _, _, days, _ in rules
+             if days is not None]
+    return min(times) if times else None
+
+
 def inactivity_deadline(model, stage: str, since: datetime, last_activity: datetime | None
                         ) -> datetime | None:
     """The earliest time an inactivity rule could fire from ``stage`` with no new events."""
-    mark = max(last_activity, since) if last_activity else since
-    times = [mark + timedelta(seconds=days * DAY)
-             for _, _, _, _, _, _, days, _ in model.rules_from[stage] if days is not None]
-    return min(times) if times else None
+    after = model.inactivity_after[stage]
+    if after is None:
+        return None
+    return (max(last_activity, since) if last_activity else since) + after

@@ -9,10 +9,15 @@ from typing import Any
 
 from syncd.models import require_aware
 
-__all__ = ["ContactFacts", "LifecycleState", "Transition"]
+__all__ = ["ContactFacts", "LifecycleState", "Transition", "ymd"]
 
 _TIMES = ("since", "intent_since", "intent_lapses_at", "scored_at", "last_event_at",
           "last_activity_at", "next_review_at")
+
+
+def ymd(at: datetime) -> str:
+    """``f"{at:%Y-%m-%d}"`` (the date in ``at``'s own zone) without the cost of strftime."""
+    return at.date().isoformat() if at.year >= 1000 else f"{at:%Y-%m-%d}"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -104,3 +109,33 @@ class LifecycleState:
 
 _FIELDS = tuple(f.name for f in fields(LifecycleState))
 _KNOWN = frozenset(_FIELDS)
+_set = object.__setattr__
+
+
+def new_transition(from_stage: str | None, to_stage: str, at: datetime, rule: str, reason: str,
+                   evidence: Mapping[str, Any], backward: bool) -> Transition:
+    """``Transition(...)`` with every field given, for the engine's own moves: the same
+    value as the constructor's, built without one frozen-attribute write per field."""
+    t = object.__new__(Transition)
+    _set(t, "__dict__", {"from_stage": from_stage, "to_stage": to_stage, "at": at, "rule": rule,
+                         "reason": reason, "evidence": evidence, "backward": backward})
+    return t
+
+
+def new_state(stage: str, since: datetime, intent: str, intent_since: datetime | None,
+              intent_lapses_at: datetime | None, fit_score: float, engagement_score: float,
+              score: float, grade: str | None, scored_at: datetime | None,
+              last_event_at: datetime | None, last_activity_at: datetime | None,
+              next_review_at: datetime | None, model_version: str) -> LifecycleState:
+    """``LifecycleState(...)`` with every field given, for the engine, whose times are all
+    timezone-aware already (``now``, event times and the previous state's): the same value
+    as the constructor's, built without one frozen-attribute write per field."""
+    s = object.__new__(LifecycleState)
+    _set(s, "__dict__", {
+        "stage": stage, "since": since, "intent": intent, "intent_since": intent_since,
+        "intent_lapses_at": intent_lapses_at, "fit_score": fit_score,
+        "engagement_score": engagement_score, "score": score, "grade": grade,
+        "scored_at": scored_at, "last_event_at": last_event_at,
+        "last_activity_at": last_activity_at, "next_review_at": next_review_at,
+        "model_version": model_version})
+    return s
