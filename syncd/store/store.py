@@ -110,10 +110,10 @@ class SqlStateStore(MirrorQueries, SalesQueries, OfflineQueries):
         upsert(conn, t.contacts, loud, ["hubspot_id"])
         upsert(conn, t.contacts, hushed, ["hubspot_id"])
         new_events = insert_ignore(conn, t.engagement, [_event_row(e) for e in batch.events], "id")
-        touched = sorted({e.contact_id for e in batch.events})
+        # the contacts just stored as pending are pending already
+        touched = sorted({e.contact_id for e in batch.events} - {r["hubspot_id"] for r in loud if r["pending"]})
         if touched:  # one statement run per id: no IN list to build for every page
-            conn.execute(update(t.contacts).where(t.contacts.c.hubspot_id == bindparam("touched"))
-                         .values(pending=True), [{"touched": i} for i in touched])
+            _set_pending(conn, touched)
         for old, new in batch.merges:
             self._merge(conn, old, new, now)
         for gone in batch.deleted:
@@ -324,7 +324,11 @@ class SqlStateStore(MirrorQueries, SalesQueries, OfflineQueries):
         rows = conn.execute(select(c.hubspot_id, c.properties).where(c.hubspot_id.in_(list(by_id)))).all()
         params = [{"hid": hid, "props": {**(props or {}), **{k: hubspot_text(v) for k, v in by_id[hid].items()}}}
                   for hid, props in rows]
-        if params:
+        if params and conn.dialect.name == "sqlite":  # the driver's executemany, JSON encoded as Core would
+            encode = t.contacts.c.properties.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
+            conn.exec_driver_sql("UPDATE contacts SET properties = ? WHERE hubspot_id = ?",
+                                 [(encode(p["props"]), p["hid"]) for p in params])
+        elif params:
             conn.execute(update(t.contacts).where(c.hubspot_id == bindparam("hid"))
                          .values(properties=bindparam("props")), params)
 
@@ -404,6 +408,17 @@ _FACT_TABLES: dict[type, tuple[Any, Callable[[Any, datetime], Any], str | tuple[
 
 
 _KINDS = {k.value: k for k in EngagementKind}
+
+
+def _set_pending(conn: Any, hubspot_ids: Sequence[str]) -> None:
+    """Put these contacts in the pending set; a contact already there is not rewritten."""
+    if conn.dialect.name == "sqlite":  # the driver's executemany: no Core parameter handling per id
+        conn.exec_driver_sql("UPDATE contacts SET pending = 1 WHERE hubspot_id = ? AND pending = 0",
+                             [(i,) for i in hubspot_ids])
+        return
+    c = t.contacts.c
+    conn.execute(update(t.contacts).where(c.hubspot_id == bindparam("touched"), c.pending.is_(False))
+                 .values(pending=True), [{"touched": i} for i in hubspot_ids])
 
 
 def _contact_row(contact: HubSpotContact, now: datetime) -> dict[str, Any]:
