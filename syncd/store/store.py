@@ -185,6 +185,9 @@ class SqlStateStore(MirrorQueries, SalesQueries, OfflineQueries):
         out: dict[str, list[EngagementEvent]] = {cid: [] for cid in contact_ids}
         kinds, event = _KINDS, EngagementEvent
         with self.engine.connect() as conn:
+            if conn.dialect.name == "sqlite":
+                self._sqlite_events_for(conn, contact_ids, out)
+                return out
             for start in range(0, len(contact_ids), 5000):
                 rows = conn.execute(select(e.id, e.contact_id, e.kind, e.occurred_at, e.attributes)
                                     .where(e.contact_id.in_(contact_ids[start:start + 5000]))
@@ -193,6 +196,23 @@ class SqlStateStore(MirrorQueries, SalesQueries, OfflineQueries):
                     out[cid].append(event(id=eid, contact_id=cid, kind=kinds[kind], occurred_at=at,
                                           attributes=attrs))
         return out
+
+    @staticmethod
+    def _sqlite_events_for(conn: Any, contact_ids: Sequence[str], out: dict[str, list[EngagementEvent]]) -> None:
+        """``events_for`` on SQLite: the same query through the driver, each column read by
+        its type's own result processor (no Core row handling per event)."""
+        e, dialect = t.engagement.c, conn.dialect
+        when = e.occurred_at.type.dialect_impl(dialect).result_processor(dialect, None)
+        attributes = e.attributes.type.dialect_impl(dialect).result_processor(dialect, None)
+        kinds, event = _KINDS, EngagementEvent
+        for start in range(0, len(contact_ids), 5000):
+            ids = tuple(contact_ids[start:start + 5000])
+            rows = conn.exec_driver_sql(
+                "SELECT id, contact_id, kind, occurred_at, attributes FROM engagement "
+                f"WHERE contact_id IN ({', '.join('?' * len(ids))}) ORDER BY occurred_at, id", ids)
+            for eid, cid, kind, at, attrs in rows:
+                out[cid].append(event(id=eid, contact_id=cid, kind=kinds[kind], occurred_at=when(at),
+                                      attributes=attributes(attrs)))
 
     def contact(self, hubspot_id: str) -> dict[str, Any] | None:
         with self.engine.connect() as conn:
@@ -427,6 +447,9 @@ def _contact_row(contact: HubSpotContact, now: datetime) -> dict[str, Any]:
             "pending": not contact.archived, "pulled_at": now}
 
 
+_KIND_VALUES = {k: k.value for k in EngagementKind}  # a dict look-up instead of the enum's property
+
+
 def _event_row(event: EngagementEvent) -> dict[str, Any]:
-    return {"id": event.id, "contact_id": event.contact_id, "kind": event.kind.value,
+    return {"id": event.id, "contact_id": event.contact_id, "kind": _KIND_VALUES[event.kind],
             "occurred_at": event.occurred_at, "attributes": dict(event.attributes)}

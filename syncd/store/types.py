@@ -25,29 +25,22 @@ def json_dumps(value: Any) -> str:
         return json.dumps(value)
 
 
-def json_loads(text: str | bytes) -> Any:
-    """The value of a column's JSON text, as ``json.loads`` reads it. orjson reads an
-    integer beyond 64 bits as a float: a value with a float in it is read again by
-    ``json.loads`` (floats are rare in the store's JSON; ints, text and flags are not)."""
-    try:
-        value = orjson.loads(text)
-    except orjson.JSONDecodeError:
-        return json.loads(text)
-    return json.loads(text) if _has_float(value) else value
+def json_loads(raw: str | bytes) -> Any:
+    """The value of a column's JSON text, as ``json.loads`` reads it."""
+    data = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw
+    # orjson reads an integer of 19 digits or more beyond 64 bits as a float: text with
+    # such a run of digits goes to json.loads, as does anything orjson refuses (json.loads
+    # then accepts it or raises its own ValueError)
+    if data.translate(_DIGIT_RUNS).find(_LONG_RUN) < 0:
+        try:
+            return orjson.loads(data)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(raw)
 
 
-_CONTAINERS = (dict, list)
-
-
-def _has_float(value: Any) -> bool:
-    kind = type(value)
-    if kind is not dict and kind is not list:
-        return kind is float
-    items = value.values() if kind is dict else value
-    kinds = set(map(type, items))
-    if float in kinds:
-        return True
-    return (dict in kinds or list in kinds) and any(_has_float(v) for v in items if type(v) in _CONTAINERS)
+_DIGIT_RUNS = bytes(0x30 if 0x30 <= b <= 0x39 else 0x20 for b in range(256))  # digits to "0", the rest to " "
+_LONG_RUN = b"0" * 19
 
 
 class UtcDateTime(TypeDecorator):
