@@ -32,9 +32,15 @@ def parse_ms(value: object, *, field: str) -> int:
 def ms_or_none(value: object) -> int | None:
     """``parse_ms`` without the message: ``None`` for a value that is neither form (for
     callers that name the field only when it is needed)."""
-    if isinstance(value, int) and not isinstance(value, bool):
+    kind = type(value)
+    if kind is int:  # the usual forms first: epoch ms as a number, then as text
         return value
-    text = str(value or "").strip()
+    if kind is str:
+        text = value.strip()
+    elif isinstance(value, int) and not isinstance(value, bool):
+        return value
+    else:
+        text = str(value or "").strip()
     if text.isdigit():
         return int(text)
     try:
