@@ -34,8 +34,10 @@ class RecentPairs:
         self._prune_at = 1024
 
     def add(self, key: str, ms: int) -> None:
-        self._pairs[key] = max(ms, self._pairs.get(key, ms))
-        self._newest = max(self._newest, ms)
+        old = self._pairs.get(key)
+        self._pairs[key] = ms if old is None or ms > old else old
+        if ms > self._newest:
+            self._newest = ms
         if len(self._pairs) > self._prune_at:
             floor = self._newest - self._window_ms
             self._pairs = {k: v for k, v in self._pairs.items() if v >= floor}

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any, Protocol
 
-from .timeutil import parse_ms
+from .timeutil import ms_or_none, parse_ms
 
 __all__ = ["count_changed", "record_ms", "scan_changed"]
 
@@ -22,7 +22,9 @@ class _Searcher(Protocol):
 
 def record_ms(record: dict, time_prop: str) -> int:
     """The record's change time in epoch ms."""
-    return parse_ms(record["properties"].get(time_prop), field=f"{time_prop} of {record.get('id')}")
+    value = record["properties"].get(time_prop)
+    ms = ms_or_none(value)
+    return parse_ms(value, field=f"{time_prop} of {record.get('id')}") if ms is None else ms
 
 
 def _query(groups: list[list[dict]], sort: str, props: Sequence[str], limit: int) -> dict:

@@ -3,7 +3,6 @@ budgeted, retried once in one place, classified, and returning plain JSON dicts.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
@@ -16,6 +15,7 @@ from urllib3.util.retry import Retry
 
 from .budget import ApiBudget
 from .errors import classify, classify_status
+from .jsontext import loads
 from .retry import call_with_retries
 from .settings import HubSpotClientSettings
 
@@ -63,7 +63,7 @@ class HubSpotApi:
             if not 200 <= status <= 299:
                 raise classify_status(status, raw, headers, operation=endpoint)
             try:
-                return json.loads(raw) if raw else {}
+                return loads(raw) if raw else {}
             except ValueError as exc:
                 raise classify_status(502, b"", headers, operation=endpoint) from exc
         return call_with_retries(attempt, attempts=self.settings.max_attempts, sleep=self.sleep)

@@ -9,6 +9,8 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from sqlalchemy.engine import Engine
 
+from syncd.store.types import json_dumps, json_loads
+
 __all__ = ["checked_migrate", "create_engine", "migrate"]
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
@@ -24,7 +26,8 @@ def create_engine(url: str) -> Engine:
     # sqlite3 keeps 128 prepared statements per connection by default; an IN list of each
     # length is a statement of its own (up to a few hundred KiB prepared), so the default
     # would hold tens of MiB per connection on a large cycle for statements rarely reused.
-    args = {"connect_args": {"cached_statements": SQLITE_STATEMENT_CACHE}} if url.startswith("sqlite") else {}
+    args = {"connect_args": {"cached_statements": SQLITE_STATEMENT_CACHE},
+            "json_serializer": json_dumps, "json_deserializer": json_loads} if url.startswith("sqlite") else {}
     engine = sa.create_engine(url, future=True, **args)
     if engine.dialect.name == "sqlite":
         @sa.event.listens_for(engine, "connect")
@@ -34,6 +37,9 @@ def create_engine(url: str) -> Engine:
             cur.execute("PRAGMA synchronous=FULL")
             cur.execute("PRAGMA busy_timeout=10000")
             cur.execute("PRAGMA foreign_keys=ON")
+            # page cache of up to 32 MiB (the default is 2 MiB): the engagement table and
+            # its indexes are read back and grown page by page on every cycle
+            cur.execute("PRAGMA cache_size=-32768")
             cur.close()
     return engine
 

@@ -110,10 +110,10 @@ class SqlStateStore(MirrorQueries, SalesQueries, OfflineQueries):
         upsert(conn, t.contacts, loud, ["hubspot_id"])
         upsert(conn, t.contacts, hushed, ["hubspot_id"])
         new_events = insert_ignore(conn, t.engagement, [_event_row(e) for e in batch.events], "id")
-        touched = sorted({e.contact_id for e in batch.events})
+        # the contacts just stored as pending are pending already
+        touched = sorted({e.contact_id for e in batch.events} - {r["hubspot_id"] for r in loud if r["pending"]})
         if touched:  # one statement run per id: no IN list to build for every page
-            conn.execute(update(t.contacts).where(t.contacts.c.hubspot_id == bindparam("touched"))
-                         .values(pending=True), [{"touched": i} for i in touched])
+            _set_pending(conn, touched)
         for old, new in batch.merges:
             self._merge(conn, old, new, now)
         for gone in batch.deleted:
@@ -185,6 +185,9 @@ class SqlStateStore(MirrorQueries, SalesQueries, OfflineQueries):
         out: dict[str, list[EngagementEvent]] = {cid: [] for cid in contact_ids}
         kinds, event = _KINDS, EngagementEvent
         with self.engine.connect() as conn:
+            if conn.dialect.name == "sqlite":
+                self._sqlite_events_for(conn, contact_ids, out)
+                return out
             for start in range(0, len(contact_ids), 5000):
                 rows = conn.execute(select(e.id, e.contact_id, e.kind, e.occurred_at, e.attributes)
                                     .where(e.contact_id.in_(contact_ids[start:start + 5000]))
@@ -193,6 +196,23 @@ class SqlStateStore(MirrorQueries, SalesQueries, OfflineQueries):
                     out[cid].append(event(id=eid, contact_id=cid, kind=kinds[kind], occurred_at=at,
                                           attributes=attrs))
         return out
+
+    @staticmethod
+    def _sqlite_events_for(conn: Any, contact_ids: Sequence[str], out: dict[str, list[EngagementEvent]]) -> None:
+        """``events_for`` on SQLite: the same query through the driver, each column read by
+        its type's own result processor (no Core row handling per event)."""
+        e, dialect = t.engagement.c, conn.dialect
+        when = e.occurred_at.type.dialect_impl(dialect).result_processor(dialect, None)
+        attributes = e.attributes.type.dialect_impl(dialect).result_processor(dialect, None)
+        kinds, event = _KINDS, EngagementEvent
+        for start in range(0, len(contact_ids), 5000):
+            ids = tuple(contact_ids[start:start + 5000])
+            rows = conn.exec_driver_sql(
+                "SELECT id, contact_id, kind, occurred_at, attributes FROM engagement "
+                f"WHERE contact_id IN ({', '.join('?' * len(ids))}) ORDER BY occurred_at, id", ids)
+            for eid, cid, kind, at, attrs in rows:
+                out[cid].append(event(id=eid, contact_id=cid, kind=kinds[kind], occurred_at=when(at),
+                                      attributes=attributes(attrs)))
 
     def contact(self, hubspot_id: str) -> dict[str, Any] | None:
         with self.engine.connect() as conn:
@@ -324,7 +344,11 @@ class SqlStateStore(MirrorQueries, SalesQueries, OfflineQueries):
         rows = conn.execute(select(c.hubspot_id, c.properties).where(c.hubspot_id.in_(list(by_id)))).all()
         params = [{"hid": hid, "props": {**(props or {}), **{k: hubspot_text(v) for k, v in by_id[hid].items()}}}
                   for hid, props in rows]
-        if params:
+        if params and conn.dialect.name == "sqlite":  # the driver's executemany, JSON encoded as Core would
+            encode = t.contacts.c.properties.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
+            conn.exec_driver_sql("UPDATE contacts SET properties = ? WHERE hubspot_id = ?",
+                                 [(encode(p["props"]), p["hid"]) for p in params])
+        elif params:
             conn.execute(update(t.contacts).where(c.hubspot_id == bindparam("hid"))
                          .values(properties=bindparam("props")), params)
 
@@ -406,12 +430,26 @@ _FACT_TABLES: dict[type, tuple[Any, Callable[[Any, datetime], Any], str | tuple[
 _KINDS = {k.value: k for k in EngagementKind}
 
 
+def _set_pending(conn: Any, hubspot_ids: Sequence[str]) -> None:
+    """Put these contacts in the pending set; a contact already there is not rewritten."""
+    if conn.dialect.name == "sqlite":  # the driver's executemany: no Core parameter handling per id
+        conn.exec_driver_sql("UPDATE contacts SET pending = 1 WHERE hubspot_id = ? AND pending = 0",
+                             [(i,) for i in hubspot_ids])
+        return
+    c = t.contacts.c
+    conn.execute(update(t.contacts).where(c.hubspot_id == bindparam("touched"), c.pending.is_(False))
+                 .values(pending=True), [{"touched": i} for i in hubspot_ids])
+
+
 def _contact_row(contact: HubSpotContact, now: datetime) -> dict[str, Any]:
     return {"hubspot_id": contact.id, "properties": dict(contact.properties),
             "updated_at": contact.updated_at, "archived": contact.archived, "merged_into": None,
             "pending": not contact.archived, "pulled_at": now}
 
 
+_KIND_VALUES = {k: k.value for k in EngagementKind}  # a dict look-up instead of the enum's property
+
+
 def _event_row(event: EngagementEvent) -> dict[str, Any]:
-    return {"id": event.id, "contact_id": event.contact_id, "kind": event.kind.value,
+    return {"id": event.id, "contact_id": event.contact_id, "kind": _KIND_VALUES[event.kind],
             "occurred_at": event.occurred_at, "attributes": dict(event.attributes)}

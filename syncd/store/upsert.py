@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Table
@@ -63,6 +64,7 @@ def _sqlite_insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]
     procs = [table.c[c].type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
     sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
            f"VALUES ({', '.join('?' for _ in columns)}) {on_conflict}")
-    pairs = list(zip(columns, procs))
-    params = [tuple(r[c] if p is None else p(r[c]) for c, p in pairs) for r in rows]
-    return conn.exec_driver_sql(sql, params).rowcount
+    # column by column (each value through its processor in one ``map``), then as rows
+    values = [list(map(itemgetter(c), rows)) for c in columns]
+    values = [v if p is None else list(map(p, v)) for v, p in zip(values, procs)]
+    return conn.exec_driver_sql(sql, list(zip(*values))).rowcount

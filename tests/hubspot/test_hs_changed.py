@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from connectors.hubspot.changed import ChangedContacts
 from connectors.hubspot.cursors import KeysetCursor
 from connectors.hubspot.feeds import emails_of
@@ -105,3 +107,16 @@ def test_a_window_stream_read_keeps_what_its_cursor_keeps():
         pairs.append((key, ms))
     assert len(recent) < 2_500
     assert old.advance(recent.items(), 50) == old.advance(pairs, 50)
+
+
+def test_times_are_read_in_every_form_hubspot_sends():
+    from connectors.hubspot.timeutil import ms_or_none, parse_ms
+
+    for value, ms in ((1_735_689_600_123, 1_735_689_600_123), ("1735689600123", 1_735_689_600_123),
+                      (" 42 ", 42), ("2025-01-01T00:00:00Z", 1_735_689_600_000),
+                      ("2025-01-01T00:00:00.5", 1_735_689_600_500), ("2025-01-01T02:00:00+02:00", 1_735_689_600_000)):
+        assert ms_or_none(value) == parse_ms(value, field="f") == ms
+    for value in (True, None, "", "soon", 1.5):
+        assert ms_or_none(value) is None
+        with pytest.raises(ValueError, match="HubSpot sent f="):
+            parse_ms(value, field="f")
