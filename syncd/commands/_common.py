@@ -41,6 +41,7 @@ def with_app(args: argparse.Namespace, body: Callable[[Any], int], *, logs: bool
     JSON log lines to stdout (a cycle), else to stderr. ``writer``: the command changes the
     state store, so it must be its one writer (see ``syncd.store.guard``)."""
     from syncd.app import open_app
+    from syncd.heap import freeze_startup
     from syncd.logs import configure_logging
 
     app = None
@@ -49,6 +50,8 @@ def with_app(args: argparse.Namespace, body: Callable[[Any], int], *, logs: bool
         # a cycle's log is the product's output (stdout); other commands print a report there
         configure_logging(fmt=app.config.logging.format, level=app.config.logging.level,
                           stream=None if logs else sys.stderr)
+        if logs:  # a cycle: what start-up built lives as long as the process
+            freeze_startup()
         return body(app)
     except SyncdError as exc:
         return report_failure(exc)

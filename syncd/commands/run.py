@@ -17,6 +17,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from syncd.app import open_app
     from syncd.daemon import Daemon
+    from syncd.heap import freeze_startup
     from syncd.logs import configure_logging
 
     try:
@@ -24,6 +25,7 @@ def run(args: argparse.Namespace) -> int:
     except SyncdError as exc:
         return report_failure(exc)
     configure_logging(fmt=app.config.logging.format, level=app.config.logging.level)
+    freeze_startup()  # what start-up built lives as long as the daemon
     try:
         Daemon(app).serve()
     finally:
