@@ -7,7 +7,7 @@ from typing import Any
 from .errors import ApiError
 from .http import Ctx, json_response
 from .timeutil import iso, parse_time, to_ms
-from .views import email_events_view, events_view
+from .views import email_events_view, events_view, query_rows
 
 __all__ = ["list_events", "email_events", "OBJECT_TYPES"]
 
@@ -39,14 +39,15 @@ def list_events(ctx: Ctx) -> Any:
     sort = (ctx.list_param("sort") or ["-occurredAt"])[0]
     if sort.lstrip("-") != "occurredAt":
         raise ApiError.validation(f"sort: {sort!r}; use occurredAt or -occurredAt", field="sort")
-    with ctx.state.lock:
+    def build() -> list:
         index = events_view(ctx.state).get(object_id if object_id is not None else None)
-        rows = [] if index is None else index.window(since, until, inclusive=False)
-    rows = [(ms, e) for ms, e in rows
-            if OBJECT_TYPES.get(e.get("objectType", "contact")) == object_type
-            and (event_type is None or e["eventType"] == event_type)]
-    if sort.startswith("-"):
-        rows = rows[::-1]
+        found = [] if index is None else index.window(since, until, inclusive=False)
+        found = [(ms, e) for ms, e in found
+                 if OBJECT_TYPES.get(e.get("objectType", "contact")) == object_type
+                 and (event_type is None or e["eventType"] == event_type)]
+        return found[::-1] if sort.startswith("-") else found
+    with ctx.state.lock:
+        rows = query_rows(ctx.state, "events", (object_id, since, until, object_type, event_type, sort), build)
     page = [e for _, e in rows[after:after + limit]]
     body: dict[str, Any] = {"results": [{"id": e["id"], "eventType": e["eventType"],
                                          "objectType": "contact" if object_type == "contacts" else object_type,
@@ -66,12 +67,14 @@ def email_events(ctx: Ctx) -> Any:
     offset = ctx.cursor("offset")
     event_type, recipient = ctx.str_param("eventType"), ctx.str_param("recipient")
     campaign = ctx.int_param("campaignId", None)
-    with ctx.state.lock:
+    def build() -> list:
         window = email_events_view(ctx.state).window(start, end, inclusive=True)
-    rows = [e for _, e in reversed(window)
-            if (event_type is None or e["type"] == event_type)
-            and (recipient is None or e["recipient"].lower() == recipient.lower())
-            and (campaign is None or e.get("emailCampaignId") == campaign)]
+        return [e for _, e in reversed(window)
+                if (event_type is None or e["type"] == event_type)
+                and (recipient is None or e["recipient"].lower() == recipient.lower())
+                and (campaign is None or e.get("emailCampaignId") == campaign)]
+    with ctx.state.lock:
+        rows = query_rows(ctx.state, "email_events", (start, end, event_type, recipient, campaign), build)
     page = rows[offset:offset + limit]
     more = offset + limit < len(rows)
     return json_response({"events": page, "hasMore": more,

@@ -6,6 +6,7 @@ from typing import Any
 
 from .errors import ApiError
 from .http import Ctx, json_response
+from .views import query_rows
 
 __all__ = ["check_contact_type", "list_properties", "get_property", "list_owners", "get_owner", "list_forms",
            "form_submissions"]
@@ -108,8 +109,9 @@ def form_submissions(ctx: Ctx, form_guid: str) -> Any:
     with ctx.state.lock:
         if not any(f["id"] == form_guid for f in ctx.state.forms):
             raise ApiError.not_found(f"Form {form_guid} was not found")
-        subs = sorted(ctx.state.submissions.get(form_guid, []),
-                      key=lambda s: (-s["submittedAt"], s["conversionId"]))
+        subs = query_rows(ctx.state, "form_submissions", (form_guid,),
+                          lambda: sorted(ctx.state.submissions.get(form_guid, []),
+                                         key=lambda s: (-s["submittedAt"], s["conversionId"])))
     page, paging = _offset_page(ctx, subs, limit)
     results = [{"conversionId": s["conversionId"], "submittedAt": s["submittedAt"],
                 "values": s["values"], "pageUrl": s.get("pageUrl", "")} for s in page]

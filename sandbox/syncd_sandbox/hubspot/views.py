@@ -8,7 +8,7 @@ from typing import Any
 
 from .timeutil import parse_time, to_ms
 
-__all__ = ["events_view", "email_events_view", "TimeIndex"]
+__all__ = ["events_view", "email_events_view", "query_rows", "TimeIndex"]
 
 
 class TimeIndex:
@@ -51,3 +51,18 @@ def email_events_view(state: Any) -> TimeIndex:
     """Marketing email events indexed on ``created``."""
     return _cached(state, "_email_events_view",
                    lambda: TimeIndex([(e["created"], e["id"], e) for e in state.email_events]))
+
+
+
+def query_rows(state: Any, name: str, key: tuple, build: Any) -> Any:
+    """The rows of a paged query (filtered and ordered, before its page is cut), kept until
+    the state changes or another query of ``name`` comes: reading page after page of one
+    query costs a slice each, not a filter over every row each time (a feed of a million
+    events)."""
+    attr = f"_query_{name}"
+    hit = getattr(state, attr, None)
+    if hit is not None and hit[0] == (state.version, key):
+        return hit[1]
+    value = build()
+    setattr(state, attr, ((state.version, key), value))
+    return value
