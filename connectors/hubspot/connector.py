@@ -9,6 +9,7 @@ per-contact calls with what its last window read cost (``last_plan`` shows the c
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import replace
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -111,13 +112,64 @@ class HubSpotConnector:
 
         The last batch carries the contacts cursor: engagement is read for the contacts
         of this cycle, so the contacts cursor only moves once that reading is done.
+
+        With ``stream_lanes`` the engagement streams limited by the search rate (4 a second)
+        are read on a lane of their own, beside the contacts and the other streams (the
+        general 10-second window): they start as soon as a changed contact shows they are
+        wanted, or once the contacts are read. Lanes off: the contacts, then every stream
+        in registry order, one after the other. Either way the same batches come.
         """
         props = list(dict.fromkeys([*properties, *CONTACT_PROPS]))
-        self.last_plan, reader = {}, self._reader()
+        self.last_plan, reader, search_reader = {}, self._reader(), self._reader()
         changed = self._changed(cursors)
-        named: dict[str, HubSpotContact] = {}  # read by id: the search below may meet them again
         contacts_cursor = KeysetCursor.load(cursors.get("contacts"), "contacts").with_own_writes(self.own_writes)
         self.own_writes = {}
+        outcome = {"listed": False}
+        wanted, abandoned = threading.Event(), threading.Event()  # the search lane's go, or its stop
+
+        def contacts_then_general() -> Iterator[PullBatch]:
+            try:
+                for batch in self._contacts(contacts_cursor, props, changed, priority_ids, outcome):
+                    yield batch
+                    if changed:
+                        wanted.set()
+            except BaseException:
+                abandoned.set()
+                raise
+            finally:
+                wanted.set()
+            yield from self._deletions(cursors.get("deletions"), now)
+            for stream in STREAMS:
+                if stream.lane == "general":
+                    yield from self._stream(reader, stream, cursors.get(stream.name), changed, now)
+
+        def search_lane() -> Iterator[PullBatch]:
+            wanted.wait()
+            if abandoned.is_set():
+                return
+            for stream in STREAMS:
+                if stream.lane == "search":
+                    yield from self._stream(search_reader, stream, cursors.get(stream.name), changed, now)
+
+        with ReadAhead(contacts_then_general, search_lane, depth=2 if self.settings.stream_lanes else 0,
+                       name="syncd-hubspot-lane") as batches:
+            yield from batches
+        for reason, n in search_reader.skipped.items():
+            reader.skipped[reason] = reader.skipped.get(reason, 0) + n
+        self.last_skipped = dict(reader.skipped)
+        if reader.skipped:
+            log.info("hubspot.skipped", **{k.replace(" ", "_"): v for k, v in reader.skipped.items()})
+        done = contacts_cursor.advance(changed.emitted(), _ms(self.settings.overlap), read_at=to_ms(now))
+        if outcome["listed"]:  # a listing is not in time order: what changed while it ran is read next time
+            done = replace(done, ts=min(done.ts, to_ms(now)))
+        yield PullBatch(cursors={"contacts": done.dump()})
+
+    def _contacts(self, contacts_cursor: KeysetCursor, props: list[str], changed: ChangedContacts,
+                  priority_ids: Sequence[str], outcome: dict[str, bool]) -> Iterator[PullBatch]:
+        """The contacts of this pull: those named by webhooks (or the caller), then those
+        changed since the cursor, by search or, when cheaper, by listing every contact
+        (``outcome["listed"]``), then syncd's own-write windows that someone else touched."""
+        named: dict[str, HubSpotContact] = {}  # read by id: the search below may meet them again
         drained = self.inbox.drain() if self.inbox is not None else []
         try:
             for page in named_contacts(self.api, [*drained, *priority_ids], properties=props,
@@ -134,51 +186,21 @@ class HubSpotConnector:
         search = changed_contacts(self.api, contacts_cursor, properties=props, since_ms=since, until_ms=None,
                                   page_size=self.settings.search_page_size, emitted=named,
                                   skip=[(w.lo, w.hi) for w in windows], totals=totals)
-        listed = False
         for number, page in enumerate(search):
             yield self._contact_batch(page, changed)
             if number == 0 and totals and self._listing_is_faster(totals[0]):
                 search.close()
-                listed = True
+                outcome["listed"] = True
                 first = {**named, **{c.id: c for c in page.contacts}}  # what the listing meets again
                 for listed_page in listed_contacts(self.api, contacts_cursor, properties=props, since_ms=since,
                                                    emitted=first):
                     yield self._contact_batch(listed_page, changed)
                 break
-        for window in [] if listed else self._windows_to_read(contacts_cursor, windows, changed):
+        for window in [] if outcome["listed"] else self._windows_to_read(contacts_cursor, windows, changed):
             for page in changed_contacts(self.api, contacts_cursor, properties=props, since_ms=window.lo,
                                          until_ms=window.hi + 1, page_size=self.settings.search_page_size,
                                          emitted=named):
                 yield self._contact_batch(page, changed)
-        yield from self._deletions(cursors.get("deletions"), now)
-        yield from self._streams(cursors, changed, now, reader)
-        if reader.skipped:
-            log.info("hubspot.skipped", **{k.replace(" ", "_"): v for k, v in reader.skipped.items()})
-        done = contacts_cursor.advance(changed.emitted(), _ms(self.settings.overlap), read_at=to_ms(now))
-        if listed:  # a listing is not in time order: what changed while it ran is read next time
-            done = replace(done, ts=min(done.ts, to_ms(now)))
-        yield PullBatch(cursors={"contacts": done.dump()})
-
-    def _streams(self, cursors: Cursors, changed: ChangedContacts, now: datetime, reader: Reader) -> Iterator[PullBatch]:
-        """Every engagement stream, in lanes by the limit it mostly waits on: the lanes are
-        read side by side (``stream_lanes``), so the search streams' 4 per second and the
-        general 10-second window are used at once; each lane reads its streams in order,
-        with a reader of its own. Lanes off: one stream after the other, in registry order."""
-        lanes = [[s for s in STREAMS if s.lane == lane] for lane in ("general", "search")]
-        readers = [reader, *(self._reader() for _ in lanes[1:])]
-
-        def lane(streams: list[Stream], lane_reader: Reader) -> Callable[[], Iterator[PullBatch]]:
-            def read() -> Iterator[PullBatch]:
-                for stream in streams:
-                    yield from self._stream(lane_reader, stream, cursors.get(stream.name), changed, now)
-            return read
-        with ReadAhead(*(lane(s, r) for s, r in zip(lanes, readers, strict=True) if s),
-                       depth=2 if self.settings.stream_lanes else 0, name="syncd-hubspot-lane") as batches:
-            yield from batches
-        for other in readers[1:]:
-            for reason, n in other.skipped.items():
-                reader.skipped[reason] = reader.skipped.get(reason, 0) + n
-        self.last_skipped = dict(reader.skipped)
 
     def _listing_is_faster(self, changed_total: int) -> bool:
         """Whether listing every contact (100 a page under the general limit) takes less

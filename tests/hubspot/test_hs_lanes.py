@@ -47,3 +47,27 @@ def test_lanes_read_the_search_streams_on_a_thread_of_their_own_and_change_nothi
     general = {t for e, names in threads.items() if "email/public" in e or "form-integrations" in e for t in names}
     assert search and general and search.isdisjoint(general)  # two lanes, two threads
     assert len({t for names in single.values() for t in names}) == 1  # lanes off: one thread
+
+
+def test_the_search_lane_starts_while_the_contacts_are_still_being_read():
+    portal, served = start_portal(burst_seed(contacts=400, burst=0, activity=0.6))
+    try:
+        connector = portal.connector(stream_lanes=True, search_page_size=100)
+        order, searched = [], threading.Event()
+        real = connector.api._call
+
+        def call(endpoint, fn, **kw):
+            engagement_search = endpoint.endswith("/search") and "/objects/contacts" not in endpoint
+            contacts = "/objects/contacts" in endpoint
+            if contacts and order.count("contacts") == 2:
+                searched.wait(10)  # the third page of contacts waits for the search lane to begin
+            order.append("search" if engagement_search else "contacts" if contacts else "other")
+            if engagement_search:
+                searched.set()
+            return real(endpoint, fn, **kw)
+        connector.api._call = call
+        portal.cycle(connector)
+        last_contacts = max(n for n, kind in enumerate(order) if kind == "contacts")
+        assert order.index("search") < last_contacts
+    finally:
+        served.shutdown()
