@@ -113,49 +113,63 @@ class HubSpotConnector:
         The last batch carries the contacts cursor: engagement is read for the contacts
         of this cycle, so the contacts cursor only moves once that reading is done.
 
-        With ``stream_lanes`` the engagement streams limited by the search rate (4 a second)
-        are read on a lane of their own, beside the contacts and the other streams (the
-        general 10-second window): they start as soon as a changed contact shows they are
-        wanted, or once the contacts are read. Lanes off: the contacts, then every stream
-        in registry order, one after the other. Either way the same batches come.
+        With ``stream_lanes`` the streams of another lane than "general" (those limited by
+        the search rate, 4 a second; form submissions, read one form page after another)
+        are read on lanes of their own, beside the contacts and the other streams: a lane
+        starts as soon as the contacts read so far show one of its streams is wanted
+        (``Stream.early``), or once they are all read. Lanes off: the contacts, then every
+        stream in registry order, one after the other. Either way the same batches come.
         """
         props = list(dict.fromkeys([*properties, *CONTACT_PROPS]))
-        self.last_plan, reader, search_reader = {}, self._reader(), self._reader()
+        self.last_plan, reader = {}, self._reader()
         changed = self._changed(cursors)
         contacts_cursor = KeysetCursor.load(cursors.get("contacts"), "contacts").with_own_writes(self.own_writes)
         self.own_writes = {}
         outcome = {"listed": False}
-        wanted, abandoned = threading.Event(), threading.Event()  # the search lane's go, or its stop
+        lanes: dict[str, list[Stream]] = {}
+        for stream in STREAMS:
+            lanes.setdefault(stream.lane, []).append(stream)
+        side = {name: (streams, threading.Event(), self._reader()) for name, streams in lanes.items()
+                if name != "general"}
+        abandoned = threading.Event()  # the contacts failed: the side lanes do not start
+
+        def open_gates() -> None:
+            for streams, gate, _ in side.values():
+                if not gate.is_set() and any(s.early is not None and s.early(changed) for s in streams):
+                    gate.set()
 
         def contacts_then_general() -> Iterator[PullBatch]:
             try:
                 for batch in self._contacts(contacts_cursor, props, changed, priority_ids, outcome):
                     yield batch
-                    if changed:
-                        wanted.set()
+                    open_gates()
             except BaseException:
                 abandoned.set()
                 raise
             finally:
-                wanted.set()
+                for _, gate, _ in side.values():
+                    gate.set()
             yield from self._deletions(cursors.get("deletions"), now)
-            for stream in STREAMS:
-                if stream.lane == "general":
-                    yield from self._stream(reader, stream, cursors.get(stream.name), changed, now)
+            for stream in lanes.get("general", []):
+                yield from self._stream(reader, stream, cursors.get(stream.name), changed, now)
 
-        def search_lane() -> Iterator[PullBatch]:
-            wanted.wait()
-            if abandoned.is_set():
-                return
-            for stream in STREAMS:
-                if stream.lane == "search":
-                    yield from self._stream(search_reader, stream, cursors.get(stream.name), changed, now)
+        def side_lane(name: str) -> Callable[[], Iterator[PullBatch]]:
+            streams, gate, lane_reader = side[name]
 
-        with ReadAhead(contacts_then_general, search_lane, depth=2 if self.settings.stream_lanes else 0,
-                       name="syncd-hubspot-lane") as batches:
+            def read() -> Iterator[PullBatch]:
+                gate.wait()
+                if abandoned.is_set():
+                    return
+                for stream in streams:
+                    yield from self._stream(lane_reader, stream, cursors.get(stream.name), changed, now)
+            return read
+
+        with ReadAhead(contacts_then_general, *(side_lane(name) for name in side),
+                       depth=2 if self.settings.stream_lanes else 0, name="syncd-hubspot-lane") as batches:
             yield from batches
-        for reason, n in search_reader.skipped.items():
-            reader.skipped[reason] = reader.skipped.get(reason, 0) + n
+        for _, _, lane_reader in side.values():
+            for reason, n in lane_reader.skipped.items():
+                reader.skipped[reason] = reader.skipped.get(reason, 0) + n
         self.last_skipped = dict(reader.skipped)
         if reader.skipped:
             log.info("hubspot.skipped", **{k.replace(" ", "_"): v for k, v in reader.skipped.items()})

@@ -30,8 +30,8 @@ def _email_pages(r: Reader, qs: dict[str, Any]) -> Pages:
         body = r.api.email_events({**qs, **({"offset": offset} if offset else {})})
         raws = body.get("events") or []
         fresh = [e for e in raws if r.is_new(str(e["id"]), int(e["created"]))]
-        r.resolver.prefetch(str(e.get("recipient") or "") for e in fresh)
-        yield [Item(str(e["id"]), int(e["created"]), r.keep(norm.email_event(e, r.resolver.get)))
+        found = r.resolver.prefetch(str(e.get("recipient") or "") for e in fresh)
+        yield [Item(str(e["id"]), int(e["created"]), r.keep(norm.email_event(e, found.get)))
                for e in fresh]
         if not body.get("hasMore") or not raws:
             return
@@ -99,10 +99,10 @@ def form_window(r: Reader, since: int, until: int | None) -> Pages:
             raws = body.get("results") or []
             fresh = [s for s in raws if _within(int(s["submittedAt"]), since, until)
                      and r.is_new(str(s["conversionId"]), int(s["submittedAt"]))]
-            r.resolver.prefetch(v.get("value") or "" for s in fresh for v in s.get("values") or []
+            found = r.resolver.prefetch(v.get("value") or "" for s in fresh for v in s.get("values") or []
                                 if isinstance(v, dict) and v.get("name") == "email")
             yield [Item(str(s["conversionId"]), int(s["submittedAt"]),
-                        r.keep(norm.form_submission(s, form, r.resolver.get, r.settings.hand_raise_forms)))
+                        r.keep(norm.form_submission(s, form, found.get, r.settings.hand_raise_forms)))
                    for s in fresh]
             after = ((body.get("paging") or {}).get("next") or {}).get("after")
             if not after or not raws or int(raws[-1]["submittedAt"]) < since:

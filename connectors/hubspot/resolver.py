@@ -11,10 +11,11 @@ pulled in the same run; above it memory stays flat and lookups come back.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
-__all__ = ["EmailResolver"]
+__all__ = ["EmailResolver", "Resolved"]
 
 MAX_ENTRIES = 250_000
 
@@ -30,21 +31,26 @@ class EmailResolver:
     def __init__(self, api: _Reader, batch_size: int = 100, max_entries: int = MAX_ENTRIES) -> None:
         self._api, self._batch, self._max = api, batch_size, max(max_entries, batch_size)
         self._ids: dict[str, str | None] = {}  # oldest first
+        self._lock = threading.Lock()  # the contacts and several feeds use it from their lanes
 
     def __len__(self) -> int:
         return len(self._ids)
 
     def learn(self, contact_id: str, properties: Mapping[str, Any]) -> None:
         """Remember a contact's primary and additional emails."""
-        self._learn(contact_id, properties)
-        self._trim()
+        with self._lock:
+            self._learn(contact_id, properties)
+            self._trim()
 
-    def _learn(self, contact_id: str, properties: Mapping[str, Any]) -> None:
+    def _learn(self, contact_id: str, properties: Mapping[str, Any]) -> list[str]:
+        learnt = []
         for email in [properties.get("email"), *str(properties.get("hs_additional_emails") or "").split(";")]:
             if email:
                 email = email.strip().lower()
                 self._ids.pop(email, None)  # (re)learnt: now the newest
                 self._ids[email] = contact_id
+                learnt.append(email)
+        return learnt
 
     def _trim(self, keep: int = 0) -> None:
         """Past ``max_entries``, let the oldest go down to three quarters of it, never the
@@ -53,23 +59,41 @@ class EmailResolver:
             for old in list(self._ids)[:min(len(self._ids) - self._max * 3 // 4, len(self._ids) - keep)]:
                 del self._ids[old]
 
-    def prefetch(self, emails: Iterable[str]) -> None:
-        """Look up, in batches, every address not known yet (unknown ones are remembered).
-        Every address asked for stays known until the next ``prefetch`` or ``learn``."""
+    def prefetch(self, emails: Iterable[str]) -> Resolved:
+        """Look up, in batches, every address not known yet (unknown ones are remembered);
+        the answer for each address asked for, whatever other lanes do to the map meanwhile."""
         wanted = {e.strip().lower() for e in emails if e}
-        known = wanted & self._ids.keys()
-        for email in known:  # asked for again: now the newest
-            self._ids[email] = self._ids.pop(email)
-        self._trim(keep=len(known))
+        with self._lock:
+            known = wanted & self._ids.keys()
+            for email in known:  # asked for again: now the newest
+                self._ids[email] = self._ids.pop(email)
+            self._trim(keep=len(known))
+            answer = {e: self._ids[e] for e in known}
         todo = sorted(wanted - known)
         for start in range(0, len(todo), self._batch):
             chunk = todo[start:start + self._batch]
             body = self._api.read_contacts(chunk, ["email", "hs_additional_emails"], id_property="email")
-            for record in body.get("results") or []:
-                self._learn(str(record["id"]), record.get("properties") or {})
-            for email in chunk:
-                self._ids.setdefault(email, None)
+            with self._lock:
+                for record in body.get("results") or []:
+                    for email in self._learn(str(record["id"]), record.get("properties") or {}):
+                        answer[email] = str(record["id"])
+                for email in chunk:
+                    self._ids.setdefault(email, None)
+                    answer.setdefault(email, self._ids[email])
+                self._trim(keep=len(answer))
+        return Resolved(answer)
 
     def get(self, email: str) -> str | None:
-        """The contact id of ``email`` (after ``prefetch``), or ``None``."""
+        """The contact id of ``email`` if the map holds it now, or ``None``."""
+        with self._lock:
+            return self._ids.get(email.strip().lower()) if email else None
+
+
+class Resolved:
+    """What one ``prefetch`` found: the contact id of each address asked for, or ``None``."""
+
+    def __init__(self, ids: Mapping[str, str | None]) -> None:
+        self._ids = ids
+
+    def get(self, email: str) -> str | None:
         return self._ids.get(email.strip().lower()) if email else None

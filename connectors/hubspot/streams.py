@@ -33,7 +33,10 @@ class Stream:
     read_for: Callable[[Reader, Sequence[str], int], Pages] | None = None
     per_contact: Callable[[HubSpotContact], Sequence[str]] | None = None  # keys read_for takes
     sliceable: bool = True  # False: the API cannot filter by time, read history in one pass
-    lane: Literal["general", "search"] = "general"  # the limit its reads mostly wait on
+    # Read on the contacts' lane after them ("general"), or on a lane of its own beside them,
+    # started once ``early`` holds for the contacts read so far (or once they are all read).
+    lane: str = "general"
+    early: Callable[[ChangedContacts], bool] | None = None
 
 
 STREAMS: tuple[Stream, ...] = (
@@ -42,8 +45,8 @@ STREAMS: tuple[Stream, ...] = (
     Stream(name="events", shape="window", read=event_window,
            read_for=events_for, per_contact=lambda c: (c.id,)),
     Stream(name="form_submissions", shape="window", read=form_window, wanted=converted,
-           sliceable=False),
-    *(Stream(name=t, shape="keyset", read=object_reader(t), lane="search") for t in ENGAGEMENT_TYPES),
+           sliceable=False, lane="forms", early=converted),
+    *(Stream(name=t, shape="keyset", read=object_reader(t), lane="search", early=bool) for t in ENGAGEMENT_TYPES),
 )
 """Every engagement stream, in the order a cycle reads them."""
 

@@ -120,3 +120,14 @@ def test_times_are_read_in_every_form_hubspot_sends():
         assert ms_or_none(value) is None
         with pytest.raises(ValueError, match="HubSpot sent f="):
             parse_ms(value, field="f")
+
+
+def test_what_one_ask_found_holds_while_another_lane_fills_the_map():
+    directory = {f"p{i}@x.test": str(i) for i in range(1000)}
+    resolver = EmailResolver(CountingApi(directory), batch_size=100, max_entries=200)
+    asked = [f"p{i}@x.test" for i in range(100)]
+    found = resolver.prefetch(asked)
+    for i in range(500, 1000):  # another lane's contacts push the asked ones out of the map
+        resolver.learn(str(i), {"email": f"p{i}@x.test"})
+    assert resolver.get("p0@x.test") is None and len(resolver) <= 200
+    assert [found.get(e.upper()) for e in asked] == [directory[e] for e in asked]
