@@ -114,8 +114,8 @@ class HubSpotConnector:
         of this cycle, so the contacts cursor only moves once that reading is done.
 
         With ``stream_lanes`` the streams of another lane than "general" (those limited by
-        the search rate, 4 a second; form submissions, read one form page after another)
-        are read on lanes of their own, beside the contacts and the other streams: a lane
+        the search rate, 4 a second) are read on lanes of their own, beside the contacts and
+        the other streams (the general 10-second window): a lane
         starts as soon as the contacts read so far show one of its streams is wanted
         (``Stream.early``), or once they are all read. Lanes off: the contacts, then every
         stream in registry order, one after the other. Either way the same batches come.

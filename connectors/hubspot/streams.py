@@ -35,6 +35,8 @@ class Stream:
     sliceable: bool = True  # False: the API cannot filter by time, read history in one pass
     # Read on the contacts' lane after them ("general"), or on a lane of its own beside them,
     # started once ``early`` holds for the contacts read so far (or once they are all read).
+    # Only the search-limited streams have one: on two cores, a second lane under the same
+    # general window measured slower (its answers and the store compete for the CPU).
     lane: str = "general"
     early: Callable[[ChangedContacts], bool] | None = None
 
@@ -45,7 +47,7 @@ STREAMS: tuple[Stream, ...] = (
     Stream(name="events", shape="window", read=event_window,
            read_for=events_for, per_contact=lambda c: (c.id,)),
     Stream(name="form_submissions", shape="window", read=form_window, wanted=converted,
-           sliceable=False, lane="forms", early=converted),
+           sliceable=False),
     *(Stream(name=t, shape="keyset", read=object_reader(t), lane="search", early=bool) for t in ENGAGEMENT_TYPES),
 )
 """Every engagement stream, in the order a cycle reads them."""
