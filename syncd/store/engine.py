@@ -37,9 +37,9 @@ def create_engine(url: str) -> Engine:
             cur.execute("PRAGMA synchronous=FULL")
             cur.execute("PRAGMA busy_timeout=10000")
             cur.execute("PRAGMA foreign_keys=ON")
-            # page cache of up to 32 MiB (the default is 2 MiB): the engagement table and
+            # page cache of up to 8 MiB (the default is 2 MiB): the engagement table and
             # its indexes are read back and grown page by page on every cycle
-            cur.execute("PRAGMA cache_size=-32768")
+            cur.execute("PRAGMA cache_size=-8192")
             cur.close()
     return engine
 
