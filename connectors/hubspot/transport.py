@@ -13,9 +13,10 @@ from hubspot import HubSpot
 from hubspot.utils.requests.http_request_builder import Request
 from urllib3.util.retry import Retry
 
+from syncd.jsontext import json_loads as loads
+
 from .budget import ApiBudget
 from .errors import classify, classify_status
-from .jsontext import loads
 from .retry import call_with_retries
 from .settings import HubSpotClientSettings
 

@@ -9,7 +9,7 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from sqlalchemy.engine import Engine
 
-from syncd.store.types import json_dumps, json_loads
+from syncd.jsontext import json_dumps, json_loads
 
 __all__ = ["checked_migrate", "create_engine", "migrate"]
 

@@ -18,24 +18,14 @@ from syncd.lifecycle import LifecycleState, Transition, evaluate
 from syncd.lifecycle.assessment import Assessment, new_assessment
 from syncd.lifecycle.compile import (FIT_EQUALS, FIT_IN, FIT_MISSING, FIT_REGEX, HALF_LIFE,
                                      HR_ALWAYS, HR_FORM, WINDOW, is_hand_raise_form, number)
-from syncd.lifecycle.scoring import engagement_totals, fit_totals
+from syncd.lifecycle.scoring import _capped, engagement_totals, fit_totals  # caps shared; the rule look-ups are compared
 from syncd.lifecycle.state import new_state, new_transition, ymd
 from syncd.models import EngagementEvent, EngagementKind
+
 
 from .helpers import NOW, default_model, facts, small_model
 
 MODEL = default_model()
-
-
-def _capped(limits, sums):
-    total = 0.0
-    for (cap, floor), raw in zip(limits, sums):
-        if cap is not None and raw > cap:
-            raw = cap
-        elif floor is not None and raw < floor:
-            raw = floor
-        total += raw
-    return total
 
 
 def reference_fit(model, properties, record):
