@@ -22,7 +22,6 @@ from syncd.lifecycle.scoring import _capped, engagement_totals, fit_totals  # ca
 from syncd.lifecycle.state import new_state, new_transition, ymd
 from syncd.models import EngagementEvent, EngagementKind
 
-
 from .helpers import NOW, default_model, facts, small_model
 
 MODEL = default_model()
