@@ -98,9 +98,7 @@ class ReadAhead(Generic[T]):
                     if not self._put((item, None)):
                         return
             finally:
-                close = getattr(source, "close", None)
-                if close is not None:
-                    close()
+                _close(source)
         except BaseException as exc:  # noqa: BLE001 — handed to the caller's thread
             self._put((_END, exc))
             return
@@ -123,6 +121,11 @@ def _one_after_another(sources: Sequence[Callable[[], Iterator[T]]]) -> Generato
         try:
             yield from source
         finally:
-            close = getattr(source, "close", None)
-            if close is not None:
-                close()
+            _close(source)
+
+
+def _close(source: Iterator) -> None:
+    """Close a generator (its ``finally`` blocks run); a plain iterator needs nothing."""
+    close = getattr(source, "close", None)
+    if close is not None:
+        close()

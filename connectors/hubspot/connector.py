@@ -113,63 +113,44 @@ class HubSpotConnector:
         The last batch carries the contacts cursor: engagement is read for the contacts
         of this cycle, so the contacts cursor only moves once that reading is done.
 
-        With ``stream_lanes`` the streams of another lane than "general" (those limited by
-        the search rate, 4 a second) are read on lanes of their own, beside the contacts and
-        the other streams (the general 10-second window): a lane
-        starts as soon as the contacts read so far show one of its streams is wanted
-        (``Stream.early``), or once they are all read. Lanes off: the contacts, then every
-        stream in registry order, one after the other. Either way the same batches come.
+        With ``stream_lanes`` the streams limited by the search rate (4 a second) are read on
+        a lane of their own, beside the contacts and the other streams (the general 10-second
+        window): the lane starts as soon as a contact has changed (the search streams are then
+        wanted), or once the contacts are all read. Lanes off: the contacts, then every stream
+        in registry order. Either way the same batches come.
         """
         props = list(dict.fromkeys([*properties, *CONTACT_PROPS]))
-        self.last_plan, reader = {}, self._reader()
+        self.last_plan, reader, search_reader = {}, self._reader(), self._reader()
         changed = self._changed(cursors)
         contacts_cursor = KeysetCursor.load(cursors.get("contacts"), "contacts").with_own_writes(self.own_writes)
         self.own_writes = {}
         outcome = {"listed": False}
-        lanes: dict[str, list[Stream]] = {}
-        for stream in STREAMS:
-            lanes.setdefault(stream.lane, []).append(stream)
-        side = {name: (streams, threading.Event(), self._reader()) for name, streams in lanes.items()
-                if name != "general"}
-        abandoned = threading.Event()  # the contacts failed: the side lanes do not start
-
-        def open_gates() -> None:
-            for streams, gate, _ in side.values():
-                if not gate.is_set() and any(s.early is not None and s.early(changed) for s in streams):
-                    gate.set()
+        go, abandoned = threading.Event(), threading.Event()  # the search lane may start / must not
 
         def contacts_then_general() -> Iterator[PullBatch]:
             try:
                 for batch in self._contacts(contacts_cursor, props, changed, priority_ids, outcome):
                     yield batch
-                    open_gates()
+                    if changed:
+                        go.set()
             except BaseException:
                 abandoned.set()
                 raise
             finally:
-                for _, gate, _ in side.values():
-                    gate.set()
+                go.set()
             yield from self._deletions(cursors.get("deletions"), now)
-            for stream in lanes.get("general", []):
-                yield from self._stream(reader, stream, cursors.get(stream.name), changed, now)
+            yield from self._lane(reader, "general", cursors, changed, now)
 
-        def side_lane(name: str) -> Callable[[], Iterator[PullBatch]]:
-            streams, gate, lane_reader = side[name]
+        def search_lane() -> Iterator[PullBatch]:
+            go.wait()
+            if not abandoned.is_set():
+                yield from self._lane(search_reader, "search", cursors, changed, now)
 
-            def read() -> Iterator[PullBatch]:
-                gate.wait()
-                if abandoned.is_set():
-                    return
-                for stream in streams:
-                    yield from self._stream(lane_reader, stream, cursors.get(stream.name), changed, now)
-            return read
-
-        with ReadAhead(contacts_then_general, *(side_lane(name) for name in side),
-                       depth=2 if self.settings.stream_lanes else 0, name="syncd-hubspot-lane") as batches:
+        with ReadAhead(contacts_then_general, search_lane, depth=2 if self.settings.stream_lanes else 0,
+                       name="syncd-hubspot-lane") as batches:
             yield from batches
-        for _, _, lane_reader in side.values():
-            for reason, n in lane_reader.skipped.items():
-                reader.skipped[reason] = reader.skipped.get(reason, 0) + n
+        for reason, n in search_reader.skipped.items():
+            reader.skipped[reason] = reader.skipped.get(reason, 0) + n
         self.last_skipped = dict(reader.skipped)
         if reader.skipped:
             log.info("hubspot.skipped", **{k.replace(" ", "_"): v for k, v in reader.skipped.items()})
@@ -177,6 +158,13 @@ class HubSpotConnector:
         if outcome["listed"]:  # a listing is not in time order: what changed while it ran is read next time
             done = replace(done, ts=min(done.ts, to_ms(now)))
         yield PullBatch(cursors={"contacts": done.dump()})
+
+    def _lane(self, reader: Reader, lane: str, cursors: Cursors, changed: ChangedContacts,
+              now: datetime) -> Iterator[PullBatch]:
+        """The streams of ``lane``, in registry order."""
+        for stream in STREAMS:
+            if stream.lane == lane:
+                yield from self._stream(reader, stream, cursors.get(stream.name), changed, now)
 
     def _contacts(self, contacts_cursor: KeysetCursor, props: list[str], changed: ChangedContacts,
                   priority_ids: Sequence[str], outcome: dict[str, bool]) -> Iterator[PullBatch]:

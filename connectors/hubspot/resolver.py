@@ -31,7 +31,7 @@ class EmailResolver:
     def __init__(self, api: _Reader, batch_size: int = 100, max_entries: int = MAX_ENTRIES) -> None:
         self._api, self._batch, self._max = api, batch_size, max(max_entries, batch_size)
         self._ids: dict[str, str | None] = {}  # oldest first
-        self._lock = threading.Lock()  # the contacts and several feeds use it from their lanes
+        self._lock = threading.Lock()  # the pull's lanes may share it
 
     def __len__(self) -> int:
         return len(self._ids)

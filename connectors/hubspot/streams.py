@@ -33,12 +33,10 @@ class Stream:
     read_for: Callable[[Reader, Sequence[str], int], Pages] | None = None
     per_contact: Callable[[HubSpotContact], Sequence[str]] | None = None  # keys read_for takes
     sliceable: bool = True  # False: the API cannot filter by time, read history in one pass
-    # Read on the contacts' lane after them ("general"), or on a lane of its own beside them,
-    # started once ``early`` holds for the contacts read so far (or once they are all read).
-    # Only the search-limited streams have one: on two cores, a second lane under the same
-    # general window measured slower (its answers and the store compete for the CPU).
-    lane: str = "general"
-    early: Callable[[ChangedContacts], bool] | None = None
+    # "general": read after the contacts, on their lane; "search": on a lane of its own beside
+    # them (the search limit). A second lane under the general window measured slower on two
+    # cores (its answers and the store compete for the CPU).
+    lane: Literal["general", "search"] = "general"
 
 
 STREAMS: tuple[Stream, ...] = (
@@ -48,7 +46,7 @@ STREAMS: tuple[Stream, ...] = (
            read_for=events_for, per_contact=lambda c: (c.id,)),
     Stream(name="form_submissions", shape="window", read=form_window, wanted=converted,
            sliceable=False),
-    *(Stream(name=t, shape="keyset", read=object_reader(t), lane="search", early=bool) for t in ENGAGEMENT_TYPES),
+    *(Stream(name=t, shape="keyset", read=object_reader(t), lane="search") for t in ENGAGEMENT_TYPES),
 )
 """Every engagement stream, in the order a cycle reads them."""
 

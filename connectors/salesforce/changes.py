@@ -78,7 +78,12 @@ def _count(object_name: str, result: Mapping[str, Any]) -> int:
 
 
 def _query_all(connection: Connection, soql: str) -> list[dict]:
-    page = connection.call("query", lambda sf: sf.query(soql, include_deleted=True))
+    """Every row of ``soql``, deleted ones included, in as many pages as it takes."""
+    return _followed(connection, connection.call("query", lambda sf: sf.query(soql, include_deleted=True)))
+
+
+def _followed(connection: Connection, page: Mapping[str, Any]) -> list[dict]:
+    """The rows of a query answer and of the pages its ``nextRecordsUrl`` leads to."""
     rows = list(page.get("records") or [])
     next_url = page.get("nextRecordsUrl")
     while next_url:
@@ -100,12 +105,4 @@ def _check(object_name: str, result: Mapping[str, Any]) -> None:
 
 def _rows(connection: Connection, object_name: str, result: Mapping[str, Any]) -> list[CrmRecord]:
     _check(object_name, result)
-    body = result.get("result") or {}
-    rows = [crm_record(object_name, r) for r in body.get("records") or []]
-    next_url = body.get("nextRecordsUrl")
-    while next_url:
-        page = connection.call("query", lambda sf, url=next_url: sf.query_more(url, identifier_is_url=True,
-                                                                               include_deleted=True))
-        rows += [crm_record(object_name, r) for r in page.get("records") or []]
-        next_url = page.get("nextRecordsUrl")
-    return rows
+    return [crm_record(object_name, r) for r in _followed(connection, result.get("result") or {})]

@@ -26,12 +26,13 @@ class TimeIndex:
         return self.rows[lo:hi]
 
 
-def _cached(state: Any, name: str, build: Any) -> Any:
+def _cached(state: Any, name: str, build: Any, key: tuple = ()) -> Any:
+    """``build()``, kept on ``state`` under ``name`` until the state changes or ``key`` does."""
     hit = getattr(state, name, None)
-    if hit is not None and hit[0] == state.version:
+    if hit is not None and hit[0] == (state.version, key):
         return hit[1]
     value = build()
-    setattr(state, name, (state.version, value))
+    setattr(state, name, ((state.version, key), value))
     return value
 
 
@@ -53,16 +54,9 @@ def email_events_view(state: Any) -> TimeIndex:
                    lambda: TimeIndex([(e["created"], e["id"], e) for e in state.email_events]))
 
 
-
 def query_rows(state: Any, name: str, key: tuple, build: Any) -> Any:
     """The rows of a paged query (filtered and ordered, before its page is cut), kept until
     the state changes or another query of ``name`` comes: reading page after page of one
     query costs a slice each, not a filter over every row each time (a feed of a million
     events)."""
-    attr = f"_query_{name}"
-    hit = getattr(state, attr, None)
-    if hit is not None and hit[0] == (state.version, key):
-        return hit[1]
-    value = build()
-    setattr(state, attr, ((state.version, key), value))
-    return value
+    return _cached(state, f"_query_{name}", build, key)
