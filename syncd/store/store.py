@@ -17,7 +17,8 @@ from sqlalchemy.engine import Engine
 
 from syncd.effects import (ChunkResult, FollowUp, HubSpotQueued, HubSpotSent, HubSpotWrite, HubSpotWritten, LifecycleUpdate, Link, MirrorPatch, MirrorStale, Reject, ReviewItem,
                            RoutingPositions, StageChange, Written)
-from syncd.models import EngagementEvent, EngagementKind, HubSpotContact, hubspot_text
+from syncd.jsontext import json_loads
+from syncd.models import EngagementEvent, EngagementKind, HubSpotContact, hubspot_text, stored_event
 from syncd.ports import PullBatch
 from syncd.store import tables as t
 from syncd.store.engine import checked_migrate, create_engine, migrate
@@ -199,20 +200,23 @@ class SqlStateStore(MirrorQueries, SalesQueries, OfflineQueries):
 
     @staticmethod
     def _sqlite_events_for(conn: Any, contact_ids: Sequence[str], out: dict[str, list[EngagementEvent]]) -> None:
-        """``events_for`` on SQLite: the same query through the driver, each column read by
-        its type's own result processor (no Core row handling per event)."""
+        """``events_for`` on SQLite: the same query on the driver's own cursor (no row
+        handling of SQLAlchemy's per event), each value read as its column's type reads it."""
         e, dialect = t.engagement.c, conn.dialect
         when = e.occurred_at.type.dialect_impl(dialect).result_processor(dialect, None)
-        attributes = e.attributes.type.dialect_impl(dialect).result_processor(dialect, None)
-        kinds, event = _KINDS, EngagementEvent
-        for start in range(0, len(contact_ids), 5000):
-            ids = tuple(contact_ids[start:start + 5000])
-            rows = conn.exec_driver_sql(
-                "SELECT id, contact_id, kind, occurred_at, attributes FROM engagement "
-                f"WHERE contact_id IN ({', '.join('?' * len(ids))}) ORDER BY occurred_at, id", ids)
-            for eid, cid, kind, at, attrs in rows:
-                out[cid].append(event(id=eid, contact_id=cid, kind=kinds[kind], occurred_at=when(at),
-                                      attributes=attributes(attrs)))
+        kinds, make, from_iso = _KINDS, stored_event, datetime.fromisoformat
+        cursor = conn.connection.driver_connection.cursor()
+        try:
+            for start in range(0, len(contact_ids), 5000):
+                ids = tuple(contact_ids[start:start + 5000])
+                cursor.execute("SELECT id, contact_id, kind, occurred_at, attributes FROM engagement "
+                               f"WHERE contact_id IN ({', '.join('?' * len(ids))}) ORDER BY occurred_at, id", ids)
+                for eid, cid, kind, at, attrs in cursor:
+                    # the text UtcDateTime writes, read in one call; any other form by the type
+                    at = from_iso(at + "+00:00") if type(at) is str and len(at) == 26 and at[10] == " " else when(at)
+                    out[cid].append(make(eid, cid, kinds[kind], at, json_loads(attrs)))  # the engine's JSON
+        finally:
+            cursor.close()
 
     def contact(self, hubspot_id: str) -> dict[str, Any] | None:
         with self.engine.connect() as conn:

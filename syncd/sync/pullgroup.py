@@ -3,6 +3,9 @@
 A pull yields a batch per page (100–1,000 records); a transaction per page costs a commit
 (an fsync on SQLite) and its bookkeeping each time. ``PullGroups`` keeps consecutive
 batches and stores them together, in order, once they hold ``max_rows`` contacts and events.
+The index of events by contact takes inserts all over: a page of it changed by several
+events in one transaction is written once, so 20,000 rows a group cost about a third less
+store CPU than 5,000 (``bench/README.md``).
 Each batch still carries its own cursors, so a cursor is never stored without the data it
 covers. A batch that names a contact held in the open group closes the group first: the
 echo check of that batch (``echo_of_own_writes``) reads the contact as stored. Leaving the
@@ -27,7 +30,7 @@ class PullGroups:
     """``with PullGroups(store, now=now) as groups:`` then per batch ``groups.before(batch)``,
     the echo check, ``groups.add(batch, quiet)``; ``groups.new_events`` counts what was new."""
 
-    def __init__(self, store: StateStore, *, now: datetime, max_rows: int = 5000) -> None:
+    def __init__(self, store: StateStore, *, now: datetime, max_rows: int = 20000) -> None:
         self.store, self.now, self.max_rows = store, now, max_rows
         self.new_events = 0
         self._held: list[tuple[PullBatch, Collection[str]]] = []
