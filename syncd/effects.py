@@ -253,7 +253,17 @@ class ChunkResult:
     facts: tuple[Any, ...] = ()
     settled: tuple[str, ...] = ()
     accounted_for: tuple[str, ...] = ()  # people whose writes in flight these facts account for
+    _by_type: dict[type, list[Any]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_type: dict[type, list[Any]] = {}
+        for f in self.facts:
+            by_type.setdefault(type(f), []).append(f)
+        object.__setattr__(self, "_by_type", by_type)
 
     def of(self, kind: type) -> list[Any]:
-        """The facts of one type, in order."""
-        return [f for f in self.facts if isinstance(f, kind)]
+        """The facts of one type (or its subtypes), in order."""
+        types = [t for t in self._by_type if issubclass(t, kind)]
+        if len(types) == 1:
+            return list(self._by_type[types[0]])
+        return [f for f in self.facts if isinstance(f, kind)] if types else []

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 
 from syncd.effects import (ChunkResult, FollowUp, HubSpotQueued, HubSpotSent, HubSpotWrite, HubSpotWritten, LifecycleUpdate, Link, MirrorPatch, MirrorStale, Reject, ReviewItem,
                            RoutingPositions, StageChange, Written)
-from syncd.jsontext import json_loads
+from syncd.jsontext import json_dumps, json_loads
 from syncd.models import EngagementEvent, EngagementKind, HubSpotContact, hubspot_text, stored_event
 from syncd.ports import PullBatch
 from syncd.store import tables as t
@@ -110,7 +110,7 @@ class SqlStateStore(MirrorQueries, SalesQueries, OfflineQueries):
             loud, hushed = rows, []
         upsert(conn, t.contacts, loud, ["hubspot_id"])
         upsert(conn, t.contacts, hushed, ["hubspot_id"])
-        new_events = insert_ignore(conn, t.engagement, [_event_row(e) for e in batch.events], "id")
+        new_events = _insert_events(conn, batch.events)
         # the contacts just stored as pending are pending already
         touched = sorted({e.contact_id for e in batch.events} - {r["hubspot_id"] for r in loud if r["pending"]})
         if touched:  # one statement run per id: no IN list to build for every page
@@ -452,6 +452,25 @@ def _contact_row(contact: HubSpotContact, now: datetime) -> dict[str, Any]:
 
 
 _KIND_VALUES = {k: k.value for k in EngagementKind}  # a dict look-up instead of the enum's property
+
+
+def _insert_events(conn: Any, events: Sequence[EngagementEvent]) -> int:
+    """Store the events whose id is new; return how many were new (an id given twice keeps
+    its last event). On SQLite a row tuple straight from each event, through the driver's
+    executemany, each value written as its column's type writes it."""
+    if not events:
+        return 0
+    if conn.dialect.name != "sqlite":
+        return insert_ignore(conn, t.engagement, [_event_row(e) for e in events], "id")
+    dialect = conn.dialect
+    when = t.engagement.c.occurred_at.type.dialect_impl(dialect).bind_processor(dialect)
+    kinds = _KIND_VALUES
+    rows = {e.id: (e.id, e.contact_id, kinds[e.kind], when(e.occurred_at),
+                   json_dumps(a if type(a := e.attributes) is dict else dict(a)))  # the engine's JSON
+            for e in events}
+    return conn.exec_driver_sql(
+        "INSERT INTO engagement (id, contact_id, kind, occurred_at, attributes) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT (id) DO NOTHING", list(rows.values())).rowcount
 
 
 def _event_row(event: EngagementEvent) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -236,3 +236,28 @@ def test_writes_in_flight_are_kept_until_a_chunk_with_their_person_is_committed(
     store.commit_chunk(ChunkResult(settled=(), accounted_for=("1",)), now=NOW)  # not settled, but accounted for
     assert store.writes_in_flight(["1", "2"]) == {"2": writes["2"]}
     assert [c.id for c in store.pending_contacts()] == ["1", "2"]
+
+
+def test_events_read_back_as_they_were_pulled(store):
+    """Every field of an event survives the store's bulk write and read, whatever zone its
+    time was given in and whatever mapping holds its attributes."""
+    from types import MappingProxyType
+
+    paris = timezone(timedelta(hours=1))
+    pulled = [EngagementEvent(id="forms:1", contact_id="1", kind=EngagementKind.FORM_SUBMISSION,
+                              occurred_at=datetime(2026, 3, 4, 5, 6, 7, 890123, tzinfo=paris),
+                              attributes=MappingProxyType({"form_id": "f-1", "values": [1, None, "é"]})),
+              EngagementEvent(id="events:2", contact_id="1", kind=EngagementKind.PAGE_VIEW,
+                              occurred_at=datetime(2026, 3, 4, tzinfo=UTC), attributes={}),
+              event("email:3", "2")]
+    assert store.save_pull_batch(PullBatch(events=pulled), now=NOW) == 3
+    got = store.events_for(["1", "2"])
+    assert [(e.id, e.kind, e.occurred_at, dict(e.attributes)) for e in got["1"] + got["2"]] == [
+        ("events:2", EngagementKind.PAGE_VIEW, datetime(2026, 3, 4, tzinfo=UTC), {}),
+        ("forms:1", EngagementKind.FORM_SUBMISSION, datetime(2026, 3, 4, 4, 6, 7, 890123, tzinfo=UTC),
+         {"form_id": "f-1", "values": [1, None, "é"]}),
+        ("email:3", EngagementKind.EMAIL_OPEN, NOW, {"campaign_id": 7})]
+    if not isinstance(store, MemoryStateStore):  # the SQL stores read every time back in UTC
+        assert all(e.occurred_at.tzinfo is UTC for e in got["1"] + got["2"])
+    with pytest.raises(AttributeError):  # read back as frozen as pulled
+        got["1"][0].kind = EngagementKind.NOTE
