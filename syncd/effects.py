@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
+import orjson
+
 __all__ = ["ChunkResult", "Effect", "EffectOutcome", "Fact", "FollowUp", "RoutingPositions", "HubSpotQueued", "HubSpotSent", "HubSpotWrite", "HubSpotWritten", "LifecycleUpdate",
            "Link", "MirrorPatch", "MirrorStale", "RecordWrite", "Reject", "ReviewItem", "StageChange", "TaskWrite", "Written"]
 
@@ -44,7 +46,12 @@ class RecordWrite:
 
     @property
     def digest(self) -> str:
-        return hashlib.sha256(json.dumps(self.desired, sort_keys=True, default=str).encode()).hexdigest()
+        """A fingerprint of ``desired``: the same fields and values give the same digest."""
+        try:
+            text = orjson.dumps(self.desired, default=str, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
+        except TypeError:  # what orjson does not take (a non-dict mapping, integers beyond 64 bits)
+            text = json.dumps(self.desired, sort_keys=True, default=str).encode()
+        return hashlib.sha256(text).hexdigest()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
