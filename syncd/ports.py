@@ -7,6 +7,7 @@ implementation.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -16,7 +17,7 @@ from syncd.models import CrmRecord, EngagementEvent, HubSpotContact, WriteResult
 from syncd.offline_change import OfflineChange
 
 __all__ = ["ApiUsage", "CrmGateway", "CursorStore", "FieldSchema", "HubSpotSource", "ObjectSchema", "PullBatch",
-           "StateStore", "WebhookQueue"]
+           "PullWriter", "StateStore", "WebhookQueue"]
 
 Cursors = Mapping[str, Mapping[str, Any]]
 """Per-stream cursor values (JSON-able). A source reads them and returns new ones."""
@@ -199,6 +200,15 @@ class WebhookQueue(Protocol):
     def __len__(self) -> int: ...
 
 
+class PullWriter(Protocol):
+    """``StateStore.pull_writer``'s handle: ``save`` adds a batch to the open transaction
+    (returning its count of new events), ``commit`` ends it."""
+
+    def save(self, batch: PullBatch, quiet: Collection[str]) -> int: ...
+
+    def commit(self) -> None: ...
+
+
 class StateStore(CursorStore, Protocol):
     """Everything syncd remembers between cycles. Each method is one transaction.
 
@@ -214,8 +224,11 @@ class StateStore(CursorStore, Protocol):
         Contacts in ``quiet`` (syncd's own echo) do not become pending."""
         ...
 
-    def save_pull_batches(self, batches: Sequence[tuple[PullBatch, Collection[str]]], *, now: datetime) -> int:
-        """``save_pull_batch`` for each (batch, quiet) in order, all in one transaction."""
+    def pull_writer(self, *, now: datetime) -> AbstractContextManager[PullWriter]:
+        """Batches stored as ``save_pull_batch`` stores them, several per transaction: what
+        the writer saved is durable at each ``commit`` and when the block is left, also when
+        it is left by an error raised outside ``save``. A ``save`` that fails takes the open
+        transaction with it (what was saved since the last ``commit``)."""
         ...
 
     def contact_properties(self, hubspot_ids: Sequence[str]) -> dict[str, dict[str, Any]]:

@@ -1,6 +1,7 @@
 """``SqlStateStore``: everything syncd remembers between cycles, on SQLite or PostgreSQL.
 
-Each public method is one transaction. ``save_pull_batch`` stores contacts, events and the
+Each public method is one transaction (``pull_writer``: the transactions its caller ends).
+``save_pull_batch`` stores contacts, events and the
 stream cursors together, so a crash never leaves a cursor ahead of the data it covers;
 contacts stay ``pending`` until their Salesforce write is settled (done, rejected or in
 review), which makes the pending set the durable queue between pull and write.
@@ -8,7 +9,8 @@ review), which makes the pending set the durable queue between pull and write.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -88,16 +90,19 @@ class SqlStateStore(MirrorQueries, SalesQueries, OfflineQueries):
         """Store a pulled batch and its cursors atomically; return the number of new events.
         Contacts in ``quiet`` (the echo of syncd's own writes) are stored without becoming
         pending."""
-        return self.save_pull_batches([(batch, quiet)], now=now)
+        with self.pull_writer(now=now) as writer:
+            return writer.save(batch, quiet)
 
-    def save_pull_batches(self, batches: Sequence[tuple[PullBatch, Collection[str]]], *, now: datetime) -> int:
-        """Store several pulled batches (each with its ``quiet`` ids) in one transaction, in
-        order, as ``save_pull_batch`` would one by one; return the number of new events."""
-        new_events = 0
-        with self.engine.begin() as conn:
-            for batch, quiet in batches:
-                new_events += self._save_batch(conn, batch, now, quiet)
-        return new_events
+    @contextmanager
+    def pull_writer(self, *, now: datetime) -> Iterator[_SqlPullWriter]:
+        """Pulled batches in transactions the caller ends (see the ``StateStore`` port), on
+        one connection: nothing of a batch is held in memory until its transaction ends."""
+        with self.engine.connect() as conn:
+            writer = _SqlPullWriter(conn, lambda c, batch, quiet: self._save_batch(c, batch, now, quiet))
+            try:
+                yield writer
+            finally:
+                writer.commit()
 
     def _save_batch(self, conn, batch: PullBatch, now: datetime, quiet: Collection[str]) -> int:
         rows = [_contact_row(c, now) for c in batch.contacts]
@@ -382,6 +387,29 @@ class SqlStateStore(MirrorQueries, SalesQueries, OfflineQueries):
         with self.engine.connect() as conn:
             return {name: conn.scalar(select(func.count()).select_from(getattr(t, name))) or 0
                     for name in ("contacts", "engagement", "id_map", "review_queue", "rejects")}
+
+
+class _SqlPullWriter:
+    """``pull_writer``'s handle: a transaction opened by the first ``save`` after a
+    ``commit``; a failed ``save`` rolls it back."""
+
+    def __init__(self, conn: Any, save: Callable[[Any, PullBatch, Collection[str]], int]) -> None:
+        self._conn, self._save, self._open = conn, save, None
+
+    def save(self, batch: PullBatch, quiet: Collection[str]) -> int:
+        if self._open is None:
+            self._open = self._conn.begin()
+        try:
+            return self._save(self._conn, batch, quiet)
+        except BaseException:
+            ended, self._open = self._open, None
+            ended.rollback()
+            raise
+
+    def commit(self) -> None:
+        if self._open is not None:
+            ended, self._open = self._open, None
+            ended.commit()
 
 
 # How each fact of a chunk is kept: (table, row builder, "insert", "stale" or the upsert key).

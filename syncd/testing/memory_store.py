@@ -10,7 +10,8 @@ from __future__ import annotations
 import copy
 import threading
 from dataclasses import replace
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -83,9 +84,10 @@ class MemoryStateStore(MemoryOfflineQueries):
                 self.save_cursor(stream, value)
             return len({e.id for e in new})
 
-    def save_pull_batches(self, batches: Sequence[tuple[PullBatch, Collection[str]]], *, now: datetime) -> int:
-        with self._lock:
-            return sum(self.save_pull_batch(batch, now=now, quiet=quiet) for batch, quiet in batches)
+    @contextmanager
+    def pull_writer(self, *, now: datetime) -> Iterator[_MemoryPullWriter]:
+        """Each batch kept as ``save`` is called: there is no transaction to end."""
+        yield _MemoryPullWriter(lambda batch, quiet: self.save_pull_batch(batch, now=now, quiet=quiet))
 
     def _merge(self, old: str, survivor: str, now: datetime) -> None:
         if old in self.contacts:
@@ -367,3 +369,11 @@ def _check(fact: Any) -> None:
         value = getattr(fact, name, None)
         if value is not None:
             require_aware(name, value)
+
+
+class _MemoryPullWriter:
+    def __init__(self, save: Callable[[PullBatch, Collection[str]], int]) -> None:
+        self.save = save
+
+    def commit(self) -> None:
+        """Nothing to end: every batch was kept as it was saved."""

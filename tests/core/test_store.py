@@ -218,7 +218,8 @@ def test_batches_in_one_transaction_store_what_they_store_one_by_one(store, tmp_
     one_by_one = MemoryStateStore() if isinstance(store, MemoryStateStore) else open_store(
         f"sqlite:///{tmp_path / 'one-by-one.db'}")
     new_each = [one_by_one.save_pull_batch(b, now=NOW, quiet=q) for b, q in _pull_script()]
-    assert store.save_pull_batches(_pull_script(), now=NOW) == sum(new_each) == 3
+    with store.pull_writer(now=NOW) as writer:
+        assert sum(writer.save(b, q) for b, q in _pull_script()) == sum(new_each) == 3
     assert _state(store) == _state(one_by_one)
     assert _state(store)[0] == ["2", "4"]  # 1 deleted, 3 merged into 4
 
@@ -261,3 +262,24 @@ def test_events_read_back_as_they_were_pulled(store):
         assert all(e.occurred_at.tzinfo is UTC for e in got["1"] + got["2"])
     with pytest.raises(AttributeError):  # read back as frozen as pulled
         got["1"][0].kind = EngagementKind.NOTE
+
+
+def test_a_pull_writer_keeps_what_it_committed_and_drops_a_failed_transaction(tmp_path):
+    """Committed transactions stay; a batch that fails to store takes the open transaction
+    (its batches and their cursors) with it; what is saved is visible to other readers only
+    once committed; leaving the block commits what was saved."""
+    s = open_store(f"sqlite:///{tmp_path / 'state.db'}")
+    bad = PullBatch(contacts=[contact("9")], events=[event("e:9", "9")], cursors={"events": {"after": 9}})
+    object.__setattr__(bad.events[0], "occurred_at", datetime(2026, 1, 1))  # naive: the store refuses it
+    with pytest.raises(ValueError), s.pull_writer(now=NOW) as writer:
+        writer.save(PullBatch(contacts=[contact("1")], cursors={"contacts": {"after": 1}}), ())
+        writer.commit()
+        writer.save(PullBatch(contacts=[contact("2", "b@example.com")], cursors={"contacts": {"after": 2}}), ())
+        assert s.contact_properties(["2"]) == {}  # not committed yet
+        writer.save(bad, ())
+    assert [c.id for c in s.pending_contacts()] == ["1"] and s.load_cursors() == {"contacts": {"after": 1}}
+    with pytest.raises(ConnectionError), s.pull_writer(now=NOW) as writer:
+        writer.save(PullBatch(contacts=[contact("3", "c@example.com")], cursors={"contacts": {"after": 3}}), ())
+        raise ConnectionError("HubSpot went away")  # the pull failed: what was saved is kept
+    assert [c.id for c in s.pending_contacts()] == ["1", "3"] and s.load_cursors() == {"contacts": {"after": 3}}
+    s.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import pytest
@@ -24,13 +25,31 @@ def events(cid: str, n: int, start: int = 0) -> PullBatch:
 
 
 class Recording(MemoryStateStore):
+    """Counts the batches of each transaction the pull commits (saved, then committed)."""
+
     def __init__(self) -> None:
         super().__init__()
         self.transactions: list[int] = []
+        self._open = 0
 
-    def save_pull_batches(self, batches, *, now):
-        self.transactions.append(len(batches))
-        return super().save_pull_batches(batches, now=now)
+    @contextmanager
+    def pull_writer(self, *, now):
+        store = self
+
+        class Writer:
+            def save(self, batch, quiet):
+                store._open += 1
+                return store.save_pull_batch(batch, now=now, quiet=quiet)
+
+            def commit(self):
+                if store._open:
+                    store.transactions.append(store._open)
+                    store._open = 0
+        writer = Writer()
+        try:
+            yield writer
+        finally:
+            writer.commit()
 
 
 def run(store, batches, max_rows=10) -> PullGroups:
