@@ -26,6 +26,7 @@ from .search import parse_query
 __all__ = ["search", "PropertyIndex", "indexed_ids"]
 
 _CACHE_SIZE = 64
+_SMALL = 2048  # candidates cheap enough to test without building another property's index
 
 
 def search(ctx: Ctx, object_type: str) -> Any:
@@ -129,8 +130,14 @@ def _group_span(state: Any, object_type: str, group: list[dict], kind_of: Any) -
     for f in group:
         if f["operator"] in RANGE_OPS and kind_of(f["propertyName"]) in INDEX_KINDS:
             by_prop.setdefault(f["propertyName"], []).append(f)
+    built = getattr(state, "_search_indexes", None)
+    built = built[1] if built is not None and built[0] == state.version else {}
     best = None
-    for name, filters in by_prop.items():
+    # Indexes already built first; a new one only while no span is already small.
+    for name in sorted(by_prop, key=lambda n: (object_type, n) not in built):
+        filters = by_prop[name]
+        if best is not None and best[3] - best[2] <= _SMALL and (object_type, name) not in built:
+            continue
         index = _index(state, object_type, name, kind_of(name))
         lo, hi = 0, len(index)
         for f in filters:
