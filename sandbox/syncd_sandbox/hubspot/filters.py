@@ -11,7 +11,7 @@ from typing import Any
 from .search import SearchQuery
 from .timeutil import parse_time, to_ms
 
-__all__ = ["matching_ids"]
+__all__ = ["matching_ids", "value_of", "bounds", "INDEX_KINDS", "RANGE_OPS"]
 
 _TOKEN_SPLIT = re.compile(r"[^\w*@.]+")
 DEFAULT_QUERY_PROPS = ("email", "firstname", "lastname", "phone", "company")
@@ -37,6 +37,33 @@ def _coerce(kind: str, raw: Any) -> Any:
     except ValueError:
         return None
     return str(raw).lower()
+
+
+INDEX_KINDS = frozenset({"datetime", "date", "number"})
+RANGE_OPS = frozenset({"EQ", "GT", "GTE", "LT", "LTE", "BETWEEN"})
+
+
+def value_of(kind: str, raw: Any) -> Any:
+    """A stored value as filters compare it (``None`` when missing or unparseable; NaN,
+    which no comparison matches, counts as unparseable)."""
+    have = None if raw in (None, "") else _coerce(kind, raw)
+    return None if have != have else have  # NaN != NaN
+
+
+def bounds(f: dict, kind: str) -> tuple[Any, bool, Any, bool] | None:
+    """The value range a range/equality filter accepts, as ``(low, low_inclusive, high,
+    high_inclusive)`` with ``None`` for an open end; ``None`` when it accepts no value at
+    all (an unparseable bound, as in ``_compile_filter``)."""
+    op = f["operator"]
+    target = value_of(kind, f.get("value"))
+    if target is None:
+        return None
+    if op == "BETWEEN":
+        high = value_of(kind, f.get("highValue"))
+        return None if high is None else (target, True, high, True)
+    return {"EQ": (target, True, target, True), "GT": (target, False, None, False),
+            "GTE": (target, True, None, False), "LT": (None, False, target, False),
+            "LTE": (None, False, target, True)}[op]
 
 
 def _tokens(value: str) -> list[str]:
