@@ -115,7 +115,9 @@ def main() -> None:
             ("API floor at the configured limits", f"{floor:.1f} s (general {general / GENERAL_PER_S:.1f} s, "
                                                    f"search {searches / SEARCH_PER_S:.1f} s)"),
             ("wall / API floor", f"{wall / floor:.2f} (HubSpot limits {args.limits})"),
-            ("HubSpot 429 answers", f"{throttled}")]
+            ("HubSpot 429 answers", f"{throttled}"),
+            ("step seconds", ", ".join(f"{k} {v:.1f}" for k, v in (summary.get("step_seconds") or {}).items()
+                                       if v >= 0.05))]
     width = max(len(k) for k, _ in rows)
     for key, value in rows:
         print(f"{key:<{width}}  {value}")
