@@ -83,7 +83,7 @@ def _report(label: str, started: float) -> None:
 def _child(argv: list[str], checkpoints: list[int]) -> int:
     """Run one syncd command in this process, reporting memory at the checkpoints."""
     from syncd.cli import main
-    from syncd.store.store import SqlStateStore
+    from syncd.store.store import SqlStateStore, _SqlPullWriter
     from syncd.sync import cycle, mirror
 
     if os.environ.get("BENCH_TRACE"):
@@ -105,8 +105,7 @@ def _child(argv: list[str], checkpoints: list[int]) -> int:
                     _report("  after malloc_trim", started)
         threading.Thread(target=sample, daemon=True).start()
     pulled, settled = [0], [0]
-    save_pull_batch, commit_chunk, mirror_run = (SqlStateStore.save_pull_batch, SqlStateStore.commit_chunk,
-                                                 mirror.MirrorStep.run)
+    save_pulled, commit_chunk, mirror_run = _SqlPullWriter.save, SqlStateStore.commit_chunk, mirror.MirrorStep.run
 
     def crossed(count: list[int], add: int, what: str) -> None:
         before, count[0] = count[0], count[0] + add
@@ -114,8 +113,8 @@ def _child(argv: list[str], checkpoints: list[int]) -> int:
             if before < mark <= count[0]:
                 _report(f"{what} {mark:,}", started)
 
-    def save(self, batch, **kw):
-        out = save_pull_batch(self, batch, **kw)
+    def save(self, batch, quiet):  # every pulled batch, the cycle's and the backfill's
+        out = save_pulled(self, batch, quiet)
         crossed(pulled, len(batch.contacts), "contacts stored by the pull")
         return out
 
@@ -128,7 +127,7 @@ def _child(argv: list[str], checkpoints: list[int]) -> int:
         mirror_run(self, deps, summary, **kw)
         _report(f"after the mirror ({summary.other.get('mirrored', 0):,} rows)", started)
 
-    SqlStateStore.save_pull_batch, SqlStateStore.commit_chunk = save, commit
+    _SqlPullWriter.save, SqlStateStore.commit_chunk = save, commit
     mirror.MirrorStep.run = mirror_step
     cycle.MirrorStep = mirror.MirrorStep
     rc = main(argv)
