@@ -9,6 +9,7 @@ review), which makes the pending set the durable queue between pull and write.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -60,6 +61,19 @@ class SqlStateStore(MirrorQueries, SalesQueries, OfflineQueries):
     def __init__(self, engine: Engine, *, guard: WriterGuard | None = None) -> None:
         self.engine = engine
         self.guard = guard or NoGuard()
+        self._pulling = threading.local()  # the open pull transaction's connection, per thread
+
+    @contextmanager
+    def _reading(self) -> Iterator[Any]:
+        """A connection to read on: this thread's open pull transaction (what it saved is
+        read as stored, and no second connection with a page cache of its own is opened
+        beside it), else one from the pool."""
+        conn = getattr(self._pulling, "conn", None)
+        if conn is not None:
+            yield conn
+            return
+        with self.engine.connect() as conn:
+            yield conn
 
     def close(self) -> None:
         self.guard.release()
@@ -95,14 +109,15 @@ class SqlStateStore(MirrorQueries, SalesQueries, OfflineQueries):
 
     @contextmanager
     def pull_writer(self, *, now: datetime) -> Iterator[_SqlPullWriter]:
-        """Pulled batches in transactions the caller ends (see the ``StateStore`` port), on
-        one connection: nothing of a batch is held in memory until its transaction ends."""
-        with self.engine.connect() as conn:
-            writer = _SqlPullWriter(conn, lambda c, batch, quiet: self._save_batch(c, batch, now, quiet))
-            try:
-                yield writer
-            finally:
-                writer.commit()
+        """Pulled batches in transactions the caller ends (see the ``StateStore`` port):
+        nothing of a batch is held in memory until its transaction ends. While one is open,
+        this thread's reads of contacts go through it (``_reading``)."""
+        writer = _SqlPullWriter(self.engine, self._pulling,
+                                lambda c, batch, quiet: self._save_batch(c, batch, now, quiet))
+        try:
+            yield writer
+        finally:
+            writer.commit()
 
     def _save_batch(self, conn, batch: PullBatch, now: datetime, quiet: Collection[str]) -> int:
         rows = [_contact_row(c, now) for c in batch.contacts]
@@ -154,7 +169,7 @@ class SqlStateStore(MirrorQueries, SalesQueries, OfflineQueries):
     def contact_properties(self, hubspot_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
         """The stored snapshot of these contacts' properties."""
         c = t.contacts.c
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             return {h: p for h, p in conn.execute(select(c.hubspot_id, c.properties)
                                                   .where(c.hubspot_id.in_(list(hubspot_ids))))}
 
@@ -258,7 +273,7 @@ class SqlStateStore(MirrorQueries, SalesQueries, OfflineQueries):
     def hubspot_states(self, hubspot_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
         """Per person: ``{"properties": what syncd last wrote to HubSpot, "written_at"}``."""
         h = t.hubspot_written.c
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             rows = conn.execute(select(t.hubspot_written).where(h.hubspot_id.in_(list(hubspot_ids))))
             return {row["hubspot_id"]: dict(row) for row in rows.mappings()}
 
@@ -390,26 +405,38 @@ class SqlStateStore(MirrorQueries, SalesQueries, OfflineQueries):
 
 
 class _SqlPullWriter:
-    """``pull_writer``'s handle: a transaction opened by the first ``save`` after a
-    ``commit``; a failed ``save`` rolls it back."""
+    """``pull_writer``'s handle: the first ``save`` after a ``commit`` takes a connection
+    and opens a transaction on it (named in ``pulling`` for this thread's reads); ``commit``
+    ends it and gives the connection back; a failed ``save`` rolls it back."""
 
-    def __init__(self, conn: Any, save: Callable[[Any, PullBatch, Collection[str]], int]) -> None:
-        self._conn, self._save, self._open = conn, save, None
+    def __init__(self, engine: Engine, pulling: threading.local,
+                 save: Callable[[Any, PullBatch, Collection[str]], int]) -> None:
+        self._engine, self._pulling, self._save = engine, pulling, save
+        self._conn: Any = None
 
     def save(self, batch: PullBatch, quiet: Collection[str]) -> int:
-        if self._open is None:
-            self._open = self._conn.begin()
+        if self._conn is None:
+            conn = self._engine.connect()
+            conn.begin()
+            self._conn = self._pulling.conn = conn
         try:
             return self._save(self._conn, batch, quiet)
         except BaseException:
-            ended, self._open = self._open, None
-            ended.rollback()
+            self._end(keep=False)
             raise
 
     def commit(self) -> None:
-        if self._open is not None:
-            ended, self._open = self._open, None
-            ended.commit()
+        self._end(keep=True)
+
+    def _end(self, *, keep: bool) -> None:
+        conn, self._conn = self._conn, None
+        if conn is None:
+            return
+        self._pulling.conn = None
+        try:
+            (conn.commit if keep else conn.rollback)()
+        finally:
+            conn.close()
 
 
 # How each fact of a chunk is kept: (table, row builder, "insert", "stale" or the upsert key).

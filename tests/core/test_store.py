@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -266,8 +267,9 @@ def test_events_read_back_as_they_were_pulled(store):
 
 def test_a_pull_writer_keeps_what_it_committed_and_drops_a_failed_transaction(tmp_path):
     """Committed transactions stay; a batch that fails to store takes the open transaction
-    (its batches and their cursors) with it; what is saved is visible to other readers only
-    once committed; leaving the block commits what was saved."""
+    (its batches and their cursors) with it; what is saved is read back by the pull's own
+    thread at once, by other readers once committed; leaving the block commits what was
+    saved."""
     s = open_store(f"sqlite:///{tmp_path / 'state.db'}")
     bad = PullBatch(contacts=[contact("9")], events=[event("e:9", "9")], cursors={"events": {"after": 9}})
     object.__setattr__(bad.events[0], "occurred_at", datetime(2026, 1, 1))  # naive: the store refuses it
@@ -275,7 +277,12 @@ def test_a_pull_writer_keeps_what_it_committed_and_drops_a_failed_transaction(tm
         writer.save(PullBatch(contacts=[contact("1")], cursors={"contacts": {"after": 1}}), ())
         writer.commit()
         writer.save(PullBatch(contacts=[contact("2", "b@example.com")], cursors={"contacts": {"after": 2}}), ())
-        assert s.contact_properties(["2"]) == {}  # not committed yet
+        assert s.contact_properties(["2"]) == {"2": {"email": "b@example.com"}}  # the pull's own reads see it
+        elsewhere: list = []
+        reader = threading.Thread(target=lambda: elsewhere.append(s.contact_properties(["2"])))
+        reader.start()
+        reader.join()
+        assert elsewhere == [{}]  # other readers: not committed yet
         writer.save(bad, ())
     assert [c.id for c in s.pending_contacts()] == ["1"] and s.load_cursors() == {"contacts": {"after": 1}}
     with pytest.raises(ConnectionError), s.pull_writer(now=NOW) as writer:
