@@ -1,10 +1,10 @@
 """``SqlStateStore``: everything syncd remembers between cycles, on SQLite or PostgreSQL.
 
 Each public method is one transaction (``pull_writer``: the transactions its caller ends).
-``save_pull_batch`` stores contacts, events and the
-stream cursors together, so a crash never leaves a cursor ahead of the data it covers;
-contacts stay ``pending`` until their Salesforce write is settled (done, rejected or in
-review), which makes the pending set the durable queue between pull and write.
+``save_pull_batch`` stores contacts, events and the stream cursors together, so a crash
+never leaves a cursor ahead of the data it covers; contacts stay ``pending`` until their
+Salesforce write is settled (done, rejected or in review), which makes the pending set the
+durable queue between pull and write.
 """
 
 from __future__ import annotations
@@ -224,7 +224,7 @@ class SqlStateStore(MirrorQueries, SalesQueries, OfflineQueries):
         handling of SQLAlchemy's per event), each value read as its column's type reads it."""
         e, dialect = t.engagement.c, conn.dialect
         when = e.occurred_at.type.dialect_impl(dialect).result_processor(dialect, None)
-        kinds, make, from_iso = _KINDS, stored_event, datetime.fromisoformat
+        kinds, make = _KINDS, stored_event
         cursor = conn.connection.driver_connection.cursor()
         try:
             for start in range(0, len(contact_ids), 5000):
@@ -232,9 +232,7 @@ class SqlStateStore(MirrorQueries, SalesQueries, OfflineQueries):
                 cursor.execute("SELECT id, contact_id, kind, occurred_at, attributes FROM engagement "
                                f"WHERE contact_id IN ({', '.join('?' * len(ids))}) ORDER BY occurred_at, id", ids)
                 for eid, cid, kind, at, attrs in cursor:
-                    # the text UtcDateTime writes, read in one call; any other form by the type
-                    at = from_iso(at + "+00:00") if type(at) is str and len(at) == 26 and at[10] == " " else when(at)
-                    out[cid].append(make(eid, cid, kinds[kind], at, json_loads(attrs)))  # the engine's JSON
+                    out[cid].append(make(eid, cid, kinds[kind], when(at), json_loads(attrs)))  # the engine's JSON
         finally:
             cursor.close()
 

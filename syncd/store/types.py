@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
 __all__ = ["UtcDateTime"]
+
 
 class UtcDateTime(TypeDecorator):
     """Stores UTC without a zone (SQLite keeps none), always returns aware datetimes."""
