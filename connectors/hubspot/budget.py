@@ -26,6 +26,12 @@ class ApiBudget:
     call counts here from its send until ``answered`` says the answer came; from then on it
     counts from the answer. So the calls a window holds here are never fewer than
     HubSpot's, and syncd never provokes a 429 itself.
+
+    Calls under the 10-second window are also spread over it: at most a tenth of its limit
+    in any one second. A lane reading flat out keeps the same pace (19 a second on a
+    Professional portal) but no longer spends the whole window in one burst and then holds
+    every slot for the rest of it; a second lane's call (the search lane's association
+    reads) gets the next slot to free, a fraction of a second away instead of up to 8 s.
     """
 
     def __init__(self, *, per_10s: int | None, search_per_second: int | None,
@@ -66,16 +72,12 @@ class ApiBudget:
 
     def _wait_needed(self, search: bool) -> float:
         now = self._monotonic()
-        times, limit, span = ((self._search, self.search_per_second, 1.0) if search
-                              else (self._window, self.per_10s, 10.0))
-        if limit is None:
+        if search:
+            return _wait(self._search, self.search_per_second, 1.0, now)
+        if self.per_10s is None:
             return 0.0
-        while times and times[0][0] <= now - span:
-            times.popleft()
-        live = sorted(c[0] for c in times if c[0] > now - span)
-        if len(live) < limit:
-            return 0.0
-        return live[len(live) - limit] + span - now + 0.001
+        return max(_wait(self._window, self.per_10s, 10.0, now),
+                   _wait(self._window, -(-self.per_10s // 10), 1.0, now))
 
     def _check_daily(self, endpoint: str) -> None:
         left = self.remaining()
@@ -110,3 +112,16 @@ class ApiBudget:
             return None
         used = self._portal_used if self._portal_used is not None else sum(self.calls.values())
         return max(int(self.daily_limit * self.share) - used, 0)
+
+
+def _wait(cells: deque[list[float]], limit: int | None, span: float, now: float) -> float:
+    """Seconds until one more call fits ``limit`` calls per ``span`` among ``cells`` (the
+    cells that left the longest span, 10 s, are dropped from the front as they go)."""
+    if limit is None:
+        return 0.0
+    while cells and cells[0][0] <= now - 10.0:
+        cells.popleft()
+    live = sorted(c[0] for c in cells if c[0] > now - span)
+    if len(live) < limit:
+        return 0.0
+    return live[len(live) - limit] + span - now + 0.001

@@ -44,6 +44,21 @@ def test_no_window_ever_holds_more_calls_than_the_limit(search, limit, span):
     assert t.slept, "the limiter had to wait"
 
 
+def test_a_lane_reading_flat_out_leaves_the_next_free_slot_within_a_second():
+    """One lane calls as fast as the window lets it: its pace stays at the limit (190 per
+    10 s), spread over each window, so another lane's single call waits under a second for
+    a slot instead of until the first lane's burst leaves the window."""
+    t = FakeTime()
+    budget = _budget(t, per_10s=190)
+    times = _times_of(budget, t, 570, search=False)
+    assert times[-1] - times[0] < 30.0  # the lane's own pace: 570 calls in 3 windows
+    for i in range(len(times) - 190):
+        assert times[i + 190] - times[i] >= 10.0
+    waited = t.now
+    budget.acquire("POST /crm/v4/associations/emails/contacts/batch/read", search=False)
+    assert t.now - waited <= 1.01
+
+
 def test_a_call_counts_from_its_answer_so_slow_answers_never_crowd_hubspots_window():
     """HubSpot counts a call when it arrives (between send and answer): the next calls are
     paced from the answers, so no second as HubSpot sees it holds more than the limit."""
@@ -62,7 +77,7 @@ def test_a_call_counts_from_its_answer_so_slow_answers_never_crowd_hubspots_wind
 
 def test_search_and_other_calls_have_separate_windows():
     t = FakeTime()
-    budget = _budget(t)
+    budget = _budget(t, per_10s=50)  # 5 a second: the 5 general calls fit the spread too
     _times_of(budget, t, 5, search=False)
     _times_of(budget, t, 2, search=True)
     assert t.slept == []
