@@ -38,6 +38,10 @@ __all__ = ["HubSpotConnector"]
 log = structlog.get_logger("syncd.hubspot")
 STREAM_BY_NAME = {s.name: s for s in STREAMS}
 LISTING_MIN_SEARCH_PAGES = 10
+OWN_WRITES_MAX = 100_000
+"""Most own-write versions kept between two folds (about 12 MiB). Past it none are kept:
+the next read reads those contacts again and the echo check recognises them by value, so
+memory stays flat however many contacts one cycle writes; only such a burst costs calls."""
 """Below this many search pages of changed contacts, search is kept without asking more."""
 
 
@@ -53,6 +57,7 @@ class HubSpotConnector:
         self.last_plan: dict[str, dict[str, Any]] = {}
         self.last_skipped: dict[str, int] = {}
         self.own_writes: dict[str, int] = {}  # contact id → updatedAt (ms) of syncd's write, not yet in a cursor
+        self._own_untracked = 0  # own writes past OWN_WRITES_MAX since the last fold: none kept
 
     def contact_properties(self) -> dict[str, dict[str, Any]]:
         """Every contact property the portal defines, by name (one call)."""
@@ -73,16 +78,31 @@ class HubSpotConnector:
 
     def update_contacts(self, rows: Sequence[Mapping[str, Any]]) -> list[WriteResult]:
         """Batch-update contact properties (``{"id", "properties"}`` rows); one result per row.
-        The version each write made is noted, for the contacts cursor (``fold_own_writes``)."""
-        return update_contacts(self.api, rows, versions=self.own_writes)
+        The version each write made is noted, for the contacts cursor (``fold_own_writes``),
+        up to ``OWN_WRITES_MAX`` since the last fold."""
+        if self._own_untracked:
+            self._own_untracked += len(rows)
+            return update_contacts(self.api, rows)
+        results = update_contacts(self.api, rows, versions=self.own_writes)
+        if len(self.own_writes) > OWN_WRITES_MAX:
+            self._own_untracked = len(self.own_writes)
+            self.own_writes = {}
+            log.info("hubspot.own_writes_untracked", limit=OWN_WRITES_MAX,
+                     effect="the next read reads these contacts again; the echo check recognises them")
+        return results
+
+    def _take_own_writes(self) -> dict[str, int]:
+        """The own-write versions since the last fold, handed over once (none past the bound)."""
+        taken, self.own_writes, self._own_untracked = self.own_writes, {}, 0
+        return taken
 
     def fold_own_writes(self, cursors: Cursors) -> dict[str, Any] | None:
         """The contacts cursor knowing syncd's own writes since the last fold (``None`` when
         there were none): the next read counts their time window instead of reading it."""
-        if not self.own_writes:
+        versions = self._take_own_writes()
+        if not versions:
             return None
-        folded = KeysetCursor.load(cursors.get("contacts"), "contacts").with_own_writes(self.own_writes)
-        self.own_writes = {}
+        folded = KeysetCursor.load(cursors.get("contacts"), "contacts").with_own_writes(versions)
         return {"contacts": folded.dump()}
 
     def create_contacts(self, rows: Sequence[Mapping[str, Any]]) -> list[WriteResult]:
@@ -122,8 +142,8 @@ class HubSpotConnector:
         props = list(dict.fromkeys([*properties, *CONTACT_PROPS]))
         self.last_plan, reader, search_reader = {}, self._reader(), self._reader()
         changed = self._changed(cursors)
-        contacts_cursor = KeysetCursor.load(cursors.get("contacts"), "contacts").with_own_writes(self.own_writes)
-        self.own_writes = {}
+        contacts_cursor = KeysetCursor.load(cursors.get("contacts"), "contacts").with_own_writes(
+            self._take_own_writes())
         outcome = {"listed": False}
         go, abandoned = threading.Event(), threading.Event()  # the search lane may start / must not
 

@@ -87,3 +87,27 @@ def test_more_windows_than_a_search_can_skip_are_merged_oldest_first():
     for i in range(5):
         cursor = cursor.with_own_writes({str(i): 100 * (i + 1)})
     assert len(cursor.own) == 3 and cursor.own[0] == OwnWindow(100, 300)
+
+
+def test_past_the_bound_own_writes_are_not_kept_and_the_next_read_reads_them(monkeypatch):
+    """Memory stays flat however many contacts one cycle writes: past ``OWN_WRITES_MAX``
+    versions none are kept, and the next read reads those contacts again (the cycle's echo
+    check recognises them by value) instead of trusting a window it no longer knows."""
+    monkeypatch.setattr("connectors.hubspot.connector.OWN_WRITES_MAX", 100)
+    portal, served = start_portal(small_seed(200))
+    try:
+        connector = portal.connector(overlap=timedelta(minutes=5), search_page_size=100)
+        portal.cycle(connector)
+        portal.tick(minutes=20)
+        for start in (0, 80, 160):  # 80 kept, then 160: past the bound, then 30 more
+            rows = [{"id": str(1001 + i), "properties": {"jobtitle": "Scored"}}
+                    for i in range(start, min(start + 80, 190))]
+            assert all(r.ok for r in connector.update_contacts(rows))
+        assert connector.own_writes == {}
+        assert connector.fold_own_writes(portal.cursors) is None
+        portal.tick(seconds=30)
+        assert _ids(portal.cycle(connector)) == sorted(str(1001 + i) for i in range(190))
+        connector.update_contacts([{"id": "1001", "properties": {"jobtitle": "Again"}}])  # a new fold: tracked
+        assert list(connector.own_writes) == ["1001"]
+    finally:
+        served.shutdown()
