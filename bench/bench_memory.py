@@ -7,9 +7,11 @@ peak RSS (``ru_maxrss``) and current RSS when the pull has stored each checkpoin
 number of contacts, around the Salesforce mirror step, and when each checkpoint's number
 of contacts has been settled by the chunks.
 
-    .venv/bin/python bench/bench_memory.py --contacts 200000 [--backfill] [--keep DIR]
+    .venv/bin/python bench/bench_memory.py --contacts 200000 [--backfill] [--activity 1.0] [--keep DIR]
 
-The sandbox's own memory and time are not counted (it needs several GB at 1,000,000).
+The sandbox's own memory and time are not counted (it needs several GB at 1,000,000:
+about 19 GB at the default ``--activity 1.0``, about 15 engagement records per contact;
+``--activity 0.25`` gives about 6 and fits a smaller machine).
 ``BENCH_TRACE=1`` (tracemalloc frames) also prints, at each checkpoint, the source lines
 whose Python allocations grew most since the previous one (slow).
 """
@@ -135,13 +137,13 @@ def _child(argv: list[str], checkpoints: list[int]) -> int:
     return rc
 
 
-def _sandbox(workdir: Path, contacts: int, seed: int) -> tuple[subprocess.Popen, dict]:
+def _sandbox(workdir: Path, contacts: int, seed: int, activity: float) -> tuple[subprocess.Popen, dict]:
     ports = workdir / "ports.json"
     for old in (ports, *workdir.glob("state.db*")):  # a kept directory of an earlier run
         old.unlink(missing_ok=True)
     log = open(workdir / "sandbox.log", "w")
     proc = subprocess.Popen([str(Path(sys.executable).with_name("syncd")), "sandbox", "--seed", str(seed), "--contacts",
-                             str(contacts), "--workdir", str(workdir / "sbx"), "--port-file", str(ports)],
+                             str(contacts), "--activity", str(activity), "--workdir", str(workdir / "sbx"), "--port-file", str(ports)],
                             stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
     while not ports.exists() or not ports.stat().st_size:
         if proc.poll() is not None:
@@ -154,6 +156,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--contacts", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--activity", type=float, default=1.0,
+                        help="the sandbox's marketing volume (1.0: about 15 engagement records per contact)")
     parser.add_argument("--checkpoints", default="5000,20000,50000,100000,200000,250000,500000,750000,1000000",
                         help="contact counts to report at (comma-separated)")
     parser.add_argument("--backfill", action="store_true", help="run `syncd backfill` before the cycle")
@@ -167,7 +171,7 @@ def main() -> int:
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="bench-memory-"))
     workdir.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
-    sandbox, p = _sandbox(workdir, args.contacts, args.seed)
+    sandbox, p = _sandbox(workdir, args.contacts, args.seed, args.activity)
     print(f"sandbox ready with {args.contacts:,} contacts in {time.monotonic() - started:.0f} s", flush=True)
     try:
         lift_limits(p['admin_url'])

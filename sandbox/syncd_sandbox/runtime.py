@@ -94,11 +94,11 @@ class Sandbox(SandboxHooks):
         self._next_step = 0
 
     @classmethod
-    def start(cls, *, seed: int = 0, contacts: int = 200, faults: str | FaultPlan | None = None,
+    def start(cls, *, seed: int = 0, contacts: int = 200, activity: float = 1.0, faults: str | FaultPlan | None = None,
               workdir: Path, now: datetime | None = None, clock: Clock | None = None,
               hubspot_port: int = 0, salesforce_port: int = 0, admin_port: int = 0,
               record_hubspot: bool = False) -> Sandbox:
-        """Build the world for ``seed``/``contacts`` as of ``now`` (default: the current
+        """Build the world for ``seed``/``contacts``/``activity`` as of ``now`` (default: the current
         time), load both emulators and serve them; ports 0 mean free ports.
 
         ``faults`` is a spec string (see ``faults``) or a ``FaultPlan``. ``clock`` drives
@@ -115,7 +115,7 @@ class Sandbox(SandboxHooks):
         if now.tzinfo is None:
             raise ValueError("now must be timezone-aware (e.g. 2026-01-05T09:00:00+00:00)")
         clock = clock or RunningClock(now)
-        world = build_world(seed, contacts, now=now)
+        world = build_world(seed, contacts, now=now, activity=activity)
         hs = HubSpotSettings()
         sf_state = SalesforceState.from_seed(world.salesforce, clock=clock.now)
         faults_ = FaultInjector(

@@ -24,6 +24,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--seed", type=int, default=0, help="seed of the generated world")
     parser.add_argument("--contacts", type=_positive, default=200,
                         help="HubSpot contacts in the world (default 200)")
+    parser.add_argument("--activity", type=_share, default=1.0,
+                        help="marketing volume (email campaigns, page views): 1.0, the default, "
+                             "gives about 15 engagement records per contact")
     parser.add_argument("--now", type=_aware_time, default=None,
                         help="the world's 'now', ISO 8601 with offset (default: current time); "
                              "fix it for byte-identical worlds")
@@ -45,6 +48,16 @@ def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, found {text}")
+    return value
+
+
+def _share(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0, found {text}")
     return value
 
 
@@ -96,7 +109,7 @@ def _serve(args: argparse.Namespace, workdir: Path, stop: threading.Event) -> in
         return 2
 
     try:
-        sandbox = Sandbox.start(seed=args.seed, contacts=args.contacts, faults=args.faults,
+        sandbox = Sandbox.start(seed=args.seed, contacts=args.contacts, activity=args.activity, faults=args.faults,
                                 workdir=workdir, now=args.now, hubspot_port=args.hubspot_port,
                                 salesforce_port=args.salesforce_port, admin_port=args.admin_port)
     except FaultSpecError as exc:

@@ -91,6 +91,8 @@ def test_a_bad_fault_spec_exits_2_with_the_reason(tmp_path: Path) -> None:
     (["--now", "2026-11-02T09:30:00"], "needs a UTC offset, e.g. 2026-11-02T09:30:00+00:00"),
     (["--now", "yesterday"], "not an ISO 8601 time: 'yesterday'"),
     (["--contacts", "0"], "must be at least 1, found 0"),
+    (["--activity", "0"], "must be more than 0, found 0"),
+    (["--activity", "lots"], "not a number: 'lots'"),
     (["--admin-port", "70000"], "must be a port from 0 to 65535, found 70000"),
 ])
 def test_bad_arguments_are_refused_with_the_reason(argv, message, capsys) -> None:
@@ -104,3 +106,14 @@ def test_bad_arguments_are_refused_with_the_reason(argv, message, capsys) -> Non
         parser.parse_args(["sandbox", *argv])
     assert exited.value.code == 2
     assert message in capsys.readouterr().err
+
+
+def test_activity_scales_the_served_world(tmp_path: Path) -> None:
+    """``--activity`` reaches the world the sandbox serves (a lighter one for large runs)."""
+    from syncd_sandbox.runtime import Sandbox
+
+    counts = []
+    for activity in (1.0, 0.25):
+        with Sandbox.start(seed=3, contacts=60, activity=activity, workdir=tmp_path / str(activity)) as sandbox:
+            counts.append(len(sandbox.hubspot_state.email_events) + len(sandbox.hubspot_state.events))
+    assert counts[1] < counts[0] / 2
