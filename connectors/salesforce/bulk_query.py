@@ -10,7 +10,6 @@ booleans are ``True``/``False`` and numbers are numbers, as the REST feed gives 
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -20,7 +19,7 @@ from simple_salesforce.bulk2 import ColumnDelimiter, LineEnding, Operation
 from syncd.ports import ObjectSchema
 
 from .errors import Verdict, make_error
-from .results import csv_rows
+from .results import csv_rows, text_lines
 
 __all__ = ["query_chunks", "query_pages", "typed_row"]
 
@@ -78,7 +77,7 @@ def query_chunks(call: Call, object_name: str, soql: str, *, page_size: int, chu
         text, locator = page["records"], page.get("locator") or ""
         chunk: list[dict[str, str]] = []
         if text.strip():
-            for row in csv.DictReader(io.StringIO(text)):
+            for row in csv.DictReader(text_lines(text)):
                 chunk.append(row)
                 if len(chunk) >= chunk_size:
                     yield chunk

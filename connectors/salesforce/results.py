@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import csv
-import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -12,7 +11,7 @@ from syncd.models import CrmRecord, WriteResult
 from syncd.ports import FieldSchema, ObjectSchema
 
 __all__ = ["collection_results", "crm_record", "csv_rows", "csv_value", "object_schema",
-           "parse_bulk_error"]
+           "parse_bulk_error", "text_lines"]
 
 
 def crm_record(object_name: str, row: Mapping[str, Any]) -> CrmRecord:
@@ -65,7 +64,19 @@ def parse_bulk_error(cell: str) -> tuple[str, str]:
 
 def csv_rows(text: str) -> list[dict[str, str]]:
     """Rows of a Bulk 2.0 result CSV (empty text means no rows)."""
-    return list(csv.DictReader(io.StringIO(text))) if text.strip() else []
+    return list(csv.DictReader(text_lines(text))) if text.strip() else []
+
+
+def text_lines(text: str) -> Iterator[str]:
+    """The lines of ``text``, endings kept, one at a time: what ``csv`` reads (a quoted
+    cell may span lines). ``io.StringIO`` would first copy the whole text at four bytes a
+    character, for a 50,000-row results page about 24 MB more at the mirror's peak."""
+    start, end_of_text = 0, len(text)
+    while start < end_of_text:
+        end = text.find("\n", start)
+        end = end_of_text if end < 0 else end + 1
+        yield text[start:end]
+        start = end
 
 
 def csv_value(value: Any) -> str:

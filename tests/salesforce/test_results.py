@@ -6,7 +6,7 @@ import pytest
 
 from connectors.salesforce.bulk import UNPROCESSED, bulk_results
 from connectors.salesforce.http import endpoint_name
-from connectors.salesforce.results import (collection_results, csv_rows, csv_value,
+from connectors.salesforce.results import (collection_results, csv_rows, csv_value, text_lines,
                                            object_schema, parse_bulk_error)
 from syncd.models import WriteResult
 
@@ -101,3 +101,21 @@ def test_object_schema_reads_types_lengths_active_picklist_values_and_external_i
 ])
 def test_endpoint_names_group_calls_by_route(method, url, name):
     assert endpoint_name(method, url) == name
+
+
+def test_result_csv_is_read_line_by_line_with_quoted_cells_spanning_lines():
+    """Bulk 2.0 result pages are parsed from the text as it is, a line at a time (no copy
+    of the whole page): quoted commas, quotes and line breaks inside a cell, CRLF endings
+    and a last line without an ending all read back as the cells they were."""
+    import csv
+    import io
+
+    text = ('Id,Description,Title\n'
+            '1,"first line\nsecond, with comma",CEO\r\n'
+            '2,"said ""hi""",\n'
+            '3,,"last\n\nline"')
+    expected = list(csv.DictReader(io.StringIO(text)))
+    assert csv_rows(text) == expected
+    assert [r["Description"] for r in expected] == ["first line\nsecond, with comma", 'said "hi"', ""]
+    assert expected[2]["Title"] == "last\n\nline"
+    assert list(text_lines("a\nb")) == ["a\n", "b"]
