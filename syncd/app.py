@@ -92,6 +92,7 @@ def open_app(config_path: Path, *, clock: Clock | None = None, standby: bool = F
     pacer = Pacer()
     webhooks = build_webhook_queue(settings)
     return App(settings=settings, store=store,
-               hubspot=build_hubspot(settings, inbox=webhooks, sleep=pacer),
+               hubspot=build_hubspot(settings, inbox=webhooks, sleep=pacer,
+                                     stored_emails=store.contact_ids_by_email),
                salesforce=build_salesforce(settings, sleep=pacer),
                clock=clock or SystemClock(), log=structlog.get_logger("syncd"), webhooks=webhooks, pacer=pacer)

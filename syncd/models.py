@@ -19,6 +19,7 @@ __all__ = [
     "EngagementKind",
     "HubSpotContact",
     "WriteResult",
+    "email_key",
     "require_aware",
     "stored_event",
 ]
@@ -135,6 +136,12 @@ class WriteResult:
     error_code: str | None = None
     message: str | None = None
     retriable: bool = False
+
+
+def email_key(email: Any) -> str | None:
+    """An address as HubSpot matches it (stripped, any case): how the store keys a contact's
+    primary e-mail and the e-mail feeds look recipients up; ``None`` if blank."""
+    return (email.strip().lower() or None) if isinstance(email, str) else None
 
 
 def hubspot_text(value: Any) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta
 
 from connectors.hubspot import HubSpotClientSettings, HubSpotConnector
@@ -23,7 +23,10 @@ def build_webhook_queue(settings: Settings) -> WebhookInbox | None:
 
 
 def build_hubspot(settings: Settings, *, inbox: WebhookInbox | None = None,
-                  sleep: Callable[[float], None] = time.sleep) -> HubSpotConnector:
+                  sleep: Callable[[float], None] = time.sleep,
+                  stored_emails: Callable[[Sequence[str]], Mapping[str, str]] | None = None) -> HubSpotConnector:
+    """``stored_emails``: the state store's contacts by primary e-mail, asked before HubSpot
+    about a recipient the connector has not met in this run."""
     hs = settings.config.hubspot
     return HubSpotConnector(HubSpotClientSettings(
         base_url=str(hs.base_url).rstrip("/"), token=settings.secrets.hubspot_token,
@@ -35,7 +38,7 @@ def build_hubspot(settings: Settings, *, inbox: WebhookInbox | None = None,
         deletion_scan_every=timedelta(minutes=hs.deletion_scan_every_minutes),
         hand_raise_forms=tuple(sorted(settings.scoring.hand_raise_forms)),
         stream_lanes=hs.read_ahead_pages > 0), inbox=inbox,
-        sleep=sleep)
+        sleep=sleep, stored_emails=stored_emails)
 
 
 def build_salesforce(settings: Settings, *, sleep: Callable[[float], None] | None = None

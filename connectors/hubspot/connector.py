@@ -49,11 +49,12 @@ class HubSpotConnector:
     """Pulls contacts and engagement from one portal, each signal exactly once."""
 
     def __init__(self, settings: HubSpotClientSettings, *, api: HubSpotApi | None = None,
-                 sleep: Callable[[float], None] = time.sleep, inbox: Any = None) -> None:
+                 sleep: Callable[[float], None] = time.sleep, inbox: Any = None,
+                 stored_emails: Callable[[Sequence[str]], Mapping[str, str]] | None = None) -> None:
         self.settings = settings
         self.api = api or HubSpotApi(settings, sleep=sleep)
         self.inbox = inbox  # e.g. a WebhookInbox: contact ids to read first
-        self.resolver = EmailResolver(self.api, settings.batch_size)
+        self.resolver = EmailResolver(self.api, settings.batch_size, stored=stored_emails)
         self.last_plan: dict[str, dict[str, Any]] = {}
         self.last_skipped: dict[str, int] = {}
         self.own_writes: dict[str, int] = {}  # contact id → updatedAt (ms) of syncd's write, not yet in a cursor

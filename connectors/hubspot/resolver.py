@@ -1,18 +1,21 @@
 """Email → contact id, for feeds that name a recipient instead of a contact.
 
-Contacts read in this run fill the map for free; unknown addresses are looked up in
-batches of 100 (``idProperty=email`` also matches additional emails of merged contacts).
+Contacts read in this run fill the map for free; addresses it lacks are looked up first
+among the contacts already stored (``stored``: the state store's contacts by primary
+e-mail, a query), then at HubSpot in batches of 100 (``idProperty=email`` also matches
+additional emails of merged contacts).
 The map is a cache of the addresses learnt or looked up last: past ``max_entries`` the
 oldest are let go (a later event naming one costs a lookup, never a wrong answer). The
 bound holds every contact of a 100,000-contact first cycle with its additional emails
 (about 40 MiB at the bound): below it, e-mail events never cost a lookup of a contact
-pulled in the same run; above it memory stays flat and lookups come back.
+pulled in the same run; above it memory stays flat and the stored contacts answer
+instead (a backfill of 1,000,000 contacts had made 31,852 batch reads without them).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
 __all__ = ["EmailResolver", "Resolved"]
@@ -28,8 +31,10 @@ class _Reader(Protocol):
 class EmailResolver:
     """A bounded email → contact id map that can ask HubSpot about the addresses it lacks."""
 
-    def __init__(self, api: _Reader, batch_size: int = 100, max_entries: int = MAX_ENTRIES) -> None:
+    def __init__(self, api: _Reader, batch_size: int = 100, max_entries: int = MAX_ENTRIES, *,
+                 stored: Callable[[Sequence[str]], Mapping[str, str]] | None = None) -> None:
         self._api, self._batch, self._max = api, batch_size, max(max_entries, batch_size)
+        self._stored = stored  # contacts already kept elsewhere (the state store), by primary e-mail
         self._ids: dict[str, str | None] = {}  # oldest first
         self._lock = threading.Lock()  # the pull's lanes may share it
 
@@ -70,6 +75,14 @@ class EmailResolver:
             self._trim(keep=len(known))
             answer = {e: self._ids[e] for e in known}
         todo = sorted(wanted - known)
+        if todo and self._stored is not None:
+            stored = self._stored(todo)
+            with self._lock:
+                for email, contact_id in stored.items():
+                    self._ids.pop(email, None)
+                    self._ids[email] = answer[email] = contact_id
+                self._trim(keep=len(answer))
+            todo = [e for e in todo if e not in stored]
         for start in range(0, len(todo), self._batch):
             chunk = todo[start:start + self._batch]
             body = self._api.read_contacts(chunk, ["email", "hs_additional_emails"], id_property="email")

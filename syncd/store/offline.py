@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, select, update
 
+from syncd.models import email_key
 from syncd.offline_change import OfflineChange
 from syncd.store import tables as t
 from syncd.store.upsert import insert_ignore, upsert
@@ -36,7 +37,9 @@ class OfflineQueries:
             upsert(conn, t.offline_rows, [r.row() for r in change.rows], ["content_hash", "line"])
             upsert(conn, t.contacts, [{"hubspot_id": c.id, "properties": dict(c.properties),
                                        "updated_at": c.updated_at, "archived": False, "merged_into": None,
-                                       "pending": True, "pulled_at": now} for c in change.contacts],
+                                       "pending": True, "pulled_at": now,
+                                       "email_key": email_key(c.properties.get("email"))}
+                                      for c in change.contacts],
                    ["hubspot_id"])
             insert_ignore(conn, t.engagement, [{"id": e.id, "contact_id": e.contact_id, "kind": e.kind.value,
                                                 "occurred_at": e.occurred_at, "attributes": dict(e.attributes)}

@@ -21,7 +21,7 @@ from sqlalchemy.engine import Engine
 from syncd.effects import (ChunkResult, FollowUp, HubSpotQueued, HubSpotSent, HubSpotWrite, HubSpotWritten, LifecycleUpdate, Link, MirrorPatch, MirrorStale, Reject, ReviewItem,
                            RoutingPositions, StageChange, Written)
 from syncd.jsontext import json_dumps, json_loads
-from syncd.models import EngagementEvent, EngagementKind, HubSpotContact, hubspot_text, stored_event
+from syncd.models import EngagementEvent, EngagementKind, HubSpotContact, email_key, hubspot_text, stored_event
 from syncd.ports import PullBatch
 from syncd.store import tables as t
 from syncd.store.engine import checked_migrate, create_engine, migrate
@@ -159,7 +159,7 @@ class SqlStateStore(MirrorQueries, SalesQueries, OfflineQueries):
     def _forget(self, conn, hubspot_id: str, now: datetime) -> None:
         """An archived or GDPR-deleted contact: stop syncing it and purge its personal data."""
         conn.execute(update(t.contacts).where(t.contacts.c.hubspot_id == hubspot_id)
-                     .values(archived=True, pending=False, properties={}))
+                     .values(archived=True, pending=False, properties={}, email_key=None))
         conn.execute(update(t.engagement).where(t.engagement.c.contact_id == hubspot_id)
                      .values(attributes={}))
         conn.execute(delete(t.review_queue).where(t.review_queue.c.hubspot_id == hubspot_id))
@@ -172,6 +172,23 @@ class SqlStateStore(MirrorQueries, SalesQueries, OfflineQueries):
         with self._reading() as conn:
             return {h: p for h, p in conn.execute(select(c.hubspot_id, c.properties)
                                                   .where(c.hubspot_id.in_(list(hubspot_ids))))}
+
+    def contact_ids_by_email(self, emails: Sequence[str]) -> dict[str, str]:
+        """The live contact whose primary e-mail each address is (stripped, any case), for
+        the addresses exactly one live stored contact has; the others are left out."""
+        keys = sorted({k for e in emails if (k := email_key(e))})
+        c, found, seen = t.contacts.c, {}, set()
+        with self._reading() as conn:
+            for start in range(0, len(keys), _EMAILS_PER_QUERY):
+                part = keys[start:start + _EMAILS_PER_QUERY]
+                for key, hubspot_id in conn.execute(select(c.email_key, c.hubspot_id).where(
+                        c.email_key.in_(part), c.archived.is_(False), c.merged_into.is_(None))):
+                    if key in seen:
+                        found.pop(key, None)  # two live contacts: HubSpot decides
+                    else:
+                        seen.add(key)
+                        found[key] = hubspot_id
+        return found
 
     def pending_contacts(self, limit: int = 1000, *, after: str = "") -> list[HubSpotContact]:
         """Contacts still to sync, in id order, ``limit`` at a time after id ``after``."""
@@ -484,6 +501,7 @@ _FACT_TABLES: dict[type, tuple[Any, Callable[[Any, datetime], Any], str | tuple[
 }
 
 
+_EMAILS_PER_QUERY = 1000
 _KINDS = {k.value: k for k in EngagementKind}
 
 
@@ -501,7 +519,9 @@ def _set_pending(conn: Any, hubspot_ids: Sequence[str]) -> None:
 def _contact_row(contact: HubSpotContact, now: datetime) -> dict[str, Any]:
     return {"hubspot_id": contact.id, "properties": dict(contact.properties),
             "updated_at": contact.updated_at, "archived": contact.archived, "merged_into": None,
-            "pending": not contact.archived, "pulled_at": now}
+            "pending": not contact.archived, "pulled_at": now,
+            "email_key": None if contact.archived else email_key(contact.properties.get("email"))}
+
 
 
 _KIND_VALUES = {k: k.value for k in EngagementKind}  # a dict look-up instead of the enum's property

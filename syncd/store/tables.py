@@ -27,6 +27,8 @@ contacts = Table(
     Column("merged_into", String(40)),
     Column("pending", Boolean, nullable=False, default=True, index=True),
     Column("pulled_at", UtcDateTime, nullable=False),
+    # the primary e-mail, stripped and lower case: e-mail feeds find a recipient's contact here
+    Column("email_key", String(320), index=True),
 )
 
 engagement = Table(

@@ -18,7 +18,7 @@ from typing import Any
 from syncd.effects import (ChunkResult, FollowUp, HubSpotQueued, HubSpotSent, HubSpotWrite, HubSpotWritten, RoutingPositions, LifecycleUpdate, Link, MirrorPatch,
                            MirrorStale, Reject, ReviewItem, StageChange,
                            Written)
-from syncd.models import CrmRecord, EngagementEvent, HubSpotContact, hubspot_text, require_aware
+from syncd.models import CrmRecord, EngagementEvent, HubSpotContact, email_key, hubspot_text, require_aware
 from syncd.ports import PullBatch
 from syncd.testing.memory_offline import MemoryOfflineQueries
 
@@ -117,6 +117,15 @@ class MemoryStateStore(MemoryOfflineQueries):
 
     def contact_properties(self, hubspot_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
         return {h: dict(self.contacts[h]["properties"]) for h in hubspot_ids if h in self.contacts}
+
+    def contact_ids_by_email(self, emails: Sequence[str]) -> dict[str, str]:
+        wanted = {k for e in emails if (k := email_key(e))}
+        holders: dict[str, list[str]] = {}
+        for h, row in self.contacts.items():
+            key = email_key(row["properties"].get("email"))
+            if key in wanted and self._live(row):
+                holders.setdefault(key, []).append(h)
+        return {key: ids[0] for key, ids in holders.items() if len(ids) == 1}
 
     def pending_contacts(self, limit: int = 1000, *, after: str = "") -> list[HubSpotContact]:
         ids = sorted(h for h, r in self.contacts.items() if r["pending"] and self._live(r) and h > after)

@@ -290,3 +290,46 @@ def test_a_pull_writer_keeps_what_it_committed_and_drops_a_failed_transaction(tm
         raise ConnectionError("HubSpot went away")  # the pull failed: what was saved is kept
     assert [c.id for c in s.pending_contacts()] == ["1", "3"] and s.load_cursors() == {"contacts": {"after": 3}}
     s.close()
+
+
+def test_contacts_are_found_by_primary_email_when_exactly_one_live_contact_has_it(store):
+    """The e-mail feeds ask the store for a recipient's contact before HubSpot: any case and
+    spacing, live contacts only (not archived, not merged away), and no answer when two
+    live contacts share the address (HubSpot then decides)."""
+    store.save_pull_batch(PullBatch(contacts=[
+        contact("1", " Ann@Example.com "), contact("2", "bob@example.com"), contact("3", "twin@example.com"),
+        contact("4", "TWIN@example.com"), contact("5", "gone@example.com"), contact("6", "old@example.com"),
+        contact("7", "new@example.com"), contact("8", "")]), now=NOW)
+    store.save_pull_batch(PullBatch(deleted=["5"], merges=[("6", "7")]), now=NOW)
+    found = store.contact_ids_by_email(["ann@example.com", "BOB@example.com ", "twin@example.com",
+                                        "gone@example.com", "old@example.com", "nobody@example.com", ""])
+    assert found == {"ann@example.com": "1", "bob@example.com": "2"}
+    store.save_pull_batch(PullBatch(contacts=[contact("2", "robert@example.com")]), now=NOW)  # address changed
+    assert store.contact_ids_by_email(["bob@example.com", "robert@example.com"]) == {"robert@example.com": "2"}
+
+
+def test_the_email_key_migration_fills_contacts_stored_before_it(store_url):
+    """A store upgraded from the version before the e-mail key finds its existing contacts."""
+    import sqlalchemy as sa
+    from alembic import command
+    from alembic.config import Config
+
+    from syncd.store.engine import _MIGRATIONS, create_engine
+
+    engine = create_engine(store_url)
+    cfg = Config()
+    cfg.set_main_option("script_location", str(_MIGRATIONS))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0009")
+        conn.execute(sa.text("INSERT INTO contacts (hubspot_id, properties, updated_at, archived, pending, pulled_at) "
+                             "VALUES ('1', :p1, :at, false, true, :at), ('2', :p2, :at, true, false, :at), "
+                             "('3', :p3, :at, false, true, :at)"),
+                     {"p1": '{"email": " Ann@Example.com"}', "p2": '{"email": "b@example.com"}',
+                      "p3": '{"firstname": "No e-mail"}', "at": "2026-11-01 12:00:00.000000"})
+    engine.dispose()
+    s = open_store(store_url)
+    try:
+        assert s.contact_ids_by_email(["ann@example.com", "b@example.com"]) == {"ann@example.com": "1"}
+    finally:
+        s.close()

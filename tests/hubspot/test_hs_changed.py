@@ -95,6 +95,26 @@ def test_every_address_asked_for_stays_known_until_the_next_ask():
     assert len(resolver) <= 200
 
 
+def test_addresses_the_map_lacks_are_asked_of_the_stored_contacts_before_hubspot():
+    """Past the map's bound (a portal of a million contacts) the recipients of an e-mail feed
+    are mostly unknown to it: the stored contacts answer those they hold, HubSpot only the rest."""
+    directory = {f"p{i}@x.test": str(i) for i in range(600)}
+    stored_asks: list[list[str]] = []
+
+    def stored(emails):
+        stored_asks.append(list(emails))
+        return {e: directory[e] for e in emails if e in directory and int(directory[e]) < 500}
+
+    api = CountingApi(directory)
+    resolver = EmailResolver(api, batch_size=100, max_entries=200, stored=stored)
+    resolver.learn("599", {"email": "p599@x.test"})
+    found = resolver.prefetch([f"P{i}@x.test" for i in range(0, 600, 3)] + ["p599@x.test", "nobody@x.test"])
+    assert stored_asks == [sorted({f"p{i}@x.test" for i in range(0, 600, 3)} | {"nobody@x.test"})]
+    assert sorted(api.asked) == sorted([f"p{i}@x.test" for i in range(501, 600, 3)] + ["nobody@x.test"])
+    assert all(found.get(f"p{i}@x.test") == str(i) for i in range(0, 600, 3))
+    assert found.get("nobody@x.test") is None and found.get("p599@x.test") == "599"
+
+
 def test_a_window_stream_read_keeps_what_its_cursor_keeps():
     from connectors.hubspot.changed import RecentPairs
     from connectors.hubspot.cursors import WindowCursor
