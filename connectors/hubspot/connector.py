@@ -38,11 +38,11 @@ __all__ = ["HubSpotConnector"]
 log = structlog.get_logger("syncd.hubspot")
 STREAM_BY_NAME = {s.name: s for s in STREAMS}
 LISTING_MIN_SEARCH_PAGES = 10
+"""Below this many search pages of changed contacts, search is kept without asking more."""
 OWN_WRITES_MAX = 100_000
 """Most own-write versions kept between two folds (about 12 MiB). Past it none are kept:
 the next read reads those contacts again and the echo check recognises them by value, so
 memory stays flat however many contacts one cycle writes; only such a burst costs calls."""
-"""Below this many search pages of changed contacts, search is kept without asking more."""
 
 
 class HubSpotConnector:

@@ -523,7 +523,6 @@ def _contact_row(contact: HubSpotContact, now: datetime) -> dict[str, Any]:
             "email_key": None if contact.archived else email_key(contact.properties.get("email"))}
 
 
-
 _KIND_VALUES = {k: k.value for k in EngagementKind}  # a dict look-up instead of the enum's property
 
 
