@@ -24,7 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--seed", type=int, default=0, help="seed of the generated world")
     parser.add_argument("--contacts", type=_positive, default=200,
                         help="HubSpot contacts in the world (default 200)")
-    parser.add_argument("--activity", type=_share, default=1.0,
+    parser.add_argument("--activity", type=_positive_number, default=1.0,
                         help="marketing volume (email campaigns, page views): 1.0, the default, "
                              "gives about 15 engagement records per contact")
     parser.add_argument("--now", type=_aware_time, default=None,
@@ -51,7 +51,7 @@ def _positive(text: str) -> int:
     return value
 
 
-def _share(text: str) -> float:
+def _positive_number(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
