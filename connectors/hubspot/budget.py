@@ -73,7 +73,9 @@ class ApiBudget:
     def _wait_needed(self, search: bool) -> float:
         now = self._monotonic()
         if search:
+            _expire(self._search, now - 1.0)
             return _wait(self._search, self.search_per_second, 1.0, now)
+        _expire(self._window, now - 10.0)
         if self.per_10s is None:
             return 0.0
         return max(_wait(self._window, self.per_10s, 10.0, now),
@@ -114,13 +116,16 @@ class ApiBudget:
         return max(int(self.daily_limit * self.share) - used, 0)
 
 
+def _expire(cells: deque[list[float]], before: float) -> None:
+    """Drop the cells at the front that counted no later than ``before``."""
+    while cells and cells[0][0] <= before:
+        cells.popleft()
+
+
 def _wait(cells: deque[list[float]], limit: int | None, span: float, now: float) -> float:
-    """Seconds until one more call fits ``limit`` calls per ``span`` among ``cells`` (the
-    cells that left the longest span, 10 s, are dropped from the front as they go)."""
+    """Seconds until one more call fits ``limit`` calls per ``span`` among ``cells``."""
     if limit is None:
         return 0.0
-    while cells and cells[0][0] <= now - 10.0:
-        cells.popleft()
     live = sorted(c[0] for c in cells if c[0] > now - span)
     if len(live) < limit:
         return 0.0

@@ -58,7 +58,7 @@ class HubSpotConnector:
         self.last_plan: dict[str, dict[str, Any]] = {}
         self.last_skipped: dict[str, int] = {}
         self.own_writes: dict[str, int] = {}  # contact id → updatedAt (ms) of syncd's write, not yet in a cursor
-        self._own_untracked = 0  # own writes past OWN_WRITES_MAX since the last fold: none kept
+        self._own_untracked = False  # past OWN_WRITES_MAX since the last fold: none kept
 
     def contact_properties(self) -> dict[str, dict[str, Any]]:
         """Every contact property the portal defines, by name (one call)."""
@@ -82,19 +82,17 @@ class HubSpotConnector:
         The version each write made is noted, for the contacts cursor (``fold_own_writes``),
         up to ``OWN_WRITES_MAX`` since the last fold."""
         if self._own_untracked:
-            self._own_untracked += len(rows)
             return update_contacts(self.api, rows)
         results = update_contacts(self.api, rows, versions=self.own_writes)
         if len(self.own_writes) > OWN_WRITES_MAX:
-            self._own_untracked = len(self.own_writes)
-            self.own_writes = {}
+            self.own_writes, self._own_untracked = {}, True
             log.info("hubspot.own_writes_untracked", limit=OWN_WRITES_MAX,
                      effect="the next read reads these contacts again; the echo check recognises them")
         return results
 
     def _take_own_writes(self) -> dict[str, int]:
         """The own-write versions since the last fold, handed over once (none past the bound)."""
-        taken, self.own_writes, self._own_untracked = self.own_writes, {}, 0
+        taken, self.own_writes, self._own_untracked = self.own_writes, {}, False
         return taken
 
     def fold_own_writes(self, cursors: Cursors) -> dict[str, Any] | None:

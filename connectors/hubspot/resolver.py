@@ -18,6 +18,8 @@ import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
+from syncd.models import email_key
+
 __all__ = ["EmailResolver", "Resolved"]
 
 MAX_ENTRIES = 250_000
@@ -50,8 +52,7 @@ class EmailResolver:
     def _learn(self, contact_id: str, properties: Mapping[str, Any]) -> list[str]:
         learnt = []
         for email in [properties.get("email"), *str(properties.get("hs_additional_emails") or "").split(";")]:
-            if email:
-                email = email.strip().lower()
+            if email := email_key(email):
                 self._ids.pop(email, None)  # (re)learnt: now the newest
                 self._ids[email] = contact_id
                 learnt.append(email)
@@ -67,7 +68,7 @@ class EmailResolver:
     def prefetch(self, emails: Iterable[str]) -> Resolved:
         """Look up, in batches, every address not known yet (unknown ones are remembered);
         the answer for each address asked for, whatever other lanes do to the map meanwhile."""
-        wanted = {e.strip().lower() for e in emails if e}
+        wanted = {k for e in emails if (k := email_key(e))}
         with self._lock:
             known = wanted & self._ids.keys()
             for email in known:  # asked for again: now the newest
@@ -99,7 +100,7 @@ class EmailResolver:
     def get(self, email: str) -> str | None:
         """The contact id of ``email`` if the map holds it now, or ``None``."""
         with self._lock:
-            return self._ids.get(email.strip().lower()) if email else None
+            return self._ids.get(email_key(email))
 
 
 class Resolved:
@@ -109,4 +110,4 @@ class Resolved:
         self._ids = ids
 
     def get(self, email: str) -> str | None:
-        return self._ids.get(email.strip().lower()) if email else None
+        return self._ids.get(email_key(email))
