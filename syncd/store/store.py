@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Engine
 
 from syncd.effects import (ChunkResult, FollowUp, HubSpotQueued, HubSpotSent, HubSpotWrite, HubSpotWritten, LifecycleUpdate, Link, MirrorPatch, MirrorStale, Reject, ReviewItem,
@@ -30,7 +31,7 @@ from syncd.store.mirror import MirrorQueries
 from syncd.store.problems import location, store_problem
 from syncd.store.offline import OfflineQueries
 from syncd.store.sales import SalesQueries
-from syncd.store.upsert import insert_ignore, upsert
+from syncd.store.upsert import upsert
 
 __all__ = ["SqlStateStore", "open_store"]
 
@@ -130,11 +131,17 @@ class SqlStateStore(MirrorQueries, SalesQueries, OfflineQueries):
             loud, hushed = rows, []
         upsert(conn, t.contacts, loud, ["hubspot_id"])
         upsert(conn, t.contacts, hushed, ["hubspot_id"])
-        new_events = _insert_events(conn, batch.events)
-        # the contacts just stored as pending are pending already
-        touched = sorted({e.contact_id for e in batch.events} - {r["hubspot_id"] for r in loud if r["pending"]})
-        if touched:  # one statement run per id: no IN list to build for every page
-            _set_pending(conn, touched)
+        # a contact with a new event becomes pending: on SQLite once per transaction
+        # (_SqlPullWriter.commit), elsewhere here
+        if conn.dialect.name == "sqlite":
+            new_events = _insert_events(conn, batch.events)
+        else:
+            with_new = _insert_new_events(conn, batch.events)
+            new_events = len(with_new)
+            # the contacts just stored as pending are pending already
+            touched = sorted(set(with_new) - {r["hubspot_id"] for r in loud if r["pending"]})
+            if touched:
+                _set_pending(conn, touched)
         for old, new in batch.merges:
             self._merge(conn, old, new, now)
         for gone in batch.deleted:
@@ -432,7 +439,12 @@ class _SqlPullWriter:
     def save(self, batch: PullBatch, quiet: Collection[str]) -> int:
         if self._conn is None:
             conn = self._engine.connect()
+            _lazy_durability(conn, on=True)
             conn.begin()
+            if conn.dialect.name == "postgresql":
+                conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
+            else:  # the events this transaction adds are the rows after the last one now
+                self._last_event = conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM engagement").scalar()
             self._conn = self._pulling.conn = conn
         try:
             return self._save(self._conn, batch, quiet)
@@ -449,9 +461,33 @@ class _SqlPullWriter:
             return
         self._pulling.conn = None
         try:
+            if keep and conn.dialect.name == "sqlite":
+                try:
+                    _set_pending_of_new_events(conn, self._last_event)
+                except BaseException:
+                    conn.rollback()
+                    raise
             (conn.commit if keep else conn.rollback)()
         finally:
-            conn.close()
+            try:
+                _lazy_durability(conn, on=False)
+            finally:
+                conn.close()
+
+
+def _lazy_durability(conn: Any, *, on: bool) -> None:
+    """A pull transaction commits without waiting for the disk: SQLite's WAL is written in
+    order and the next commit that does wait (a chunk's, before and after Salesforce is
+    written) makes every earlier one durable with it. A power cut can lose only the last
+    pull transactions, with the cursors they moved, and the next cycle pulls them again.
+    PostgreSQL does the same with ``synchronous_commit`` off for the transaction."""
+    if conn.dialect.name != "sqlite":
+        return
+    try:
+        conn.connection.driver_connection.execute(f"PRAGMA synchronous={'NORMAL' if on else 'FULL'}")
+    except BaseException:
+        conn.invalidate()  # never given back to the pool with the lighter setting
+        raise
 
 
 # How each fact of a chunk is kept: (table, row builder, "insert", "stale" or the upsert key).
@@ -507,13 +543,17 @@ _KINDS = {k.value: k for k in EngagementKind}
 
 def _set_pending(conn: Any, hubspot_ids: Sequence[str]) -> None:
     """Put these contacts in the pending set; a contact already there is not rewritten."""
-    if conn.dialect.name == "sqlite":  # the driver's executemany: no Core parameter handling per id
-        conn.exec_driver_sql("UPDATE contacts SET pending = 1 WHERE hubspot_id = ? AND pending = 0",
-                             [(i,) for i in hubspot_ids])
-        return
     c = t.contacts.c
     conn.execute(update(t.contacts).where(c.hubspot_id == bindparam("touched"), c.pending.is_(False))
                  .values(pending=True), [{"touched": i} for i in hubspot_ids])
+
+
+def _set_pending_of_new_events(conn: Any, last_event: int) -> None:
+    """SQLite: put every contact with an event stored after row ``last_event`` in the
+    pending set, in one statement; a contact already there is not rewritten."""
+    # "+pending": look each contact up by id, not every contact that is not pending
+    conn.exec_driver_sql("UPDATE contacts SET pending = 1 WHERE +pending = 0 AND hubspot_id IN "
+                         "(SELECT contact_id FROM engagement WHERE rowid > ?)", (last_event,))
 
 
 def _contact_row(contact: HubSpotContact, now: datetime) -> dict[str, Any]:
@@ -526,14 +566,22 @@ def _contact_row(contact: HubSpotContact, now: datetime) -> dict[str, Any]:
 _KIND_VALUES = {k: k.value for k in EngagementKind}  # a dict look-up instead of the enum's property
 
 
+def _insert_new_events(conn: Any, events: Sequence[EngagementEvent]) -> list[str]:
+    """Store the events whose id is new (an id given twice keeps its last event); return
+    the contact of each new one."""
+    rows = list({e.id: _event_row(e) for e in events}.values())
+    if not rows:
+        return []
+    stmt = postgresql.insert(t.engagement).on_conflict_do_nothing(index_elements=["id"])
+    return list(conn.execute(stmt.returning(t.engagement.c.contact_id), rows).scalars())
+
+
 def _insert_events(conn: Any, events: Sequence[EngagementEvent]) -> int:
-    """Store the events whose id is new; return how many were new (an id given twice keeps
-    its last event). On SQLite a row tuple straight from each event, through the driver's
+    """SQLite: store the events whose id is new; return how many were new (an id given twice
+    keeps its last event). A row tuple straight from each event, through the driver's
     executemany, each value written as its column's type writes it."""
     if not events:
         return 0
-    if conn.dialect.name != "sqlite":
-        return insert_ignore(conn, t.engagement, [_event_row(e) for e in events], "id")
     dialect = conn.dialect
     when = t.engagement.c.occurred_at.type.dialect_impl(dialect).bind_processor(dialect)
     kinds = _KIND_VALUES

@@ -73,7 +73,7 @@ class MemoryStateStore(MemoryOfflineQueries):
                                        "pending": was if c.id in quiet else not c.archived, "pulled_at": now}
             new = [e for e in batch.events if e.id not in self.events]
             self.events.update({e.id: e for e in new})
-            for cid in {e.contact_id for e in batch.events}:
+            for cid in {e.contact_id for e in new}:  # a new event makes its contact pending
                 if cid in self.contacts:
                     self.contacts[cid]["pending"] = True
             for old, survivor in batch.merges:

@@ -70,6 +70,22 @@ def test_settled_contacts_leave_pending_until_they_change_again(store):
     assert store.count_pending() == 2
 
 
+def test_only_a_new_event_makes_a_settled_contact_pending(store):
+    """Events pulled again (windows overlap) change nothing, so they wake nobody; a new one
+    does, also inside a pull transaction of several batches."""
+    store.save_pull_batch(PullBatch(contacts=[contact("1"), contact("2", "b@example.com")],
+                                    events=[event("e:1", "1")]), now=NOW)
+    settle(store, ["1", "2"])
+    store.save_pull_batch(PullBatch(events=[event("e:1", "1")]), now=NOW)
+    assert store.pending_contacts() == []
+    with store.pull_writer(now=NOW) as writer:
+        writer.save(PullBatch(events=[event("e:1", "1"), event("e:2", "2")]), ())
+        writer.commit()
+        writer.save(PullBatch(events=[event("e:3", "1")]), ())
+        writer.save(PullBatch(events=[event("e:2", "2")]), ())
+    assert [c.id for c in store.pending_contacts()] == ["1", "2"]
+
+
 def test_pending_contacts_pages_by_id(store):
     store.save_pull_batch(PullBatch(contacts=[contact(str(i)) for i in range(10, 15)]), now=NOW)
     first = store.pending_contacts(2)
@@ -333,3 +349,31 @@ def test_the_email_key_migration_fills_contacts_stored_before_it(store_url):
         assert s.contact_ids_by_email(["ann@example.com", "b@example.com"]) == {"ann@example.com": "1"}
     finally:
         s.close()
+
+
+def test_pull_transactions_commit_without_waiting_for_the_disk_and_every_other_one_waits(store_url):
+    """Pulled pages can be pulled again, so their commits do not wait for the disk; every
+    other commit does (on SQLite with WAL it then makes the pull's frames before it durable
+    too), including the next one on the connection the pull gave back to the pool."""
+    import sqlalchemy as sa
+
+    s = open_store(store_url)
+    waited: list[tuple[str, bool]] = []
+
+    def setting(conn) -> bool:
+        if conn.dialect.name == "sqlite":
+            return conn.connection.driver_connection.execute("PRAGMA synchronous").fetchone()[0] >= 2
+        return conn.exec_driver_sql("SHOW synchronous_commit").scalar() == "on"
+
+    sa.event.listen(s.engine, "commit", lambda conn: waited.append(("commit", setting(conn))))
+    s.save_cursor("before", {"at": 1}, now=NOW)
+    with s.pull_writer(now=NOW) as writer:
+        writer.save(PullBatch(contacts=[contact("1")], events=[event("e:1", "1")],
+                              cursors={"contacts": {"after": 1}}), ())
+        writer.commit()
+        writer.save(PullBatch(contacts=[contact("2", "b@example.com")], cursors={"contacts": {"after": 2}}), ())
+    settle(s, ["1"])
+    s.save_cursor("after", {"at": 2}, now=NOW)
+    assert [w for _, w in waited] == [True, False, False, True, True]
+    assert s.load_cursors()["contacts"] == {"after": 2} and [c.id for c in s.pending_contacts()] == ["2"]
+    s.close()
