@@ -29,6 +29,9 @@ def main(argv: list[str] | None = None) -> int:
     """Run one command. Failures syncd understands print one paragraph (exit 2: fix
     something; 3: try again later); anything else prints one line and where its traceback
     was written (exit 1), never a traceback."""
+    from syncd.heap import limit_malloc_arenas
+
+    limit_malloc_arenas()  # before any thread starts
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args) or 0)
