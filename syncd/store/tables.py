@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, BigInteger, Boolean, Column, Integer, MetaData, String, Table, Text
+from sqlalchemy import JSON, BigInteger, Boolean, Column, Index, Integer, MetaData, String, Table, Text
 
 from syncd.store.types import UtcDateTime
 
@@ -25,10 +25,12 @@ contacts = Table(
     Column("updated_at", UtcDateTime, nullable=False),
     Column("archived", Boolean, nullable=False, default=False),
     Column("merged_into", String(40)),
-    Column("pending", Boolean, nullable=False, default=True, index=True),
+    Column("pending", Boolean, nullable=False, default=True),
     Column("pulled_at", UtcDateTime, nullable=False),
     # the primary e-mail, stripped and lower case: e-mail feeds find a recipient's contact here
     Column("email_key", String(320), index=True),
+    # the pending set in id order: a chunk's page of it is read without a sort
+    Index("ix_contacts_pending", "pending", "hubspot_id"),
 )
 
 engagement = Table(
@@ -150,10 +152,11 @@ hubspot_outbox = Table(
     Column("hubspot_id", String(40), primary_key=True),
     Column("properties", JSON, nullable=False),
     Column("clear_first", JSON, nullable=False),
-    Column("needs_clear", Boolean, nullable=False, index=True),
+    Column("needs_clear", Boolean, nullable=False),
     Column("old", JSON, nullable=False),
     Column("why", JSON, nullable=False),
     Column("queued_at", UtcDateTime, nullable=False),
+    Index("ix_hubspot_outbox_needs_clear", "needs_clear", "hubspot_id"),  # each part in id order
 )
 
 # Follow-ups under the SLA: one row per crossing of the trigger (seq counts them per person).

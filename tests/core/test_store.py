@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from typing import Any
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -376,4 +377,30 @@ def test_pull_transactions_commit_without_waiting_for_the_disk_and_every_other_o
     s.save_cursor("after", {"at": 2}, now=NOW)
     assert [w for _, w in waited] == [True, False, False, True, True]
     assert s.load_cursors()["contacts"] == {"after": 2} and [c.id for c in s.pending_contacts()] == ["2"]
+    s.close()
+
+
+def test_each_page_of_the_pending_contacts_and_of_the_hubspot_outbox_is_read_without_a_sort(tmp_path):
+    """Chunks page through the pending contacts, the HubSpot flush through its outbox: each
+    page is read in index order. A sort of the whole set for every page would make a cycle
+    of N contacts cost N squared."""
+    import sqlalchemy as sa
+
+    s = open_store(f"sqlite:///{tmp_path / 'state.db'}")
+    pages: list[tuple[str, Any]] = []
+
+    def paged(conn, cursor, sql, params, *_) -> None:
+        if "LIMIT" in sql:
+            pages.append((sql, params))
+
+    sa.event.listen(s.engine, "before_cursor_execute", paged)
+    s.pending_contacts(1000, after="5")
+    for clears in (True, False, None):
+        s.hubspot_outbox(after="5", limit=100, clears=clears)
+    sa.event.remove(s.engine, "before_cursor_execute", paged)
+    assert len(pages) == 4
+    with s.engine.connect() as conn:
+        for sql, params in pages:
+            plan = " / ".join(r[-1] for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params))
+            assert "TEMP B-TREE" not in plan and "hubspot_id>?" in plan, (sql, plan)
     s.close()
