@@ -1,14 +1,45 @@
-"""For benchmarks that run the sandbox in its own process (`syncd sandbox`): lift its HubSpot
-rate limits and write the config.toml that points syncd at it."""
+"""For benchmarks that run the sandbox in its own process (`syncd sandbox`): start it, lift
+its HubSpot rate limits and write the config.toml that points syncd at it."""
 
 from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
+import time
 import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+SYNCD = Path(sys.executable).with_name("syncd")
+
+
+def start_sandbox(work: Path, contacts: int, seed: int, activity: float = 1.0) -> tuple[subprocess.Popen, dict]:
+    """``syncd sandbox`` in its own process with its files in ``work``; (process, its ports
+    file) once it answers. Building a large world takes a while: up to 120 s, or a second per
+    500 contacts beyond that; a sandbox that exits or does not start in time ends the run."""
+    ports = work / "ports.json"
+    ports.unlink(missing_ok=True)  # a kept folder of an earlier run
+    log = open(work / "sandbox.log", "w")  # noqa: SIM115 - closed with the process
+    proc = subprocess.Popen([str(SYNCD), "sandbox", "--seed", str(seed), "--contacts", str(contacts),
+                             "--activity", str(activity), "--workdir", str(work / "sbx"), "--port-file", str(ports)],
+                            stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+    deadline = time.monotonic() + max(120, contacts / 500)
+    while not (ports.exists() and ports.stat().st_size):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            sys.exit(f"the sandbox did not start: {(work / 'sandbox.log').read_text()[-400:]}")
+        time.sleep(0.5)
+    return proc, json.loads(ports.read_text())
+
+
+def syncd_env(ports: dict) -> dict[str, str]:
+    """This environment with the secrets of the sandbox whose ports file is ``ports``, under
+    the names ``write_config`` gives."""
+    return {**os.environ, "SYNCD_HUBSPOT_TOKEN": ports["hubspot_token"],
+            "SYNCD_SALESFORCE_CLIENT_ID": ports["salesforce_client_id"],
+            "SYNCD_SALESFORCE_CLIENT_SECRET": ports["salesforce_client_secret"]}
 
 
 def lift_limits(admin_url: str) -> None:

@@ -30,7 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _sandbox_process import lift_limits, write_config  # noqa: E402
+from _sandbox_process import lift_limits, start_sandbox, syncd_env, write_config  # noqa: E402
 
 
 def _mib(kib: int) -> str:
@@ -137,21 +137,6 @@ def _child(argv: list[str], checkpoints: list[int]) -> int:
     return rc
 
 
-def _sandbox(workdir: Path, contacts: int, seed: int, activity: float) -> tuple[subprocess.Popen, dict]:
-    ports = workdir / "ports.json"
-    for old in (ports, *workdir.glob("state.db*")):  # a kept directory of an earlier run
-        old.unlink(missing_ok=True)
-    log = open(workdir / "sandbox.log", "w")
-    proc = subprocess.Popen([str(Path(sys.executable).with_name("syncd")), "sandbox", "--seed", str(seed), "--contacts",
-                             str(contacts), "--activity", str(activity), "--workdir", str(workdir / "sbx"), "--port-file", str(ports)],
-                            stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
-    while not ports.exists() or not ports.stat().st_size:
-        if proc.poll() is not None:
-            raise SystemExit(f"sandbox exited: {(workdir / 'sandbox.log').read_text()[-400:]}")
-        time.sleep(1)
-    return proc, json.loads(ports.read_text())
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--contacts", type=int, default=100_000)
@@ -171,14 +156,14 @@ def main() -> int:
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="bench-memory-"))
     workdir.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
-    sandbox, p = _sandbox(workdir, args.contacts, args.seed, args.activity)
+    for old in workdir.glob("state.db*"):  # a kept directory of an earlier run
+        old.unlink()
+    sandbox, p = start_sandbox(workdir, args.contacts, args.seed, args.activity)
     print(f"sandbox ready with {args.contacts:,} contacts in {time.monotonic() - started:.0f} s", flush=True)
     try:
         lift_limits(p['admin_url'])
         config = write_config(workdir, p)
-        env = {**os.environ, "SYNCD_HUBSPOT_TOKEN": p["hubspot_token"],
-               "SYNCD_SALESFORCE_CLIENT_ID": p["salesforce_client_id"],
-               "SYNCD_SALESFORCE_CLIENT_SECRET": p["salesforce_client_secret"]}
+        env = syncd_env(p)
         commands = ([["backfill", "--config", str(config)]] if args.backfill else []) + [
             ["once", "--config", str(config), "--summary-json", str(workdir / "summary.json")]]
         for command in commands:

@@ -31,32 +31,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _sandbox_process import lift_limits, sandbox_stats, write_config  # noqa: E402
-SYNCD = Path(sys.executable).with_name("syncd")
+from _sandbox_process import SYNCD, lift_limits, sandbox_stats, start_sandbox, syncd_env, write_config  # noqa: E402
+
 GENERAL_PER_S = 190 / 10  # HubSpot Professional: 190 calls per 10 seconds
 SEARCH_PER_S = 4  # and 4 CRM search requests per second
 
 
-def _start_sandbox(work: Path, contacts: int, seed: int) -> tuple[subprocess.Popen, dict]:
-    ports = work / "ports.json"
-    log = open(work / "sandbox.log", "w")  # noqa: SIM115 - closed with the process
-    proc = subprocess.Popen([str(SYNCD), "sandbox", "--seed", str(seed), "--contacts", str(contacts),
-                             "--workdir", str(work / "sbx"), "--port-file", str(ports)],
-                            stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + max(120, contacts / 500)
-    while not (ports.exists() and ports.stat().st_size):
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            sys.exit(f"the sandbox did not start: {(work / 'sandbox.log').read_text()[-400:]}")
-        time.sleep(0.5)
-    return proc, json.loads(ports.read_text())
-
-
 def _run_once(work: Path, config: Path, p: dict) -> tuple[float, float, float, int]:
     """(wall s, user s, system s, peak RSS KiB) of one ``syncd once``."""
-    env = {**os.environ, "SYNCD_HUBSPOT_TOKEN": p["hubspot_token"],
-           "SYNCD_SALESFORCE_CLIENT_ID": p["salesforce_client_id"],
-           "SYNCD_SALESFORCE_CLIENT_SECRET": p["salesforce_client_secret"]}
+    env = syncd_env(p)
     with open(work / "once.log", "w") as log:
         started = time.perf_counter()
         proc = subprocess.Popen([str(SYNCD), "once", "--config", str(config), "--summary-json",
@@ -81,7 +64,7 @@ def main() -> None:
         parser.error("--contacts goes from 1 to 1,000,000")
     work = Path(tempfile.mkdtemp(prefix="syncd-scale-"))
     started = time.monotonic()
-    sandbox, ports = _start_sandbox(work, args.contacts, args.seed)
+    sandbox, ports = start_sandbox(work, args.contacts, args.seed)
     try:
         print(f"sandbox with {args.contacts:,} contacts ready in {time.monotonic() - started:.1f} s")
         professional = args.limits == "professional"
