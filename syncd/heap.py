@@ -10,7 +10,7 @@ what is left to the collector's permanent generation (``gc.freeze``), once per p
 glibc gives each thread that allocates its own malloc arena (up to eight per core), and
 memory freed in one arena serves only that arena. A cycle reads pages on several threads
 (read-ahead, HubSpot's lanes, the Salesforce sender) and works on another, so what the
-readers freed is not reused by the work that follows: at 20,000 contacts the peak was 4 MiB
+readers freed is not reused by the work that follows: at 20,000 contacts the peak was 3–4 MiB
 higher with one arena per thread than with two arenas in all (the arenas' locks cost no
 measurable CPU; the threads mostly take turns under the GIL). ``limit_malloc_arenas`` sets
 two, before any thread starts, unless ``MALLOC_ARENA_MAX`` says otherwise.
