@@ -469,25 +469,27 @@ class _SqlPullWriter:
                     raise
             (conn.commit if keep else conn.rollback)()
         finally:
-            try:
-                _lazy_durability(conn, on=False)
-            finally:
-                conn.close()
+            _lazy_durability(conn, on=False)
+            conn.close()
 
 
 def _lazy_durability(conn: Any, *, on: bool) -> None:
-    """A pull transaction commits without waiting for the disk: SQLite's WAL is written in
-    order and the next commit that does wait (a chunk's, before and after Salesforce is
-    written) makes every earlier one durable with it. A power cut can lose only the last
-    pull transactions, with the cursors they moved, and the next cycle pulls them again.
-    PostgreSQL does the same with ``synchronous_commit`` off for the transaction."""
+    """SQLite: a pull transaction commits without waiting for the disk (``on``), and the
+    connection waits again before it goes back to the pool (``on=False``). The WAL is
+    written in order and the next commit that does wait (a chunk's, before and after
+    Salesforce is written) makes every earlier one durable with it: a power cut can lose
+    only the last pull transactions, with the cursors they moved, and the next cycle pulls
+    them again. (On PostgreSQL the pull transaction sets ``synchronous_commit`` off.)
+    A connection whose setting cannot be put back is dropped, not pooled; that failure
+    never hides the transaction's own error."""
     if conn.dialect.name != "sqlite":
         return
     try:
         conn.connection.driver_connection.execute(f"PRAGMA synchronous={'NORMAL' if on else 'FULL'}")
-    except BaseException:
+    except Exception:
         conn.invalidate()  # never given back to the pool with the lighter setting
-        raise
+        if on:
+            raise
 
 
 # How each fact of a chunk is kept: (table, row builder, "insert", "stale" or the upsert key).

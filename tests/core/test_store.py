@@ -404,3 +404,26 @@ def test_each_page_of_the_pending_contacts_and_of_the_hubspot_outbox_is_read_wit
             plan = " / ".join(r[-1] for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params))
             assert "TEMP B-TREE" not in plan and "hubspot_id>?" in plan, (sql, plan)
     s.close()
+
+
+def test_a_refused_pull_commit_keeps_its_own_error_and_the_pool_keeps_waiting_for_the_disk(tmp_path):
+    """A pull transaction whose commit is refused (say, the writer lease was lost) reports
+    that refusal, and the next commit on the store still waits for the disk."""
+    import sqlalchemy as sa
+
+    s = open_store(f"sqlite:///{tmp_path / 'state.db'}")
+    refused = []
+
+    def refuse(conn) -> None:
+        if not refused:
+            refused.append(True)
+            raise RuntimeError("the store was taken over")
+
+    sa.event.listen(s.engine, "commit", refuse)
+    with pytest.raises(RuntimeError, match="taken over"), s.pull_writer(now=NOW) as writer:
+        writer.save(PullBatch(contacts=[contact("1")], cursors={"contacts": {"after": 1}}), ())
+    sa.event.remove(s.engine, "commit", refuse)
+    with s.engine.connect() as conn:
+        assert conn.connection.driver_connection.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    assert s.load_cursors() == {}
+    s.close()
