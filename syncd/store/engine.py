@@ -19,7 +19,7 @@ SQLITE_STATEMENT_CACHE = 16
 
 def create_engine(url: str) -> Engine:
     """SQLite gets WAL and ``synchronous=FULL`` so a crash never loses a committed cycle
-    (pull transactions lighten it for themselves: ``store._lazy_durability``)."""
+    (pull transactions lighten it for themselves: ``store._begin_pull``)."""
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     if url.startswith("sqlite:///") and url != "sqlite:///:memory:":

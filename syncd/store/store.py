@@ -16,7 +16,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import bindparam, delete, func, select, update
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Engine
 
 from syncd.effects import (ChunkResult, FollowUp, HubSpotQueued, HubSpotSent, HubSpotWrite, HubSpotWritten, LifecycleUpdate, Link, MirrorPatch, MirrorStale, Reject, ReviewItem,
@@ -31,7 +30,7 @@ from syncd.store.mirror import MirrorQueries
 from syncd.store.problems import location, store_problem
 from syncd.store.offline import OfflineQueries
 from syncd.store.sales import SalesQueries
-from syncd.store.upsert import upsert
+from syncd.store.upsert import insert_new, upsert
 
 __all__ = ["SqlStateStore", "open_store"]
 
@@ -132,7 +131,7 @@ class SqlStateStore(MirrorQueries, SalesQueries, OfflineQueries):
         upsert(conn, t.contacts, loud, ["hubspot_id"])
         upsert(conn, t.contacts, hushed, ["hubspot_id"])
         # a contact with a new event becomes pending: on SQLite once per transaction
-        # (_SqlPullWriter.commit), elsewhere here
+        # (_finish_pull), elsewhere here
         if conn.dialect.name == "sqlite":
             new_events = _insert_events(conn, batch.events)
         else:
@@ -439,12 +438,11 @@ class _SqlPullWriter:
     def save(self, batch: PullBatch, quiet: Collection[str]) -> int:
         if self._conn is None:
             conn = self._engine.connect()
-            _lazy_durability(conn, on=True)
-            conn.begin()
-            if conn.dialect.name == "postgresql":
-                conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
-            else:  # the events this transaction adds are the rows after the last one now
-                self._last_event = conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM engagement").scalar()
+            try:
+                self._last_event = _begin_pull(conn)
+            except BaseException:
+                conn.close()
+                raise
             self._conn = self._pulling.conn = conn
         try:
             return self._save(self._conn, batch, quiet)
@@ -461,35 +459,57 @@ class _SqlPullWriter:
             return
         self._pulling.conn = None
         try:
-            if keep and conn.dialect.name == "sqlite":
-                try:
-                    _set_pending_of_new_events(conn, self._last_event)
-                except BaseException:
-                    conn.rollback()
-                    raise
-            (conn.commit if keep else conn.rollback)()
-        finally:
-            _lazy_durability(conn, on=False)
+            if keep:
+                _finish_pull(conn, self._last_event)
+                conn.commit()
+            else:
+                conn.rollback()
+        finally:  # closing rolls back what was not committed
+            _release_pull(conn)
             conn.close()
 
 
-def _lazy_durability(conn: Any, *, on: bool) -> None:
-    """SQLite: a pull transaction commits without waiting for the disk (``on``), and the
-    connection waits again before it goes back to the pool (``on=False``). The WAL is
-    written in order and the next commit that does wait (a chunk's, before and after
-    Salesforce is written) makes every earlier one durable with it: a power cut can lose
-    only the last pull transactions, with the cursors they moved, and the next cycle pulls
-    them again. (On PostgreSQL the pull transaction sets ``synchronous_commit`` off.)
-    A connection whose setting cannot be put back is dropped, not pooled; that failure
-    never hides the transaction's own error."""
+# A pull transaction commits without waiting for the disk: SQLite's WAL is written in order
+# and the next commit that does wait (a chunk's, before and after Salesforce is written)
+# makes every earlier one durable with it, so a power cut can lose only the last pull
+# transactions, with the cursors they moved, and the next cycle pulls them again. SQLite:
+# ``synchronous=NORMAL`` until the connection goes back to the pool; PostgreSQL:
+# ``synchronous_commit`` off for the transaction.
+def _begin_pull(conn: Any) -> int:
+    """Open a pull transaction on ``conn``; on SQLite return the last event row before it
+    (the rows after it are the events it adds)."""
     if conn.dialect.name != "sqlite":
-        return
-    try:
-        conn.connection.driver_connection.execute(f"PRAGMA synchronous={'NORMAL' if on else 'FULL'}")
-    except Exception:
-        conn.invalidate()  # never given back to the pool with the lighter setting
-        if on:
-            raise
+        conn.begin()
+        conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
+        return 0
+    _synchronous(conn, "NORMAL")
+    conn.begin()
+    return conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM engagement").scalar()
+
+
+def _finish_pull(conn: Any, last_event: int) -> None:
+    """Just before a pull transaction commits, on SQLite: put every contact with an event
+    stored after row ``last_event`` in the pending set, in one statement (a contact already
+    there is not rewritten; elsewhere ``_save_batch`` does it batch by batch)."""
+    if conn.dialect.name == "sqlite":
+        # "+pending": look each contact up by id, not every contact that is not pending
+        conn.exec_driver_sql("UPDATE contacts SET pending = 1 WHERE +pending = 0 AND hubspot_id IN "
+                             "(SELECT contact_id FROM engagement WHERE rowid > ?)", (last_event,))
+
+
+def _release_pull(conn: Any) -> None:
+    """SQLite: the connection waits for the disk again before it goes back to the pool; one
+    whose setting cannot be put back is dropped instead. Never raises, so the transaction's
+    own error is the one reported."""
+    if conn.dialect.name == "sqlite":
+        try:
+            _synchronous(conn, "FULL")
+        except Exception:  # noqa: BLE001 - dropping the connection is the answer
+            conn.invalidate()
+
+
+def _synchronous(conn: Any, level: str) -> None:
+    conn.connection.driver_connection.execute(f"PRAGMA synchronous={level}")
 
 
 # How each fact of a chunk is kept: (table, row builder, "insert", "stale" or the upsert key).
@@ -550,14 +570,6 @@ def _set_pending(conn: Any, hubspot_ids: Sequence[str]) -> None:
                  .values(pending=True), [{"touched": i} for i in hubspot_ids])
 
 
-def _set_pending_of_new_events(conn: Any, last_event: int) -> None:
-    """SQLite: put every contact with an event stored after row ``last_event`` in the
-    pending set, in one statement; a contact already there is not rewritten."""
-    # "+pending": look each contact up by id, not every contact that is not pending
-    conn.exec_driver_sql("UPDATE contacts SET pending = 1 WHERE +pending = 0 AND hubspot_id IN "
-                         "(SELECT contact_id FROM engagement WHERE rowid > ?)", (last_event,))
-
-
 def _contact_row(contact: HubSpotContact, now: datetime) -> dict[str, Any]:
     return {"hubspot_id": contact.id, "properties": dict(contact.properties),
             "updated_at": contact.updated_at, "archived": contact.archived, "merged_into": None,
@@ -571,11 +583,7 @@ _KIND_VALUES = {k: k.value for k in EngagementKind}  # a dict look-up instead of
 def _insert_new_events(conn: Any, events: Sequence[EngagementEvent]) -> list[str]:
     """Store the events whose id is new (an id given twice keeps its last event); return
     the contact of each new one."""
-    rows = list({e.id: _event_row(e) for e in events}.values())
-    if not rows:
-        return []
-    stmt = postgresql.insert(t.engagement).on_conflict_do_nothing(index_elements=["id"])
-    return list(conn.execute(stmt.returning(t.engagement.c.contact_id), rows).scalars())
+    return insert_new(conn, t.engagement, [_event_row(e) for e in events], "id", "contact_id")
 
 
 def _insert_events(conn: Any, events: Sequence[EngagementEvent]) -> int:

@@ -10,7 +10,7 @@ from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
-__all__ = ["insert_ignore", "upsert"]
+__all__ = ["insert_ignore", "insert_new", "upsert"]
 
 
 def _insert(conn: Connection, table: Table):
@@ -44,8 +44,19 @@ def insert_ignore(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]
     if _driver_ok(conn, table, fresh):
         quote = conn.dialect.identifier_preparer.quote
         return _sqlite_insert(conn, table, fresh, f"ON CONFLICT ({quote(key)}) DO NOTHING")
+    return len(insert_new(conn, table, fresh, key, key))
+
+
+def insert_new(conn: Connection, table: Table, rows: Sequence[dict[str, Any]], key: str,
+               column: str) -> list[Any]:
+    """Insert rows whose single-column ``key`` is new; return ``column`` of each new row.
+    One ``INSERT … ON CONFLICT DO NOTHING RETURNING`` for all rows; a key given twice
+    keeps its last row. (Not SQLite's driver path: its executemany returns no rows.)"""
+    fresh = list({r[key]: r for r in rows}.values())
+    if not fresh:
+        return []
     stmt = _insert(conn, table).on_conflict_do_nothing(index_elements=[key])
-    return len(conn.execute(stmt.returning(table.c[key]), fresh).all())
+    return list(conn.execute(stmt.returning(table.c[column]), fresh).scalars())
 
 
 def _driver_ok(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> bool:
