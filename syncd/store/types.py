@@ -27,13 +27,24 @@ class UtcDateTime(TypeDecorator):
         if dialect.name != "sqlite":
             return super().bind_processor(dialect)
 
+        last: list[tuple[datetime | None, str | None]] = [(None, None)]
+
         def process(value: datetime | None) -> str | None:
             # the text SQLAlchemy's SQLite DATETIME writes ('YYYY-MM-DD HH:MM:SS.ffffff'),
-            # formatted in one C call instead of a %-format per value
+            # formatted in one C call instead of a %-format per value; the same datetime
+            # as the last one (a chunk's rows all carry its ``now``) is not formatted again.
+            # One tuple read and written whole: threads sharing this processor never mix
+            # one value with another's text.
+            seen = last[0]
+            if value is seen[0]:
+                return seen[1]
             if value is not None and value.tzinfo is UTC:  # the usual zone: no conversion
-                return value.isoformat(" ", "microseconds")[:26]
-            value = self.process_bind_param(value, dialect)
-            return None if value is None else value.isoformat(" ", "microseconds")
+                text = value.isoformat(" ", "microseconds")[:26]
+            else:
+                bound = self.process_bind_param(value, dialect)
+                text = None if bound is None else bound.isoformat(" ", "microseconds")
+            last[0] = (value, text)
+            return text
         return process
 
     def result_processor(self, dialect, coltype):

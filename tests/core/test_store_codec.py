@@ -61,3 +61,17 @@ def test_times_are_stored_in_sqlalchemys_text_and_read_back_aware_utc():
     assert write(None) is None and read(None) is None
     with pytest.raises(ValueError):
         write(datetime(2026, 1, 1))
+
+
+def test_a_time_written_again_or_after_another_gets_its_own_text():
+    engine = create_engine("sqlite:///:memory:")
+    write = t.contacts.c.pulled_at.type.dialect_impl(engine.dialect).bind_processor(engine.dialect)
+    a, b = datetime(2026, 3, 4, 5, 6, 7, 1, tzinfo=UTC), datetime(2026, 3, 4, 7, 6, 7, tzinfo=timezone(timedelta(hours=2)))
+    assert [write(v) for v in (a, a, b, None, b, a, None)] == [
+        "2026-03-04 05:06:07.000001", "2026-03-04 05:06:07.000001", "2026-03-04 05:06:07.000000", None,
+        "2026-03-04 05:06:07.000000", "2026-03-04 05:06:07.000001", None]
+    with pytest.raises(ValueError):
+        write(datetime(2026, 1, 1))  # a naive time is refused however often it comes
+    with pytest.raises(ValueError):
+        write(datetime(2026, 1, 1))
+
