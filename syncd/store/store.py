@@ -248,6 +248,10 @@ class SqlStateStore(MirrorQueries, SalesQueries, OfflineQueries):
         e, dialect = t.engagement.c, conn.dialect
         when = e.occurred_at.type.dialect_impl(dialect).result_processor(dialect, None)
         kinds, make = _KINDS, stored_event
+        # Events share their attributes' text (a campaign's sends and deliveries, a page's
+        # views): each text is decoded once and its value shared by those events (nothing
+        # changes an event's attributes), up to _SHARED_ATTRIBUTES texts a call.
+        shared: dict[str, Any] = {}
         cursor = conn.connection.driver_connection.cursor()
         try:
             for start in range(0, len(contact_ids), 5000):
@@ -255,7 +259,12 @@ class SqlStateStore(MirrorQueries, SalesQueries, OfflineQueries):
                 cursor.execute("SELECT id, contact_id, kind, occurred_at, attributes FROM engagement "
                                f"WHERE contact_id IN ({', '.join('?' * len(ids))}) ORDER BY occurred_at, id", ids)
                 for eid, cid, kind, at, attrs in cursor:
-                    out[cid].append(make(eid, cid, kinds[kind], when(at), json_loads(attrs)))  # the engine's JSON
+                    value = shared.get(attrs)
+                    if value is None:
+                        value = json_loads(attrs)  # the engine's JSON
+                        if len(shared) < _SHARED_ATTRIBUTES:
+                            shared[attrs] = value
+                    out[cid].append(make(eid, cid, kinds[kind], when(at), value))
         finally:
             cursor.close()
 
@@ -385,15 +394,16 @@ class SqlStateStore(MirrorQueries, SalesQueries, OfflineQueries):
     def _take_written(conn: Any, facts: Sequence[HubSpotWritten]) -> None:
         """The stored contacts take what syncd wrote: HubSpot holds it now."""
         c = t.contacts.c
-        by_id = {f.hubspot_id: f.properties for f in facts}
+        by_id = {f.hubspot_id: {k: hubspot_text(v) for k, v in f.properties.items()} for f in facts}
+        if conn.dialect.name == "sqlite":
+            # SQLite merges each contact's JSON itself (``json_patch``; every value is text,
+            # never null, so no key is removed): no read and no decode/encode here
+            conn.exec_driver_sql("UPDATE contacts SET properties = json_patch(properties, ?) WHERE hubspot_id = ?",
+                                 [(json_dumps(props), hid) for hid, props in by_id.items()])
+            return
         rows = conn.execute(select(c.hubspot_id, c.properties).where(c.hubspot_id.in_(list(by_id)))).all()
-        params = [{"hid": hid, "props": {**(props or {}), **{k: hubspot_text(v) for k, v in by_id[hid].items()}}}
-                  for hid, props in rows]
-        if params and conn.dialect.name == "sqlite":  # the driver's executemany, JSON encoded as Core would
-            encode = t.contacts.c.properties.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
-            conn.exec_driver_sql("UPDATE contacts SET properties = ? WHERE hubspot_id = ?",
-                                 [(encode(p["props"]), p["hid"]) for p in params])
-        elif params:
+        params = [{"hid": hid, "props": {**(props or {}), **by_id[hid]}} for hid, props in rows]
+        if params:
             conn.execute(update(t.contacts).where(c.hubspot_id == bindparam("hid"))
                          .values(properties=bindparam("props")), params)
 
@@ -560,6 +570,7 @@ _FACT_TABLES: dict[type, tuple[Any, Callable[[Any, datetime], Any], str | tuple[
 
 
 _EMAILS_PER_QUERY = 1000
+_SHARED_ATTRIBUTES = 4096
 _KINDS = {k.value: k for k in EngagementKind}
 
 

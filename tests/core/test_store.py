@@ -427,3 +427,17 @@ def test_a_refused_pull_commit_keeps_its_own_error_and_the_pool_keeps_waiting_fo
         assert conn.connection.driver_connection.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
     assert s.load_cursors() == {}
     s.close()
+
+
+def test_events_read_back_carry_their_own_attributes_when_many_share_one_and_many_differ(store):
+    """Events stored with the same attributes and with thousands of different ones read
+    back with the values they were stored with."""
+    def ev(i: int, attrs: dict) -> EngagementEvent:
+        return EngagementEvent(id=f"e:{i}", contact_id=str(i % 7), kind=EngagementKind.PAGE_VIEW,
+                               occurred_at=NOW - timedelta(seconds=i), attributes=attrs)
+
+    stored = [ev(i, {"url": "https://x.example/pricing"} if i % 2 else {"url": f"https://x.example/{i}", "n": i})
+              for i in range(10_000)]
+    store.save_pull_batch(PullBatch(contacts=[contact(str(c)) for c in range(7)], events=stored), now=NOW)
+    back = {e.id: dict(e.attributes) for evs in store.events_for([str(c) for c in range(7)]).values() for e in evs}
+    assert back == {e.id: dict(e.attributes) for e in stored}
