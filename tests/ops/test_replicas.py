@@ -18,7 +18,8 @@ from tests.ops.replicas import Daemon, record_writes, wait_for
 TTL = 3.0
 RENEW = TTL / 3
 SLACK = 1.5  # the standby's scheduler tick and this test's polling
-WRITE_LATENCY_MS = 2500  # a write in flight long enough to pause its sender in the middle
+WRITE_LATENCY_MS = 1200  # a write in flight long enough to pause its sender in the middle, and
+# short enough that it has landed well before the new leader reads Salesforce (TTL + renewal)
 
 
 @pytest.fixture
