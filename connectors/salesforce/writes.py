@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from syncd.errors import RetriableError
+from syncd.jsontext import json_dumps
 from syncd.models import WriteResult
 
 from .bulk import bulk_write
@@ -51,7 +52,7 @@ def _collections(conn: Connection, parts: Sequence[Part]) -> list[list[WriteResu
             if len(group) == 1:
                 path, body = requests[0]
                 payloads = [conn.call(operation, lambda sf, path=path, body=body: sf.restful(
-                    path, method="PATCH", json=body))]
+                    path, method="PATCH", data=_encoded(body)))]
             else:
                 payloads = _composite(conn, operation, requests)
         except RetriableError as err:
@@ -84,6 +85,13 @@ class Part:
                 else "composite/sobjects")
 
 
+def _encoded(body: Any) -> bytes:
+    """A request body as UTF-8 JSON, encoded by orjson (``requests``' ``json=`` encodes with
+    the standard library, several times slower on 1,000 records); the client's own headers
+    say ``application/json``."""
+    return json_dumps(body).encode()
+
+
 COLLECTIONS_PER_COMPOSITE = 5
 """A Composite call takes up to 25 subrequests, at most 5 of them Collections or queries."""
 
@@ -97,7 +105,7 @@ def _composite(conn: Connection, operation: str, requests: Sequence[tuple[str, M
         request = {"allOrNone": False, "compositeRequest": [
             {"method": "PATCH", "url": base + path, "referenceId": f"c{i}", "body": body}
             for i, (path, body) in enumerate(requests)]}
-        return sf.restful("composite", method="POST", json=request)
+        return sf.restful("composite", method="POST", data=_encoded(request))
 
     answer = conn.call(f"{operation} (composite)", send)
     responses = answer.get("compositeResponse") if isinstance(answer, dict) else None

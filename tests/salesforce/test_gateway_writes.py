@@ -173,6 +173,22 @@ def test_datetimes_are_sent_as_iso_text(mocked, gateway):
     assert record["Last_Engagement_Date__c"] == "2026-03-02T09:00:00+00:00"
 
 
+def test_text_of_any_script_is_sent_as_utf8_json_alone_and_in_a_composite_call(mocked, gateway):
+    mocked.add_callback("PATCH", UPSERT_URL, callback=_answer(_ok))
+    mocked.add_callback("POST", f"{DATA}/composite", callback=_composite(_ok))
+    names = ["Zoë", "Łukasz", "渡辺", "Ωmega \"quoted\"\n", "emoji 🙂", "\u00a0"]
+    rows = [{"HubSpot_Id__c": str(i), "LastName": names[i % len(names)]} for i in range(250)]
+    gateway.upsert("Lead", "HubSpot_Id__c", rows[:150])
+    gateway.upsert("Lead", "HubSpot_Id__c", rows)
+    alone, composite = calls_to(mocked, "composite/sobjects")[0], calls_to(mocked, "composite$")[0]
+    sent = [r["LastName"] for r in body_of(alone)["records"]]
+    sent += [r["LastName"] for sub in body_of(composite)["compositeRequest"] for r in sub["body"]["records"]]
+    assert sent == [r["LastName"] for r in rows[:150] + rows]
+    for call in (alone, composite):
+        assert call.request.headers["Content-Type"] == "application/json"
+        assert isinstance(call.request.body, bytes) and "渡辺" in call.request.body.decode("utf-8")
+
+
 def test_large_batches_go_through_bulk(monkeypatch, mocked, sleeps):
     gateway = SalesforceGateway(settings(bulk_threshold=3), sleep=sleeps)
     seen = {}
