@@ -87,7 +87,7 @@ class Part:
 
 def _encoded(body: Any) -> bytes:
     """A request body as UTF-8 JSON, encoded by orjson (``requests``' ``json=`` encodes with
-    the standard library, several times slower on 1,000 records); the client's own headers
+    the standard library, about five times slower on 1,000 records); the client's own headers
     say ``application/json``."""
     return json_dumps(body).encode()
 

@@ -74,4 +74,3 @@ def test_a_time_written_again_or_after_another_gets_its_own_text():
         write(datetime(2026, 1, 1))  # a naive time is refused however often it comes
     with pytest.raises(ValueError):
         write(datetime(2026, 1, 1))
-
