@@ -393,7 +393,6 @@ class SqlStateStore(MirrorQueries, SalesQueries, OfflineQueries):
     @staticmethod
     def _take_written(conn: Any, facts: Sequence[HubSpotWritten]) -> None:
         """The stored contacts take what syncd wrote: HubSpot holds it now."""
-        c = t.contacts.c
         by_id = {f.hubspot_id: {k: hubspot_text(v) for k, v in f.properties.items()} for f in facts}
         if conn.dialect.name == "sqlite":
             # SQLite merges each contact's JSON itself (``json_patch``; every value is text,
@@ -401,6 +400,7 @@ class SqlStateStore(MirrorQueries, SalesQueries, OfflineQueries):
             conn.exec_driver_sql("UPDATE contacts SET properties = json_patch(properties, ?) WHERE hubspot_id = ?",
                                  [(json_dumps(props), hid) for hid, props in by_id.items()])
             return
+        c = t.contacts.c
         rows = conn.execute(select(c.hubspot_id, c.properties).where(c.hubspot_id.in_(list(by_id)))).all()
         params = [{"hid": hid, "props": {**(props or {}), **by_id[hid]}} for hid, props in rows]
         if params:

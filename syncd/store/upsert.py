@@ -38,13 +38,13 @@ def insert_ignore(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]
     """Insert rows whose single-column ``key`` is new; return how many were new. One
     ``INSERT … ON CONFLICT DO NOTHING`` for all rows (no read first); a key given twice
     keeps its last row."""
-    fresh = list({r[key]: r for r in rows}.values())
-    if not fresh:
+    if not rows:
         return 0
-    if _driver_ok(conn, table, fresh):
-        quote = conn.dialect.identifier_preparer.quote
-        return _sqlite_insert(conn, table, fresh, f"ON CONFLICT ({quote(key)}) DO NOTHING")
-    return len(insert_new(conn, table, fresh, key, key))
+    if not _driver_ok(conn, table, rows):
+        return len(insert_new(conn, table, rows, key, key))
+    quote = conn.dialect.identifier_preparer.quote
+    return _sqlite_insert(conn, table, list({r[key]: r for r in rows}.values()),
+                          f"ON CONFLICT ({quote(key)}) DO NOTHING")
 
 
 def insert_new(conn: Connection, table: Table, rows: Sequence[dict[str, Any]], key: str,
