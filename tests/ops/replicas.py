@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,10 +29,13 @@ def wait_for(predicate, timeout: float = 60.0, step: float = 0.05) -> bool:
 
 @dataclass
 class WriteLog:
-    """Every Salesforce write the sandbox received: arrival time, session token, HubSpot ids."""
+    """Every Salesforce write the sandbox received: arrival time, session token, HubSpot ids.
+    ``on_first`` (if set) runs once, when the next write has arrived and before the sandbox
+    serves it: its sender is then waiting in the middle of that write."""
 
     calls: list[tuple[float, str, str, tuple[str, ...]]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    on_first: Callable[[], None] | None = None
 
     def wrap(self, app):
         def recorder(environ, start_response):
@@ -43,6 +47,9 @@ class WriteLog:
                 with self.lock:
                     self.calls.append((time.monotonic(), environ.get("HTTP_AUTHORIZATION", ""),
                                        f"{method} {environ['PATH_INFO']}", _hubspot_ids(body)))
+                    first, self.on_first = self.on_first, None
+                if first is not None:
+                    first()
             return app(environ, start_response)
         return recorder
 

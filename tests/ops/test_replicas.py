@@ -4,6 +4,7 @@ failover within the lease's TTL plus one renewal, and a resumed former leader fe
 from __future__ import annotations
 
 import signal
+import threading
 import time
 from collections import Counter
 
@@ -18,8 +19,8 @@ from tests.ops.replicas import Daemon, record_writes, wait_for
 TTL = 3.0
 RENEW = TTL / 3
 SLACK = 1.5  # the standby's scheduler tick and this test's polling
-WRITE_LATENCY_MS = 1200  # a write in flight long enough to pause its sender in the middle, and
-# short enough that it has landed well before the new leader reads Salesforce (TTL + renewal)
+WRITE_LATENCY_MS = 1200  # the paused leader's write lands well before the new leader reads
+# Salesforce (TTL + renewal)
 
 
 @pytest.fixture
@@ -37,6 +38,14 @@ def _config(sandbox, workdir, url):
 @pytest.mark.postgres
 def test_one_writer_failover_and_fencing(tmp_path, pg_url, monkeypatch):
     writes = record_writes(monkeypatch)
+    standby_up, paused = threading.Event(), []
+
+    def pause_leader():  # the leader's first write has arrived: pause it in the middle of that
+        standby_up.wait(timeout=120)  # write, once the standby runs (however slow its start)
+        a.signal(signal.SIGSTOP)
+        paused.append(time.monotonic())
+
+    writes.on_first = pause_leader
     faults = f"salesforce:re:^(PATCH .*/composite/sobjects|POST .*/composite$):latency={WRITE_LATENCY_MS}"
     with Sandbox.start(seed=3, contacts=60, workdir=tmp_path / "sandbox", faults=faults) as sandbox:
         a = Daemon(_config(sandbox, tmp_path / "a", pg_url), tmp_path / "a.log")
@@ -45,9 +54,9 @@ def test_one_writer_failover_and_fencing(tmp_path, pg_url, monkeypatch):
             assert wait_for(lambda: a.has("leader.elected")), a.out.read_text()[-3000:]
             b = Daemon(_config(sandbox, tmp_path / "b", pg_url), tmp_path / "b.log")
             assert wait_for(lambda: b.has("daemon.started"))
-            assert wait_for(lambda: len(writes.calls) >= 1), a.out.read_text()[-3000:]
-            a.signal(signal.SIGSTOP)  # the leader, in the middle of a write
-            paused_at = time.monotonic()
+            standby_up.set()
+            assert wait_for(lambda: paused), a.out.read_text()[-3000:]
+            paused_at = paused[0]
             leader_token = writes.writers()[0]
             assert wait_for(lambda: b.has("leader.elected"), timeout=TTL + RENEW + 20)
             failover = time.monotonic() - paused_at
@@ -58,6 +67,7 @@ def test_one_writer_failover_and_fencing(tmp_path, pg_url, monkeypatch):
                 a.out.read_text()[-3000:]
             assert wait_for(lambda: a.has("leader.standby"), timeout=10)
         finally:
+            standby_up.set()
             codes = [d.stop(timeout=30) for d in (a, b) if d is not None]
         dump = sandbox.dump()["salesforce"]
     assert codes == [0] * len(codes)
