@@ -67,6 +67,7 @@ class TaskWrite:
     who_id: str | None = None
     follow_up: Any = None  # a FollowUp fact, completed with the record and task ids
     replaces: Any = None  # an earlier FollowUp this task escalates (kept as escalated)
+    sent_before: bool = False  # a run that did not commit sent it: looked for before it is sent again
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

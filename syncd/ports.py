@@ -159,6 +159,11 @@ class CrmGateway(Protocol):
         create never makes a second task. One result per row, in order."""
         ...
 
+    def tasks_by_key(self, keys: Collection[str]) -> dict[str, CrmRecord]:
+        """The Tasks among ``keys`` (``Syncd_Key__c``) that exist, by key, with ``Id``,
+        ``WhoId``, ``OwnerId`` and ``Status``."""
+        ...
+
     def people_changed(self, since: Mapping[str, datetime | None],
                        held: Mapping[str, int] | None = None) -> dict[str, list[CrmRecord]]:
         """Per object (``Lead``, ``Contact``): records whose ``SystemModstamp`` is at or after

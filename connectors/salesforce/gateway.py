@@ -36,6 +36,7 @@ DEFAULT_FIELDS: Mapping[str, tuple[str, ...]] = {
                 "LastModifiedDate", *_MAPPED),
 }
 """What ``find_by_emails`` reads unless told otherwise, per object."""
+TASK_FIELDS = ("Id", "Syncd_Key__c", "WhoId", "OwnerId", "Status")
 
 _TASK_FIELDS = ("Id", "Syncd_Key__c", "Status", "IsClosed", "WhoId", "OwnerId")
 _USER_FIELDS = ("Id", "Username", "Email", "FirstName", "LastName", "Name", "IsActive")
@@ -208,6 +209,14 @@ class SalesforceGateway:
     def upsert_tasks(self, rows: Sequence[Mapping[str, Any]]) -> list[WriteResult]:
         """Upsert Tasks on ``Syncd_Key__c``, so a follow-up task is never created twice."""
         return write_rows(self.connection, "Task", "upsert", "Syncd_Key__c", rows)
+
+    def tasks_by_key(self, keys: Collection[str]) -> dict[str, CrmRecord]:
+        """The Tasks among ``keys`` that exist: one query per URL-sized group of keys."""
+        head = select(list(TASK_FIELDS), "Task", "Syncd_Key__c IN (")
+        found: dict[str, CrmRecord] = {}
+        for soql in in_queries(head, sorted(set(keys)), max_chars=self.settings.max_query_chars):
+            found.update((str(r.fields.get("Syncd_Key__c")), r) for r in self._query("Task", soql))
+        return found
 
     def records_with_external_id(self, object_name: str, external_id_field: str,
                                  fields: Sequence[str]) -> list[CrmRecord]:

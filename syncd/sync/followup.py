@@ -7,7 +7,9 @@ person crosses the trigger (``mappings/routing.toml``).
   the n-th follow-up of that person — so a retry or a crash between the create and the
   local commit upserts the same task instead of making a second one.
 * ``TaskExecutor`` (shell): upserts tasks on that key through sObject Collections; a
-  person's record created in the same chunk gives the task its ``WhoId``.
+  person's record created in the same chunk gives the task its ``WhoId``. A task that a run
+  which did not commit was about to send is looked for first, and kept as Salesforce holds
+  it when it is there (``syncd.sync.inflight``).
 """
 
 from __future__ import annotations
@@ -18,12 +20,14 @@ from datetime import datetime
 from typing import Any
 
 from syncd.effects import EffectOutcome, FollowUp, Link, Reject, RoutingPositions, TaskWrite
+from syncd.models import CrmRecord
 from syncd.ports import CrmGateway
 from syncd.routing import (Assignment, RoutingInput, RoutingRules, crossing, due_at, follow_up_subject, reassign,
                            route)
 from syncd.routing import Directory as RoutingDirectory
 from syncd.routing import business_hours_between, resolve_assignee
 from syncd.sync.directory import Directory
+from syncd.sync.inflight import task_sent_before, task_times
 from syncd.sync.planners import Person, PlanContext
 from syncd.sync.qualify import Qualified
 from syncd.sync.sla import follow_up_of
@@ -102,7 +106,9 @@ class TaskPlanner:
         if qualified.crossing is None or a is None or a.owner_kind != "user":
             return ()  # a queue owns no task: the rep who takes the lead from the queue does
         seq = int((person.follow_up or {}).get("seq") or 0) + 1
-        key, due = task_key(person.id, seq), due_at(self.rules.sla, ctx.now)
+        key = task_key(person.id, seq)
+        # a run that did not commit may have sent this task: the same times as that run
+        started, due = task_times(person.in_flight, key) or (ctx.now, due_at(self.rules.sla, ctx.now))
         v = qualified.computed.values
         props = person.contact.properties
         name = " ".join(x for x in (props.get("firstname"), props.get("lastname")) if x) or None
@@ -114,10 +120,11 @@ class TaskPlanner:
                   "Description": v.get("profile") or ""}
         record = person.decision.record
         follow_up = FollowUp(hubspot_id=person.id, seq=seq, key=key, owner_id=a.owner_id, rule=a.rule,
-                             reason=a.reason, crossing=qualified.crossing, started_at=ctx.now, due_at=due,
+                             reason=a.reason, crossing=qualified.crossing, started_at=started, due_at=due,
                              sf_id=record.id if record else None)
         return (TaskWrite(hubspot_id=person.id, key=key, fields=fields, who_id=record.id if record else None,
-                          follow_up=follow_up, replaces=replaces),)
+                          follow_up=follow_up, replaces=replaces,
+                          sent_before=task_sent_before(person.in_flight, key)),)
 
     def _manager_task(self, person: Person, qualified: Qualified, ctx: PlanContext, old: Any) -> TaskWrite:
         kind, manager = resolve_assignee(self.rules.sla.manager, _routing_dir(ctx.directory, {})) or ("user", "")
@@ -127,7 +134,7 @@ class TaskPlanner:
                   "Subject": f"SLA breached: follow-up {old.key} untouched, {late} business hours late",
                   "Description": qualified.computed.values.get("profile") or ""}
         return TaskWrite(hubspot_id=person.id, key=fields["Syncd_Key__c"], fields=fields, who_id=old.sf_id,
-                         replaces=old)
+                         replaces=old, sent_before=task_sent_before(person.in_flight, fields["Syncd_Key__c"]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,17 +153,30 @@ class TaskExecutor:
             who = task.who_id or created.get(task.hubspot_id)
             (ready if who else waiting).append((task, who))
         outcomes = [EffectOutcome(effect=t, status="retry", counts={"retrying": 1}) for t, _ in waiting]
+        # a task a run that did not commit sent is kept as Salesforce holds it, not sent again
+        maybe_there = [t.key for t, _ in ready if t.sent_before]
+        there = self.crm.tasks_by_key(maybe_there) if maybe_there else {}
+        outcomes += [_kept(t, who, there[t.key]) for t, who in ready if t.key in there]
+        ready = [(t, who) for t, who in ready if t.key not in there]
         if ready:
             results = self.crm.upsert_tasks([{**t.fields, "WhoId": who} for t, who in ready])
             outcomes += [_outcome(t, who, r, run_id, now) for (t, who), r in zip(ready, results, strict=True)]
         return outcomes
 
 
+def _facts(task: TaskWrite, who: str, task_id: str) -> tuple[Any, ...]:
+    return tuple(f for f in (task.replaces, task.follow_up and replace(task.follow_up, sf_id=who,
+                                                                        task_id=task_id)) if f)
+
+
+def _kept(task: TaskWrite, who: str, found: CrmRecord) -> EffectOutcome:
+    return EffectOutcome(effect=task, status="applied", facts=_facts(task, who, found.id),
+                         counts={"tasks_already_written": 1})
+
+
 def _outcome(task: TaskWrite, who: str, result: Any, run_id: str, now: datetime) -> EffectOutcome:
     if result.ok:
-        kept = tuple(f for f in (task.replaces, task.follow_up and replace(task.follow_up, sf_id=who,
-                                                                            task_id=result.id)) if f)
-        return EffectOutcome(effect=task, status="applied", facts=kept,
+        return EffectOutcome(effect=task, status="applied", facts=_facts(task, who, result.id),
                              counts={"tasks_created" if result.created else "tasks_updated": 1})
     if result.retriable:
         return EffectOutcome(effect=task, status="retry", counts={"retrying": 1})

@@ -149,6 +149,13 @@ class MemoryCrm:
         self.calls["upsert"] += 1
         return [self._upsert_one("Task", "Syncd_Key__c", dict(row)) for row in rows]
 
+    def tasks_by_key(self, keys: Collection[str]) -> dict[str, CrmRecord]:
+        self.calls["query"] += 1
+        wanted = set(keys)
+        return {r["Syncd_Key__c"]: CrmRecord(object="Task", id=r["Id"], fields={
+                    k: r.get(k) for k in ("Id", "Syncd_Key__c", "WhoId", "OwnerId", "Status")})
+                for r in self._live("Task") if r.get("Syncd_Key__c") in wanted}
+
     def write_records(self, batches: Sequence[Any]) -> list[list[WriteResult]]:
         return [self.update(b.object_name, b.rows) if b.operation == "update"
                 else self.upsert(b.object_name, b.key_field, b.rows) for b in batches]

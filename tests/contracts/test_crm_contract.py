@@ -150,6 +150,20 @@ def test_a_task_is_created_once_per_key(crm):
     assert first.ok and first.created and again.ok and not again.created and again.id == first.id
 
 
+def test_tasks_are_found_by_key_with_their_owner_and_status_and_missing_keys_are_left_out(crm):
+    task = {"Syncd_Key__c": "syncd:1001:1", "Subject": "Call Ada", "WhoId": "00Q5e0000000001AAA",
+            "OwnerId": OWNER, "Status": "Not Started", "Priority": "High"}
+    (written,) = crm.upsert_tasks([task])
+    crm.upsert_tasks([{**task, "Status": "Completed"}])
+    found = crm.tasks_by_key(["syncd:1001:1", "syncd:1001:2", "syncd:o'brien:1"])
+    assert list(found) == ["syncd:1001:1"]
+    record = found["syncd:1001:1"]
+    assert record.id == written.id and record.object == "Task"
+    assert (record.fields["WhoId"], record.fields["OwnerId"], record.fields["Status"]) == \
+        ("00Q5e0000000001AAA", OWNER, "Completed")
+    assert crm.tasks_by_key([]) == {}
+
+
 def test_the_change_feed_reads_everything_first_then_what_changed_deletions_included(crm):
     first = crm.people_changed({"Lead": None, "Contact": None})
     assert sorted(r.id for r in first["Lead"]) == [r["Id"] for r in LEADS]

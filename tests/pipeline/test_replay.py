@@ -142,18 +142,18 @@ def test_writes_in_flight_outlive_a_run_that_failed_before_sending_them(rules):
     want = _uninterrupted(rules)
     hubspot, crm, store, deps = _world(rules)
     _people(hubspot, crm)
-    real_tasks = crm.upsert_tasks
+    real_tasks, real_lookup = crm.upsert_tasks, crm.tasks_by_key
 
     def unreachable(*args, **kwargs):
         raise ConnectionError("Salesforce unreachable")
 
     with killed_at_commit(store), pytest.raises(Killed):
         run_cycle(deps, run_id="cut")
-    crm.upsert_tasks = unreachable
+    crm.upsert_tasks = crm.tasks_by_key = unreachable  # the write stage's first call fails
     deps.clock.advance(timedelta(minutes=1))
     with pytest.raises(ConnectionError):
         run_cycle(deps, run_id="failed")
-    crm.upsert_tasks = real_tasks
+    crm.upsert_tasks, crm.tasks_by_key = real_tasks, real_lookup
     deps.clock.advance(timedelta(minutes=1))
     run_cycle(deps, run_id="r2")
     _settle(deps)

@@ -87,6 +87,32 @@ def test_a_crash_between_the_task_and_the_commit_leaves_one_task(loop):
     assert len(crm.objects["Lead"]) == 1 and len(store.open_follow_ups()) == 1
 
 
+def test_a_task_written_before_a_crash_is_not_sent_again_so_what_the_rep_did_stands(loop):
+    """The task reached Salesforce, then the run stopped before its local commit (a crash, a
+    lost lease). The next run finds the task there and does not send it again: the rep who
+    completed it in between keeps it completed, and the follow-up is kept as the first run
+    made it (its due time counted from that run)."""
+    hubspot, crm, store, deps, _ = loop
+    hubspot.put_contact(active("5", "five@example.com"))
+    real_commit = store.commit_chunk
+
+    def crash(result, *, now):
+        raise RuntimeError("killed before the local commit")
+
+    store.commit_chunk = crash
+    with pytest.raises(RuntimeError):
+        run_cycle(deps, run_id="r1")
+    store.commit_chunk = real_commit
+    (task,) = tasks(crm)
+    task["Status"] = "Completed"  # the rep, before syncd runs again
+    deps.clock.advance(timedelta(minutes=1))
+    again = run_cycle(deps, run_id="r2").to_dict()
+    assert [(t["Syncd_Key__c"], t["Status"]) for t in tasks(crm)] == [("syncd:5:1", "Completed")]
+    assert again.get("tasks_created", 0) + again.get("tasks_updated", 0) == 0
+    (follow_up,) = store.follow_up_stats()
+    assert follow_up["task_id"] == task["Id"] and follow_up["due_at"] == NOW + timedelta(hours=4)
+
+
 def test_round_robin_takes_turns_across_cycles(loop):
     hubspot, crm, store, deps, users = loop
     for i in range(4):
