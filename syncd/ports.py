@@ -161,7 +161,7 @@ class CrmGateway(Protocol):
 
     def tasks_by_key(self, keys: Collection[str]) -> dict[str, CrmRecord]:
         """The Tasks among ``keys`` (``Syncd_Key__c``) that exist, by key, with ``Id``,
-        ``WhoId``, ``OwnerId`` and ``Status``."""
+        ``WhoId``, ``OwnerId``, ``Status`` and ``IsClosed``."""
         ...
 
     def people_changed(self, since: Mapping[str, datetime | None],

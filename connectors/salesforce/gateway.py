@@ -36,7 +36,6 @@ DEFAULT_FIELDS: Mapping[str, tuple[str, ...]] = {
                 "LastModifiedDate", *_MAPPED),
 }
 """What ``find_by_emails`` reads unless told otherwise, per object."""
-TASK_FIELDS = ("Id", "Syncd_Key__c", "WhoId", "OwnerId", "Status")
 
 _TASK_FIELDS = ("Id", "Syncd_Key__c", "Status", "IsClosed", "WhoId", "OwnerId")
 _USER_FIELDS = ("Id", "Username", "Email", "FirstName", "LastName", "Name", "IsActive")
@@ -212,7 +211,7 @@ class SalesforceGateway:
 
     def tasks_by_key(self, keys: Collection[str]) -> dict[str, CrmRecord]:
         """The Tasks among ``keys`` that exist: one query per URL-sized group of keys."""
-        head = select(list(TASK_FIELDS), "Task", "Syncd_Key__c IN (")
+        head = select(list(_TASK_FIELDS), "Task", "Syncd_Key__c IN (")
         found: dict[str, CrmRecord] = {}
         for soql in in_queries(head, sorted(set(keys)), max_chars=self.settings.max_query_chars):
             found.update((str(r.fields.get("Syncd_Key__c")), r) for r in self._query("Task", soql))

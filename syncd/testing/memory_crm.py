@@ -153,7 +153,7 @@ class MemoryCrm:
         self.calls["query"] += 1
         wanted = set(keys)
         return {r["Syncd_Key__c"]: CrmRecord(object="Task", id=r["Id"], fields={
-                    k: r.get(k) for k in ("Id", "Syncd_Key__c", "WhoId", "OwnerId", "Status")})
+                    k: r.get(k) for k in ("Id", "Syncd_Key__c", "Status", "IsClosed", "WhoId", "OwnerId")})
                 for r in self._live("Task") if r.get("Syncd_Key__c") in wanted}
 
     def write_records(self, batches: Sequence[Any]) -> list[list[WriteResult]]:
