@@ -50,6 +50,21 @@ def quiet_cycles(deps, n: int = 3) -> list:
     return out
 
 
+def cut_before_commit(deps, store, *, run_id: str) -> None:
+    """A cycle that dies after its Salesforce writes, before its local commit."""
+    real_commit = store.commit_chunk
+
+    def crash(result, *, now):
+        raise RuntimeError("killed before the local commit")
+
+    store.commit_chunk = crash
+    try:
+        with pytest.raises(RuntimeError):
+            run_cycle(deps, run_id=run_id)
+    finally:
+        store.commit_chunk = real_commit
+
+
 def test_an_active_lead_gets_an_owner_and_one_task_due_per_the_sla(loop):
     hubspot, crm, store, deps, users = loop
     hubspot.put_contact(active("1", "one@example.com"))
@@ -72,15 +87,7 @@ def test_an_active_lead_gets_an_owner_and_one_task_due_per_the_sla(loop):
 def test_a_crash_between_the_task_and_the_commit_leaves_one_task(loop):
     hubspot, crm, store, deps, _ = loop
     hubspot.put_contact(active("5", "five@example.com"))
-    real_commit = store.commit_chunk
-
-    def crash(result, *, now):
-        raise RuntimeError("killed before the local commit")
-
-    store.commit_chunk = crash
-    with pytest.raises(RuntimeError):
-        run_cycle(deps, run_id="r1")
-    store.commit_chunk = real_commit
+    cut_before_commit(deps, store, run_id="r1")
     deps.clock.advance(timedelta(minutes=1))
     run_cycle(deps, run_id="r2")
     assert [t["Syncd_Key__c"] for t in tasks(crm)] == ["syncd:5:1"]
@@ -94,15 +101,7 @@ def test_a_task_written_before_a_crash_is_not_sent_again_so_what_the_rep_did_sta
     made it (its due time counted from that run)."""
     hubspot, crm, store, deps, _ = loop
     hubspot.put_contact(active("5", "five@example.com"))
-    real_commit = store.commit_chunk
-
-    def crash(result, *, now):
-        raise RuntimeError("killed before the local commit")
-
-    store.commit_chunk = crash
-    with pytest.raises(RuntimeError):
-        run_cycle(deps, run_id="r1")
-    store.commit_chunk = real_commit
+    cut_before_commit(deps, store, run_id="r1")
     (task,) = tasks(crm)
     task["Status"] = "Completed"  # the rep, before syncd runs again
     deps.clock.advance(timedelta(minutes=1))
