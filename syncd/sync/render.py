@@ -18,8 +18,11 @@ def _record(e: RecordWrite) -> dict[str, Any]:
 
 
 def _task(e: TaskWrite) -> dict[str, Any]:
-    return {"system": "salesforce", "object": "Task", "hubspot_id": e.hubspot_id, "action": "create",
-            "key": e.key, "who_id": e.who_id, "fields": dict(sorted(e.fields.items()))}
+    out = {"system": "salesforce", "object": "Task", "hubspot_id": e.hubspot_id, "action": "create",
+           "key": e.key, "who_id": e.who_id, "fields": dict(sorted(e.fields.items()))}
+    if e.sent_before:
+        out["note"] = "a run that did not commit sent this task: if Salesforce has it, it is kept as it is"
+    return out
 
 
 def _hubspot(e: HubSpotWrite) -> dict[str, Any]:

@@ -10,7 +10,8 @@ from datetime import timedelta
 import pytest
 
 from syncd.routing import parse_routing
-from syncd.sync.cycle import CycleDeps, run_cycle
+from syncd.sync.cycle import CycleDeps, plan_cycle, run_cycle
+from syncd.sync.render import render_effects
 from syncd.testing import MemoryCrm, MemoryHubSpot, MemoryStateStore
 from tests.pipeline.conftest import NOW, person
 
@@ -105,6 +106,8 @@ def test_a_task_written_before_a_crash_is_not_sent_again_so_what_the_rep_did_sta
     (task,) = tasks(crm)
     task["Status"] = "Completed"  # the rep, before syncd runs again
     deps.clock.advance(timedelta(minutes=1))
+    (shown,) = render_effects(e for pp in plan_cycle(deps, run_id="plan") for e in pp.effects)["tasks"]
+    assert shown["key"] == "syncd:5:1" and "kept as it is" in shown["note"]  # what `syncd plan` says
     again = run_cycle(deps, run_id="r2").to_dict()
     assert [(t["Syncd_Key__c"], t["Status"]) for t in tasks(crm)] == [("syncd:5:1", "Completed")]
     assert again.get("tasks_created", 0) + again.get("tasks_updated", 0) == 0
