@@ -51,6 +51,25 @@ def _run_once(work: Path, config: Path, p: dict) -> tuple[float, float, float, i
     return wall, usage.ru_utime, usage.ru_stime, usage.ru_maxrss
 
 
+def machine_reference(repeat: int = 3) -> float:
+    """CPU seconds of ``bench_scoring.py``'s work at a tenth (10,000 contacts, 100,000
+    events), the least of ``repeat`` runs in this process: syncd's CPU figures move with the
+    machine's speed, and this says how fast the machine was, so runs on different machines
+    or days can be compared."""
+    from bench_scoring import NOW, ROOT as BENCH_ROOT, build
+    from syncd.lifecycle import evaluate, load_scoring
+
+    model = load_scoring(BENCH_ROOT / "mappings" / "scoring.toml")
+    data = build(10_000, 10)
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.process_time()
+        for facts, events in data:
+            evaluate(model, facts=facts, events=events, previous=None, now=NOW)
+        best = min(best, time.process_time() - started)
+    return best
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--contacts", type=int, default=20_000, help="sandbox contacts (up to 1,000,000)")
@@ -100,7 +119,9 @@ def main() -> None:
             ("wall / API floor", f"{wall / floor:.2f} (HubSpot limits {args.limits})"),
             ("HubSpot 429 answers", f"{throttled}"),
             ("step seconds", ", ".join(f"{k} {v:.1f}" for k, v in (summary.get("step_seconds") or {}).items()
-                                       if v >= 0.05))]
+                                       if v >= 0.05)),
+            ("machine reference", f"{machine_reference():.2f} s CPU for bench_scoring's work at a tenth "
+                                  "(10,000 contacts, 100,000 events; after the run)")]
     width = max(len(k) for k, _ in rows)
     for key, value in rows:
         print(f"{key:<{width}}  {value}")
