@@ -152,8 +152,7 @@ class MemoryCrm:
     def tasks_by_key(self, keys: Collection[str]) -> dict[str, CrmRecord]:
         self.calls["query"] += 1
         wanted = set(keys)
-        return {r["Syncd_Key__c"]: CrmRecord(object="Task", id=r["Id"], fields={
-                    k: r.get(k) for k in ("Id", "Syncd_Key__c", "Status", "IsClosed", "WhoId", "OwnerId")})
+        return {r["Syncd_Key__c"]: CrmRecord(object="Task", id=r["Id"], fields=dict(r))
                 for r in self._live("Task") if r.get("Syncd_Key__c") in wanted}
 
     def write_records(self, batches: Sequence[Any]) -> list[list[WriteResult]]:
