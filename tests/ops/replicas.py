@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from syncd_sandbox.accounting import CallAccounting
 
@@ -27,13 +28,23 @@ def wait_for(predicate, timeout: float = 60.0, step: float = 0.05) -> bool:
     return False
 
 
+class Write(NamedTuple):
+    """One Salesforce write the sandbox received."""
+
+    at: float  # arrival, monotonic
+    token: str  # the sender's session
+    what: str  # method and path
+    ids: tuple[str, ...]  # the people (HubSpot ids) or tasks (keys) it names, in order
+    rows: tuple[dict, ...]  # the records it carries, in the same order
+
+
 @dataclass
 class WriteLog:
-    """Every Salesforce write the sandbox received: arrival time, session token, HubSpot ids.
-    ``on_first`` (if set) runs once, when the next write has arrived and before the sandbox
-    serves it: its sender is then waiting in the middle of that write."""
+    """Every Salesforce write the sandbox received. ``on_first`` (if set) runs once, when the
+    next write has arrived and before the sandbox serves it: its sender is then waiting in
+    the middle of that write."""
 
-    calls: list[tuple[float, str, str, tuple[str, ...]]] = field(default_factory=list)
+    calls: list[Write] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     on_first: Callable[[], None] | None = None
 
@@ -44,9 +55,10 @@ class WriteLog:
             if method in ("POST", "PATCH", "PUT", "DELETE") and ("/sobjects" in path or path.endswith("/composite")):
                 body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
                 environ["wsgi.input"] = io.BytesIO(body)
+                rows = _records(body)
                 with self.lock:
-                    self.calls.append((time.monotonic(), environ.get("HTTP_AUTHORIZATION", ""),
-                                       f"{method} {environ['PATH_INFO']}", _hubspot_ids(body)))
+                    self.calls.append(Write(time.monotonic(), environ.get("HTTP_AUTHORIZATION", ""),
+                                            f"{method} {environ['PATH_INFO']}", tuple(map(_person, rows)), rows))
                     first, self.on_first = self.on_first, None
                 if first is not None:
                     first()
@@ -55,19 +67,22 @@ class WriteLog:
 
     def writers(self) -> list[str]:
         with self.lock:
-            return [token for _, token, _, _ in self.calls]
+            return [w.token for w in self.calls]
 
 
-def _hubspot_ids(body: bytes) -> tuple[str, ...]:
-    """The people a write names: its Collection's records, or those of each Collection a
+def _records(body: bytes) -> tuple[dict, ...]:
+    """The records a write carries: its Collection's, or those of each Collection a
     Composite call carries."""
     try:
         parsed = json.loads(body or b"{}")
         bodies = [sub.get("body") or {} for sub in parsed.get("compositeRequest", [])] or [parsed]
-        records = [r for b in bodies for r in b.get("records", [])]
+        return tuple(r for b in bodies for r in b.get("records", []))
     except (ValueError, AttributeError):
         return ()
-    return tuple(str(r.get("HubSpot_Id__c") or r.get("Syncd_Key__c") or r.get("Id")) for r in records)
+
+
+def _person(record: dict) -> str:
+    return str(record.get("HubSpot_Id__c") or record.get("Syncd_Key__c") or record.get("Id"))
 
 
 def record_writes(monkeypatch) -> WriteLog:
