@@ -56,16 +56,15 @@ def machine_reference(repeat: int = 3) -> float:
     events), the least of ``repeat`` runs in this process: syncd's CPU figures move with the
     machine's speed, and this says how fast the machine was, so runs on different machines
     or days can be compared."""
-    from bench_scoring import NOW, ROOT as BENCH_ROOT, build
-    from syncd.lifecycle import evaluate, load_scoring
+    from bench_scoring import ROOT as BENCH_ROOT, build, score
+    from syncd.lifecycle import load_scoring
 
     model = load_scoring(BENCH_ROOT / "mappings" / "scoring.toml")
     data = build(10_000, 10)
     best = float("inf")
     for _ in range(repeat):
         started = time.process_time()
-        for facts, events in data:
-            evaluate(model, facts=facts, events=events, previous=None, now=NOW)
+        score(model, data)
         best = min(best, time.process_time() - started)
     return best
 

@@ -54,6 +54,15 @@ def build(contacts: int, per_contact: int, seed: int = 7):
     return out
 
 
+def score(model, data) -> dict[str, int]:
+    """Evaluate every (facts, events) of ``data`` at ``NOW``; how many contacts per stage."""
+    stages: dict[str, int] = {}
+    for facts, events in data:
+        a = evaluate(model, facts=facts, events=events, previous=None, now=NOW)
+        stages[a.stage] = stages.get(a.stage, 0) + 1
+    return stages
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--contacts", type=int, default=100_000)
@@ -71,10 +80,7 @@ def main() -> None:
         gc.collect()
         gc.freeze()
     started, cpu_started = time.perf_counter(), time.process_time()
-    stages: dict[str, int] = {}
-    for facts, events in data:
-        a = evaluate(model, facts=facts, events=events, previous=None, now=NOW)
-        stages[a.stage] = stages.get(a.stage, 0) + 1
+    stages = score(model, data)
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     print(f"contacts={len(data)} events={n_events} seconds={elapsed:.2f} cpu_seconds={cpu:.2f} "
           f"contacts_per_s={len(data) / elapsed:,.0f} events_per_s={n_events / elapsed:,.0f}")

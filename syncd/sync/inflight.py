@@ -64,7 +64,7 @@ def _times(follow_up: Any) -> dict[str, str]:
 def task_times(entry: Mapping[str, Any] | None, key: str) -> tuple[datetime, datetime] | None:
     """When the follow-up of task ``key`` kept in ``entry`` started and is due, if the run
     that kept it planned that task with a follow-up."""
-    times = ((entry or {}).get("tasks") or {}).get(key) or {}
+    times = _tasks(entry).get(key)
     if not times:
         return None
     return datetime.fromisoformat(times["started_at"]), datetime.fromisoformat(times["due_at"])
@@ -72,7 +72,11 @@ def task_times(entry: Mapping[str, Any] | None, key: str) -> tuple[datetime, dat
 
 def task_sent_before(entry: Mapping[str, Any] | None, key: str) -> bool:
     """Whether a run that did not commit was about to send task ``key``."""
-    return key in ((entry or {}).get("tasks") or {})
+    return key in _tasks(entry)
+
+
+def _tasks(entry: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    return (entry or {}).get("tasks") or {}
 
 
 def merged(earlier: Mapping[str, Any] | None, later: Mapping[str, Any]) -> dict[str, Any]:
