@@ -16,11 +16,11 @@ def test_the_first_call_freezes_what_is_alive_and_later_calls_do_nothing():
     assert gc.isenabled()  # collection goes on for everything made afterwards
 
 
-def test_after_start_up_the_young_generation_is_collected_every_10000_allocations_not_700():
+def test_after_start_up_the_young_generation_is_collected_every_10000_allocations():
     code = ("import gc; from syncd.heap import freeze_startup; before = gc.get_threshold(); freeze_startup(); "
-            "print(before[0], *gc.get_threshold())")
+            "print(before[0] < 10000, *gc.get_threshold())")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
-    assert out == ["700", "10000", "10", "10"]
+    assert out == ["True", "10000", "10", "10"]  # Python's own default is 700 (2,000 on 3.13)
 
 
 _ARENAS = """
