@@ -20,7 +20,7 @@ def test_after_start_up_the_young_generation_is_collected_every_10000_allocation
     code = ("import gc; from syncd.heap import freeze_startup; before = gc.get_threshold(); freeze_startup(); "
             "print(before[0] < 10000, *gc.get_threshold())")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
-    assert out == ["True", "10000", "10", "10"]  # Python's own default is 700 (2,000 on 3.13)
+    assert out == ["True", "10000", "10", "10"]  # Python's own default is 700 here
 
 
 _ARENAS = """
