@@ -9,8 +9,8 @@ what is left to the collector's permanent generation (``gc.freeze``), once per p
 It then raises the youngest generation's threshold from 700 allocations to 10,000: a cycle
 makes millions of short-lived objects (events, rows, pages) and few reference cycles, and
 each young collection also counts toward the older ones. At 100,000 contacts the collector
-took 6.3 s of CPU at the default thresholds and 2.4 s at these, with the same peak RSS
-(``bench/bench_scale.py --contacts 100000``).
+took 6.3 to 8.6 s of CPU at the default thresholds and 2.4 to 4.9 s at these, with the same
+peak RSS (``bench/bench_collector.py --contacts 100000 [--thresholds default]``).
 
 glibc gives each thread that allocates its own malloc arena (up to eight per core), and
 memory freed in one arena serves only that arena. A cycle reads pages on several threads
