@@ -83,3 +83,10 @@ heartbeat_file = "{work / 'heartbeat'}"
 dir = "{ROOT / 'mappings'}"
 ''')
     return config
+
+
+def print_rows(rows: list[tuple[str, str]]) -> None:
+    """A benchmark's report: one ``name  value`` line per row, the values aligned."""
+    width = max(len(k) for k, _ in rows)
+    for key, value in rows:
+        print(f"{key:<{width}}  {value}")

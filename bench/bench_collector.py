@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _sandbox_process import lift_limits, start_sandbox, syncd_env, write_config  # noqa: E402
+from _sandbox_process import lift_limits, print_rows, start_sandbox, syncd_env, write_config  # noqa: E402
 
 # Runs in the child: syncd's command line with the collector timed.
 _CHILD = """
@@ -74,9 +74,7 @@ def main() -> None:
             ("collector CPU", f"{result['gc_cpu']:.2f} s"),
             ("syncd CPU (user + sys)", f"{result['cpu']:.1f} s"),
             ("peak RSS of syncd", f"{result['peak_kib'] / 1024:.0f} MiB")]
-    width = max(len(k) for k, _ in rows)
-    for key, value in rows:
-        print(f"{key:<{width}}  {value}")
+    print_rows(rows)
 
 
 if __name__ == "__main__":

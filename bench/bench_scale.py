@@ -31,7 +31,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _sandbox_process import SYNCD, lift_limits, sandbox_stats, start_sandbox, syncd_env, write_config  # noqa: E402
+from _sandbox_process import SYNCD, lift_limits, print_rows, sandbox_stats, start_sandbox, syncd_env, write_config  # noqa: E402
 
 GENERAL_PER_S = 190 / 10  # HubSpot Professional: 190 calls per 10 seconds
 SEARCH_PER_S = 4  # and 4 CRM search requests per second
@@ -121,9 +121,7 @@ def main() -> None:
                                        if v >= 0.05)),
             ("machine reference", f"{machine_reference():.2f} s CPU for bench_scoring's work at a tenth "
                                   "(10,000 contacts, 100,000 events; after the run)")]
-    width = max(len(k) for k, _ in rows)
-    for key, value in rows:
-        print(f"{key:<{width}}  {value}")
+    print_rows(rows)
     if args.keep:
         print(f"work folder: {work}")
     else:

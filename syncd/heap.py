@@ -34,7 +34,8 @@ _M_ARENA_MAX = -8  # glibc's mallopt parameter
 
 _done = threading.Event()
 
-# (youngest, middle, oldest): collections of each generation per collection of the one before
+# gc.set_threshold's three: allocations (less deallocations) between young collections, then
+# collections of the generation below between collections of the middle and of the oldest
 COLLECTOR_THRESHOLDS = (10_000, 10, 10)
 
 
