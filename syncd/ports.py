@@ -206,12 +206,13 @@ class WebhookQueue(Protocol):
 
 
 class PullWriter(Protocol):
-    """``StateStore.pull_writer``'s handle: ``save`` adds a batch to the open transaction
-    (returning its count of new events), ``commit`` ends it."""
+    """``StateStore.pull_writer``'s handle: ``save`` adds a batch to the open transaction,
+    ``commit`` ends it; each returns the count of new events it stored (a store may hold a
+    transaction's events back until its commit)."""
 
     def save(self, batch: PullBatch, quiet: Collection[str]) -> int: ...
 
-    def commit(self) -> None: ...
+    def commit(self) -> int: ...
 
 
 class StateStore(CursorStore, Protocol):

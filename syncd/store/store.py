@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -104,22 +104,28 @@ class SqlStateStore(MirrorQueries, SalesQueries, OfflineQueries):
         """Store a pulled batch and its cursors atomically; return the number of new events.
         Contacts in ``quiet`` (the echo of syncd's own writes) are stored without becoming
         pending."""
-        with self.pull_writer(now=now) as writer:
+        with self._writer(now, staged=False) as writer:
             return writer.save(batch, quiet)
 
-    @contextmanager
-    def pull_writer(self, *, now: datetime) -> Iterator[_SqlPullWriter]:
+    def pull_writer(self, *, now: datetime) -> AbstractContextManager[_SqlPullWriter]:
         """Pulled batches in transactions the caller ends (see the ``StateStore`` port):
         nothing of a batch is held in memory until its transaction ends. While one is open,
-        this thread's reads of contacts go through it (``_reading``)."""
+        this thread's reads of contacts go through it (``_reading``). On SQLite a
+        transaction's events wait in a table of the connection's own (``_stage_events``) and
+        go into the engagement table at its commit, ordered by contact."""
+        return self._writer(now, staged=True)
+
+    @contextmanager
+    def _writer(self, now: datetime, *, staged: bool) -> Iterator[_SqlPullWriter]:
         writer = _SqlPullWriter(self.engine, self._pulling,
-                                lambda c, batch, quiet: self._save_batch(c, batch, now, quiet))
+                                lambda c, batch, quiet: self._save_batch(c, batch, now, quiet, staged=staged))
         try:
             yield writer
         finally:
             writer.commit()
 
-    def _save_batch(self, conn, batch: PullBatch, now: datetime, quiet: Collection[str]) -> int:
+    def _save_batch(self, conn, batch: PullBatch, now: datetime, quiet: Collection[str], *,
+                    staged: bool = False) -> int:
         rows = [_contact_row(c, now) for c in batch.contacts]
         if quiet:
             loud = [r for r in rows if r["hubspot_id"] not in quiet]
@@ -133,7 +139,9 @@ class SqlStateStore(MirrorQueries, SalesQueries, OfflineQueries):
         # a contact with a new event becomes pending: on SQLite once per transaction
         # (_finish_pull), elsewhere here
         if conn.dialect.name == "sqlite":
-            new_events = _insert_events(conn, batch.events)
+            new_events = _stage_events(conn, batch.events) if staged else _insert_events(conn, batch.events)
+            if staged and (batch.merges or batch.deleted):  # they act on every event stored so far
+                new_events += _store_staged(conn)
         else:
             with_new = _insert_new_events(conn, batch.events)
             new_events = len(with_new)
@@ -446,6 +454,8 @@ class _SqlPullWriter:
         self._conn: Any = None
 
     def save(self, batch: PullBatch, quiet: Collection[str]) -> int:
+        """Add ``batch`` to the open transaction (opening one first); the count of new events
+        stored at once (on SQLite a pull writer's events are counted at ``commit``)."""
         if self._conn is None:
             conn = self._engine.connect()
             try:
@@ -460,23 +470,27 @@ class _SqlPullWriter:
             self._end(keep=False)
             raise
 
-    def commit(self) -> None:
-        self._end(keep=True)
+    def commit(self) -> int:
+        """End the open transaction, if any, keeping what it saved; the count of new events
+        that only its end stored."""
+        return self._end(keep=True)
 
-    def _end(self, *, keep: bool) -> None:
+    def _end(self, *, keep: bool) -> int:
         conn, self._conn = self._conn, None
         if conn is None:
-            return
+            return 0
         self._pulling.conn = None
+        stored = 0
         try:
             if keep:
-                _finish_pull(conn, self._last_event)
+                stored = _finish_pull(conn, self._last_event)
                 conn.commit()
             else:
                 conn.rollback()
         finally:  # closing rolls back what was not committed
             _release_pull(conn)
             conn.close()
+        return stored
 
 
 # A pull transaction commits without waiting for the disk: SQLite's WAL is written in order
@@ -497,14 +511,18 @@ def _begin_pull(conn: Any) -> int:
     return conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM engagement").scalar()
 
 
-def _finish_pull(conn: Any, last_event: int) -> None:
-    """Just before a pull transaction commits, on SQLite: put every contact with an event
-    stored after row ``last_event`` in the pending set, in one statement (a contact already
-    there is not rewritten; elsewhere ``_save_batch`` does it batch by batch)."""
+def _finish_pull(conn: Any, last_event: int) -> int:
+    """Just before a pull transaction commits, on SQLite: store the events it staged (their
+    count is returned), then put every contact with an event stored after row ``last_event``
+    in the pending set, in one statement (a contact already there is not rewritten;
+    elsewhere ``_save_batch`` does it batch by batch)."""
+    stored = 0
     if conn.dialect.name == "sqlite":
+        stored = _store_staged(conn)
         # "+pending": look each contact up by id, not every contact that is not pending
         conn.exec_driver_sql("UPDATE contacts SET pending = 1 WHERE +pending = 0 AND hubspot_id IN "
                              "(SELECT contact_id FROM engagement WHERE rowid > ?)", (last_event,))
+    return stored
 
 
 def _release_pull(conn: Any) -> None:
@@ -599,19 +617,61 @@ def _insert_new_events(conn: Any, events: Sequence[EngagementEvent]) -> list[str
 
 def _insert_events(conn: Any, events: Sequence[EngagementEvent]) -> int:
     """SQLite: store the events whose id is new; return how many were new (an id given twice
-    keeps its last event). A row tuple straight from each event, through the driver's
-    executemany, each value written as its column's type writes it."""
+    keeps its last event)."""
     if not events:
         return 0
+    return conn.exec_driver_sql(
+        "INSERT INTO engagement (id, contact_id, kind, occurred_at, attributes) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT (id) DO NOTHING", _event_tuples(conn, events)).rowcount
+
+
+# A pull transaction's events on SQLite: the engagement table's two indexes (by id, by
+# contact) take each event at a random place, so an event stored page by page makes a page
+# of each read and written again and again once they outgrow the page cache. Staged in a
+# table of the connection's own without an index and stored in one statement at the commit,
+# ordered by contact, the index by contact is written in order, the index by id once per
+# page a transaction touches, and each contact's events lie together in the table for the
+# chunks' read-back (``bench/bench_store.py``).
+_STAGED = "pull_events"  # in the connection's temp schema
+
+
+def _stage_events(conn: Any, events: Sequence[EngagementEvent]) -> int:
+    """SQLite: keep the events for ``_store_staged`` (an id given twice in ``events`` keeps
+    its last event, as ``_insert_events``); none is stored yet, so 0."""
+    if events:
+        conn.exec_driver_sql(f"CREATE TEMP TABLE IF NOT EXISTS {_STAGED} "
+                             "(id TEXT, contact_id TEXT, kind TEXT, occurred_at TEXT, attributes TEXT)")
+        conn.exec_driver_sql(f"INSERT INTO temp.{_STAGED} VALUES (?, ?, ?, ?, ?)", _event_tuples(conn, events))
+    return 0
+
+
+def _store_staged(conn: Any) -> int:
+    """SQLite: store the staged events whose id is new, by contact, and empty the stage;
+    return how many were new. An id staged twice keeps the event staged first, as storing
+    each batch in turn would."""
+    if not conn.exec_driver_sql("SELECT count(*) FROM sqlite_temp_master WHERE name = ?",
+                                (_STAGED,)).scalar():
+        return 0
+    # the bare columns of a min() aggregate are those of the row it picked (SQLite)
+    stored = conn.exec_driver_sql(
+        "INSERT INTO engagement (id, contact_id, kind, occurred_at, attributes) "
+        "SELECT id, contact_id, kind, occurred_at, attributes FROM "
+        f"(SELECT id, contact_id, kind, occurred_at, attributes, min(rowid) FROM temp.{_STAGED} GROUP BY id) "
+        "WHERE true ORDER BY contact_id ON CONFLICT (id) DO NOTHING").rowcount
+    conn.exec_driver_sql(f"DELETE FROM temp.{_STAGED}")
+    return stored
+
+
+def _event_tuples(conn: Any, events: Sequence[EngagementEvent]) -> list[tuple[Any, ...]]:
+    """The rows of ``events`` (the last of an id given twice), each value written as its
+    column's type writes it: a tuple straight from each event for the driver's executemany."""
     dialect = conn.dialect
     when = t.engagement.c.occurred_at.type.dialect_impl(dialect).bind_processor(dialect)
     kinds = _KIND_VALUES
     rows = {e.id: (e.id, e.contact_id, kinds[e.kind], when(e.occurred_at),
                    json_dumps(a if type(a := e.attributes) is dict else dict(a)))  # the engine's JSON
             for e in events}
-    return conn.exec_driver_sql(
-        "INSERT INTO engagement (id, contact_id, kind, occurred_at, attributes) VALUES (?, ?, ?, ?, ?) "
-        "ON CONFLICT (id) DO NOTHING", list(rows.values())).rowcount
+    return list(rows.values())
 
 
 def _event_row(event: EngagementEvent) -> dict[str, Any]:

@@ -384,5 +384,6 @@ class _MemoryPullWriter:
     def __init__(self, save: Callable[[PullBatch, Collection[str]], int]) -> None:
         self.save = save
 
-    def commit(self) -> None:
-        """Nothing to end: every batch was kept as it was saved."""
+    def commit(self) -> int:
+        """Nothing to end: every batch was kept (and its new events counted) as it was saved."""
+        return 0

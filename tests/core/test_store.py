@@ -237,7 +237,7 @@ def test_batches_in_one_transaction_store_what_they_store_one_by_one(store, tmp_
         f"sqlite:///{tmp_path / 'one-by-one.db'}")
     new_each = [one_by_one.save_pull_batch(b, now=NOW, quiet=q) for b, q in _pull_script()]
     with store.pull_writer(now=NOW) as writer:
-        assert sum(writer.save(b, q) for b, q in _pull_script()) == sum(new_each) == 3
+        assert sum(writer.save(b, q) for b, q in _pull_script()) + writer.commit() == sum(new_each) == 3
     assert _state(store) == _state(one_by_one)
     assert _state(store)[0] == ["2", "4"]  # 1 deleted, 3 merged into 4
 
@@ -441,3 +441,58 @@ def test_events_read_back_carry_their_own_attributes_when_many_share_one_and_man
     store.save_pull_batch(PullBatch(contacts=[contact(str(c)) for c in range(7)], events=stored), now=NOW)
     back = {e.id: dict(e.attributes) for evs in store.events_for([str(c) for c in range(7)]).values() for e in evs}
     assert back == {e.id: dict(e.attributes) for e in stored}
+
+
+def test_an_event_saved_twice_in_one_transaction_keeps_its_first_contact(store):
+    """Batches of one pull transaction store what they would store one by one: an event id
+    seen again later in the transaction, now for another contact, stays with the first;
+    the new events are counted once, by the saves and the commit together."""
+    with store.pull_writer(now=NOW) as writer:
+        new = writer.save(PullBatch(events=[event("e:1", "5"), event("e:2", "5")]), ())
+        new += writer.save(PullBatch(events=[event("e:1", "2"), event("e:3", "2")]), ())
+        new += writer.commit()
+    assert new == 3
+    assert {cid: [e.id for e in evs] for cid, evs in store.events_for(["2", "5"]).items()} == {
+        "2": ["e:3"], "5": ["e:1", "e:2"]}
+
+
+def test_a_merge_or_deletion_acts_on_the_events_saved_before_it_in_the_same_transaction(store):
+    """A merge moves, and a deletion purges, the events saved earlier in the open pull
+    transaction as it does those of earlier transactions."""
+    with store.pull_writer(now=NOW) as writer:
+        writer.save(PullBatch(contacts=[contact("1"), contact("2", "b@example.com"), contact("3", "c@example.com")]), ())
+        writer.save(PullBatch(events=[event("e:1", "1"), event("e:2", "2"), event("e:3", "3", 1)]), ())
+        writer.save(PullBatch(merges=[("2", "3")], deleted=["1"]), ())
+    got = store.events_for(["1", "2", "3"])
+    assert [e.id for e in got["3"]] == ["e:3", "e:2"] and got["2"] == []
+    assert [(e.id, dict(e.attributes)) for e in got["1"]] == [("e:1", {})]
+
+
+def test_a_pull_transaction_stores_its_events_by_contact(tmp_path):
+    """SQLite: the events of a pull transaction lie in the engagement table ordered by
+    contact, whatever order the pages brought them in (each chunk then reads its contacts'
+    events from a few places, and the index by contact is written in order)."""
+    s = open_store(f"sqlite:///{tmp_path / 'state.db'}")
+    with s.pull_writer(now=NOW) as writer:
+        for page in range(3):
+            writer.save(PullBatch(events=[event(f"e:{page}:{c}", str(c), page) for c in (7, 3, 9, 1)]), ())
+    with s.engine.connect() as conn:
+        stored = [r[0] for r in conn.exec_driver_sql("SELECT contact_id FROM engagement ORDER BY rowid")]
+    assert stored == sorted(stored) and len(stored) == 12
+    s.close()
+
+
+def test_a_failed_pull_transaction_leaves_none_of_its_events_for_the_next(tmp_path):
+    """SQLite: the events a failed transaction had saved are gone with it; the next
+    transaction on the same connection stores only its own."""
+    s = open_store(f"sqlite:///{tmp_path / 'state.db'}")
+    bad = PullBatch(events=[event("e:9", "9")])
+    object.__setattr__(bad.events[0], "occurred_at", datetime(2026, 1, 1))  # naive: the store refuses it
+    with pytest.raises(ValueError), s.pull_writer(now=NOW) as writer:
+        writer.save(PullBatch(events=[event("e:1", "1")]), ())
+        writer.save(bad, ())
+    with s.pull_writer(now=NOW) as writer:
+        writer.save(PullBatch(events=[event("e:2", "2")]), ())
+        assert writer.commit() == 1
+    assert s.counts()["engagement"] == 1 and [c for c, evs in s.events_for(["1", "2"]).items() if evs] == ["2"]
+    s.close()

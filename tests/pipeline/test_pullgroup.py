@@ -9,6 +9,7 @@ import pytest
 
 from syncd.models import EngagementEvent, EngagementKind, HubSpotContact
 from syncd.ports import PullBatch
+from syncd.store import open_store
 from syncd.sync.pullgroup import PullGroups
 from syncd.testing import MemoryStateStore
 
@@ -45,6 +46,7 @@ class Recording(MemoryStateStore):
                 if store._open:
                     store.transactions.append(store._open)
                     store._open = 0
+                return 0
         writer = Writer()
         try:
             yield writer
@@ -89,3 +91,23 @@ def test_what_was_held_is_stored_when_the_pull_fails():
         run(store, pull())
     assert store.transactions == [2]
     assert [c.id for c in store.pending_contacts()] == ["1"] and store.counts()["engagement"] == 2
+
+
+def test_a_transaction_is_committed_once_it_names_max_names_contacts():
+    """Contacts held in one transaction are bounded apart from its rows: the names of the
+    open transaction are kept in memory."""
+    store = Recording()
+    with PullGroups(store, now=NOW, max_rows=1000, max_names=3) as groups:
+        for batch in (contacts("1", "2"), contacts("3", "4"), events("1", 50), contacts("5")):
+            groups.before(batch)
+            groups.add(batch, set())
+    assert store.transactions == [1, 3]  # 2 names + 2 more would pass 3; then the third name ends one
+
+
+def test_new_events_counts_what_each_commit_stored(tmp_path):
+    """On SQLite a transaction's events are stored at its commit: the group's count of new
+    events includes them, the last commit's too (when the block is left)."""
+    store = open_store(f"sqlite:///{tmp_path / 'state.db'}")
+    groups = run(store, [contacts("1", "2"), events("1", 3), events("2", 3), events("1", 4, 2)], max_rows=8)
+    assert groups.new_events == store.counts()["engagement"] == 9  # e:1:2 came twice
+    store.close()
