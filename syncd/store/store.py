@@ -111,21 +111,21 @@ class SqlStateStore(MirrorQueries, SalesQueries, OfflineQueries):
         """Pulled batches in transactions the caller ends (see the ``StateStore`` port):
         nothing of a batch is held in memory until its transaction ends. While one is open,
         this thread's reads of contacts go through it (``_reading``). On SQLite a
-        transaction's events wait in a table of the connection's own (``_stage_events``) and
-        go into the engagement table at its commit, ordered by contact."""
+        transaction's events go into the engagement table sorted by contact (``_Stage``)."""
         return self._writer(now, staged=True)
 
     @contextmanager
     def _writer(self, now: datetime, *, staged: bool) -> Iterator[_SqlPullWriter]:
         writer = _SqlPullWriter(self.engine, self._pulling,
-                                lambda c, batch, quiet: self._save_batch(c, batch, now, quiet, staged=staged))
+                                lambda c, batch, quiet, stage: self._save_batch(c, batch, now, quiet, stage),
+                                staged=staged)
         try:
             yield writer
         finally:
             writer.commit()
 
-    def _save_batch(self, conn, batch: PullBatch, now: datetime, quiet: Collection[str], *,
-                    staged: bool = False) -> int:
+    def _save_batch(self, conn, batch: PullBatch, now: datetime, quiet: Collection[str],
+                    stage: _Stage | None = None) -> int:
         rows = [_contact_row(c, now) for c in batch.contacts]
         if quiet:
             loud = [r for r in rows if r["hubspot_id"] not in quiet]
@@ -139,9 +139,12 @@ class SqlStateStore(MirrorQueries, SalesQueries, OfflineQueries):
         # a contact with a new event becomes pending: on SQLite once per transaction
         # (_finish_pull), elsewhere here
         if conn.dialect.name == "sqlite":
-            new_events = _stage_events(conn, batch.events) if staged else _insert_events(conn, batch.events)
-            if staged and (batch.merges or batch.deleted):  # they act on every event stored so far
-                new_events += _store_staged(conn)
+            if stage is None:
+                new_events = _insert_events(conn, batch.events)
+            else:
+                new_events = stage.add(_event_tuples(conn, batch.events) if batch.events else [])
+                if batch.merges or batch.deleted:  # they act on every event saved so far
+                    new_events += stage.finish()
         else:
             with_new = _insert_new_events(conn, batch.events)
             new_events = len(with_new)
@@ -449,13 +452,15 @@ class _SqlPullWriter:
     ends it and gives the connection back; a failed ``save`` rolls it back."""
 
     def __init__(self, engine: Engine, pulling: threading.local,
-                 save: Callable[[Any, PullBatch, Collection[str]], int]) -> None:
-        self._engine, self._pulling, self._save = engine, pulling, save
+                 save: Callable[[Any, PullBatch, Collection[str], _Stage | None], int], *,
+                 staged: bool) -> None:
+        self._engine, self._pulling, self._save, self._staged = engine, pulling, save, staged
         self._conn: Any = None
+        self._stage: _Stage | None = None
 
     def save(self, batch: PullBatch, quiet: Collection[str]) -> int:
         """Add ``batch`` to the open transaction (opening one first); the count of new events
-        stored at once (on SQLite a pull writer's events are counted at ``commit``)."""
+        stored at once (a staged transaction stores some of its events later)."""
         if self._conn is None:
             conn = self._engine.connect()
             try:
@@ -464,8 +469,9 @@ class _SqlPullWriter:
                 conn.close()
                 raise
             self._conn = self._pulling.conn = conn
+            self._stage = _Stage(conn) if self._staged and conn.dialect.name == "sqlite" else None
         try:
-            return self._save(self._conn, batch, quiet)
+            return self._save(self._conn, batch, quiet, self._stage)
         except BaseException:
             self._end(keep=False)
             raise
@@ -477,13 +483,15 @@ class _SqlPullWriter:
 
     def _end(self, *, keep: bool) -> int:
         conn, self._conn = self._conn, None
+        stage, self._stage = self._stage, None
         if conn is None:
             return 0
         self._pulling.conn = None
         stored = 0
         try:
             if keep:
-                stored = _finish_pull(conn, self._last_event)
+                stored = stage.finish() if stage is not None else 0
+                _finish_pull(conn, self._last_event)
                 conn.commit()
             else:
                 conn.rollback()
@@ -511,18 +519,14 @@ def _begin_pull(conn: Any) -> int:
     return conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM engagement").scalar()
 
 
-def _finish_pull(conn: Any, last_event: int) -> int:
-    """Just before a pull transaction commits, on SQLite: store the events it staged (their
-    count is returned), then put every contact with an event stored after row ``last_event``
-    in the pending set, in one statement (a contact already there is not rewritten;
-    elsewhere ``_save_batch`` does it batch by batch)."""
-    stored = 0
+def _finish_pull(conn: Any, last_event: int) -> None:
+    """Just before a pull transaction commits, on SQLite: put every contact with an event
+    stored after row ``last_event`` in the pending set, in one statement (a contact already
+    there is not rewritten; elsewhere ``_save_batch`` does it batch by batch)."""
     if conn.dialect.name == "sqlite":
-        stored = _store_staged(conn)
         # "+pending": look each contact up by id, not every contact that is not pending
         conn.exec_driver_sql("UPDATE contacts SET pending = 1 WHERE +pending = 0 AND hubspot_id IN "
                              "(SELECT contact_id FROM engagement WHERE rowid > ?)", (last_event,))
-    return stored
 
 
 def _release_pull(conn: Any) -> None:
@@ -625,41 +629,86 @@ def _insert_events(conn: Any, events: Sequence[EngagementEvent]) -> int:
         "ON CONFLICT (id) DO NOTHING", _event_tuples(conn, events)).rowcount
 
 
-# A pull transaction's events on SQLite: the engagement table's two indexes (by id, by
-# contact) take each event at a random place, so an event stored page by page makes a page
-# of each read and written again and again once they outgrow the page cache. Staged in a
-# table of the connection's own without an index and stored in one statement at the commit,
-# ordered by contact, the index by contact is written in order, the index by id once per
-# page a transaction touches, and each contact's events lie together in the table for the
-# chunks' read-back (``bench/bench_store.py``).
-_STAGED = "pull_events"  # in the connection's temp schema
+class _Stage:
+    """SQLite: a pull transaction's events on their way into the engagement table, sorted by
+    contact. The table's two indexes (by id, by contact) take each event at a random place:
+    stored page by page, a page of each index is read and written again and again once they
+    outgrow the page cache. Here the events wait in a table of the connection's own, without
+    an index; every ``ROUND_ROWS`` of them are sorted by contact into a second one, and from
+    there go into the engagement table a slice per saved batch (``add``), so no save waits for
+    a whole round while the next pages are being read; ``finish`` stores what is left (at the
+    commit, or before a merge or deletion acts on the events). The index by contact is then
+    written in order and each contact's events lie together for the chunks' read-back
+    (``bench/bench_store.py``). An id given twice keeps the event saved first, as storing each
+    batch in turn would."""
 
+    ROUND_ROWS = 50_000  # staged events that make a round
+    SLICE_ROWS = 5_000  # at least this many stored per saved batch while a round is under way,
+    PER_EVENT = 8  # and this many per event of the batch (a round ends before the next one fills)
 
-def _stage_events(conn: Any, events: Sequence[EngagementEvent]) -> int:
-    """SQLite: keep the events for ``_store_staged`` (an id given twice in ``events`` keeps
-    its last event, as ``_insert_events``); none is stored yet, so 0."""
-    if events:
-        conn.exec_driver_sql(f"CREATE TEMP TABLE IF NOT EXISTS {_STAGED} "
-                             "(id TEXT, contact_id TEXT, kind TEXT, occurred_at TEXT, attributes TEXT)")
-        conn.exec_driver_sql(f"INSERT INTO temp.{_STAGED} VALUES (?, ?, ?, ?, ?)", _event_tuples(conn, events))
-    return 0
+    def __init__(self, conn: Any) -> None:
+        self._conn = conn
+        self._staged = 0  # events staged in this transaction: rows 1…staged of temp.pull_events
+        self._sorted = 0  # of them, those sorted into a round
+        self._round = 0  # rows of the round (temp.pull_order, in contact order)
+        self._merged = 0  # of them, those stored
+        self._ready = False
 
+    def add(self, rows: Sequence[tuple[Any, ...]]) -> int:
+        """Stage ``rows`` (``_event_tuples``), then store a slice of the round under way,
+        starting one once enough are staged; the count of new events stored."""
+        sql = self._conn.exec_driver_sql
+        if rows:
+            if not self._ready:
+                sql("CREATE TEMP TABLE IF NOT EXISTS pull_events "
+                    "(id TEXT, contact_id TEXT, kind TEXT, occurred_at TEXT, attributes TEXT)")
+                sql("CREATE TEMP TABLE IF NOT EXISTS pull_order "
+                    "(id TEXT, contact_id TEXT, kind TEXT, occurred_at TEXT, attributes TEXT)")
+                sql("DELETE FROM temp.pull_events")  # numbered from 1 in each transaction
+                self._ready = True
+            sql("INSERT INTO temp.pull_events VALUES (?, ?, ?, ?, ?)", rows)
+            self._staged += len(rows)
+        if self._merged == self._round and self._staged - self._sorted >= self.ROUND_ROWS:
+            self._sort()
+        return self._store(max(self.SLICE_ROWS, len(rows) * self.PER_EVENT))
 
-def _store_staged(conn: Any) -> int:
-    """SQLite: store the staged events whose id is new, by contact, and empty the stage;
-    return how many were new. An id staged twice keeps the event staged first, as storing
-    each batch in turn would."""
-    if not conn.exec_driver_sql("SELECT count(*) FROM sqlite_temp_master WHERE name = ?",
-                                (_STAGED,)).scalar():
-        return 0
-    # the bare columns of a min() aggregate are those of the row it picked (SQLite)
-    stored = conn.exec_driver_sql(
-        "INSERT INTO engagement (id, contact_id, kind, occurred_at, attributes) "
-        "SELECT id, contact_id, kind, occurred_at, attributes FROM "
-        f"(SELECT id, contact_id, kind, occurred_at, attributes, min(rowid) FROM temp.{_STAGED} GROUP BY id) "
-        "WHERE true ORDER BY contact_id ON CONFLICT (id) DO NOTHING").rowcount
-    conn.exec_driver_sql(f"DELETE FROM temp.{_STAGED}")
-    return stored
+    def finish(self) -> int:
+        """Store every event staged and not stored yet; the count of new ones."""
+        stored = self._store(None)
+        if self._staged > self._sorted:
+            self._sort()
+            stored += self._store(None)
+        if self._ready:
+            self._conn.exec_driver_sql("DELETE FROM temp.pull_events")
+            self._conn.exec_driver_sql("DELETE FROM temp.pull_order")
+        self._staged = self._sorted = self._round = self._merged = 0
+        self._ready = False
+        return stored
+
+    def _sort(self) -> None:
+        """The staged events not sorted yet, in contact order, as the next round (the first
+        event of an id only; the bare columns of a min() aggregate are those of its row)."""
+        sql = self._conn.exec_driver_sql
+        sql("DELETE FROM temp.pull_order")  # numbered from 1 in each round
+        self._round = sql(
+            "INSERT INTO temp.pull_order SELECT id, contact_id, kind, occurred_at, attributes FROM "
+            "(SELECT id, contact_id, kind, occurred_at, attributes, min(rowid) FROM temp.pull_events "
+            " WHERE rowid > ? AND rowid <= ? GROUP BY id) ORDER BY contact_id",
+            (self._sorted, self._staged)).rowcount
+        self._sorted, self._merged = self._staged, 0
+
+    def _store(self, rows: int | None) -> int:
+        """Store the next ``rows`` of the round (None: the rest); the count of new events."""
+        if self._merged >= self._round:
+            return 0
+        upto = self._round if rows is None else min(self._round, self._merged + rows)
+        stored = self._conn.exec_driver_sql(
+            "INSERT INTO engagement (id, contact_id, kind, occurred_at, attributes) "
+            "SELECT id, contact_id, kind, occurred_at, attributes FROM temp.pull_order "
+            "WHERE rowid > ? AND rowid <= ? ORDER BY rowid ON CONFLICT (id) DO NOTHING",
+            (self._merged, upto)).rowcount
+        self._merged = upto
+        return stored
 
 
 def _event_tuples(conn: Any, events: Sequence[EngagementEvent]) -> list[tuple[Any, ...]]:

@@ -496,3 +496,35 @@ def test_a_failed_pull_transaction_leaves_none_of_its_events_for_the_next(tmp_pa
         assert writer.commit() == 1
     assert s.counts()["engagement"] == 1 and [c for c, evs in s.events_for(["1", "2"]).items() if evs] == ["2"]
     s.close()
+
+
+def test_events_stored_in_rounds_during_a_transaction_are_those_stored_batch_by_batch(tmp_path, monkeypatch):
+    """SQLite, with rounds of a few events: a transaction's events go into the engagement
+    table in sorted rounds, slice by slice as batches are saved (some before the commit),
+    and the table ends as storing each batch in its own transaction leaves it, whatever the
+    repeats (within a batch, across rounds, for another contact), merges and deletions."""
+    monkeypatch.setattr("syncd.store.store._Stage.ROUND_ROWS", 5)
+    monkeypatch.setattr("syncd.store.store._Stage.SLICE_ROWS", 3)
+    monkeypatch.setattr("syncd.store.store._Stage.PER_EVENT", 0)
+    people = [contact(str(c), f"{c}@example.com") for c in (9, 2, 7, 4, 1, 8, 3)]
+    batches = [PullBatch(contacts=people)]
+    for page in range(12):
+        batches.append(PullBatch(events=[event(f"e:{(page * 5 + k) % 23}", str((page * 3 + k * 5) % 10), page)
+                                         for k in range(4)]))
+        if page == 5:
+            batches.append(PullBatch(merges=[("7", "4")]))
+        if page == 8:
+            batches.append(PullBatch(deleted=["2"]))
+    one_by_one = open_store(f"sqlite:///{tmp_path / 'one.db'}")
+    new_each = sum(one_by_one.save_pull_batch(b, now=NOW) for b in batches)
+    s = open_store(f"sqlite:///{tmp_path / 'rounds.db'}")
+    with s.pull_writer(now=NOW) as writer:
+        during = sum(writer.save(b, ()) for b in batches)
+        at_commit = writer.commit()
+    assert during > 0 and during + at_commit == new_each == 23
+    ids = [str(c) for c in range(10)]
+    assert {c: [(e.id, e.occurred_at, dict(e.attributes)) for e in evs] for c, evs in s.events_for(ids).items()} == {
+        c: [(e.id, e.occurred_at, dict(e.attributes)) for e in evs] for c, evs in one_by_one.events_for(ids).items()}
+    assert [c.id for c in s.pending_contacts()] == [c.id for c in one_by_one.pending_contacts()]
+    s.close()
+    one_by_one.close()
