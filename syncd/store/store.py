@@ -125,7 +125,7 @@ class SqlStateStore(MirrorQueries, SalesQueries, OfflineQueries):
             writer.commit()
 
     def _save_batch(self, conn, batch: PullBatch, now: datetime, quiet: Collection[str],
-                    stage: _Stage | None = None) -> int:
+                    stage: _Stage | None) -> int:
         rows = [_contact_row(c, now) for c in batch.contacts]
         if quiet:
             loud = [r for r in rows if r["hubspot_id"] not in quiet]
@@ -142,7 +142,7 @@ class SqlStateStore(MirrorQueries, SalesQueries, OfflineQueries):
             if stage is None:
                 new_events = _insert_events(conn, batch.events)
             else:
-                new_events = stage.add(_event_tuples(conn, batch.events) if batch.events else [])
+                new_events = stage.add(_event_tuples(conn, batch.events))
                 if batch.merges or batch.deleted:  # they act on every event saved so far
                     new_events += stage.finish()
         else:
@@ -267,7 +267,7 @@ class SqlStateStore(MirrorQueries, SalesQueries, OfflineQueries):
         try:
             for start in range(0, len(contact_ids), 5000):
                 ids = tuple(contact_ids[start:start + 5000])
-                cursor.execute("SELECT id, contact_id, kind, occurred_at, attributes FROM engagement "
+                cursor.execute(f"SELECT {_EVENT_COLUMNS} FROM engagement "
                                f"WHERE contact_id IN ({', '.join('?' * len(ids))}) ORDER BY occurred_at, id", ids)
                 for eid, cid, kind, at, attrs in cursor:
                     value = shared.get(attrs)
@@ -611,6 +611,7 @@ def _contact_row(contact: HubSpotContact, now: datetime) -> dict[str, Any]:
 
 
 _KIND_VALUES = {k: k.value for k in EngagementKind}  # a dict look-up instead of the enum's property
+_EVENT_COLUMNS = "id, contact_id, kind, occurred_at, attributes"  # the order of _event_tuples
 
 
 def _insert_new_events(conn: Any, events: Sequence[EngagementEvent]) -> list[str]:
@@ -625,8 +626,8 @@ def _insert_events(conn: Any, events: Sequence[EngagementEvent]) -> int:
     if not events:
         return 0
     return conn.exec_driver_sql(
-        "INSERT INTO engagement (id, contact_id, kind, occurred_at, attributes) VALUES (?, ?, ?, ?, ?) "
-        "ON CONFLICT (id) DO NOTHING", _event_tuples(conn, events)).rowcount
+        f"INSERT INTO engagement ({_EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+        _event_tuples(conn, events)).rowcount
 
 
 class _Stage:
@@ -660,10 +661,8 @@ class _Stage:
         sql = self._conn.exec_driver_sql
         if rows:
             if not self._ready:
-                sql("CREATE TEMP TABLE IF NOT EXISTS pull_events "
-                    "(id TEXT, contact_id TEXT, kind TEXT, occurred_at TEXT, attributes TEXT)")
-                sql("CREATE TEMP TABLE IF NOT EXISTS pull_order "
-                    "(id TEXT, contact_id TEXT, kind TEXT, occurred_at TEXT, attributes TEXT)")
+                for table in ("pull_events", "pull_order"):
+                    sql(f"CREATE TEMP TABLE IF NOT EXISTS {table} ({_EVENT_COLUMNS})")
                 sql("DELETE FROM temp.pull_events")  # numbered from 1 in each transaction
                 self._ready = True
             sql("INSERT INTO temp.pull_events VALUES (?, ?, ?, ?, ?)", rows)
@@ -691,9 +690,8 @@ class _Stage:
         sql = self._conn.exec_driver_sql
         sql("DELETE FROM temp.pull_order")  # numbered from 1 in each round
         self._round = sql(
-            "INSERT INTO temp.pull_order SELECT id, contact_id, kind, occurred_at, attributes FROM "
-            "(SELECT id, contact_id, kind, occurred_at, attributes, min(rowid) FROM temp.pull_events "
-            " WHERE rowid > ? AND rowid <= ? GROUP BY id) ORDER BY contact_id",
+            f"INSERT INTO temp.pull_order SELECT {_EVENT_COLUMNS} FROM (SELECT {_EVENT_COLUMNS}, min(rowid) "
+            "FROM temp.pull_events WHERE rowid > ? AND rowid <= ? GROUP BY id) ORDER BY contact_id",
             (self._sorted, self._staged)).rowcount
         self._sorted, self._merged = self._staged, 0
 
@@ -703,8 +701,7 @@ class _Stage:
             return 0
         upto = self._round if rows is None else min(self._round, self._merged + rows)
         stored = self._conn.exec_driver_sql(
-            "INSERT INTO engagement (id, contact_id, kind, occurred_at, attributes) "
-            "SELECT id, contact_id, kind, occurred_at, attributes FROM temp.pull_order "
+            f"INSERT INTO engagement ({_EVENT_COLUMNS}) SELECT {_EVENT_COLUMNS} FROM temp.pull_order "
             "WHERE rowid > ? AND rowid <= ? ORDER BY rowid ON CONFLICT (id) DO NOTHING",
             (self._merged, upto)).rowcount
         self._merged = upto
